@@ -1,0 +1,57 @@
+/**
+ * Shared objects are handles: their state lives in the shared heap at an address, and the JS
+ * object in each thread is a view of it. Passing one to another thread (as an argument, in a
+ * queue item, as a future's result) sends only `kind` + `address`; the receiving thread
+ * revives it, and gets the same JS object every time it receives the same address.
+ */
+
+/** The property under which a shared object keeps its handle. */
+export const HANDLE: unique symbol = Symbol.for('threadkit.handle') as never;
+
+/** Where a shared object lives: its registered kind and its heap address. */
+export interface Handle {
+  readonly kind: string;
+  readonly address: number;
+}
+
+/** An object whose identity crosses threads. */
+export interface SharedObject {
+  readonly [HANDLE]: Handle;
+}
+
+type Reviver = (address: number) => object;
+
+const revivers = new Map<string, Reviver>();
+const live = new Map<number, WeakRef<object>>();
+
+/**
+ * Registers how to rebuild a kind of shared object from its address. Every thread registers
+ * the same kinds (module evaluation of the api does it), so any kind can be revived anywhere.
+ */
+export function registerKind(kind: string, revive: Reviver): void {
+  if (revivers.has(kind)) throw new Error(`threadkit: shared kind '${kind}' registered twice`);
+  revivers.set(kind, revive);
+}
+
+/** True when `value` is a shared object. */
+export function isShared(value: unknown): value is SharedObject {
+  return typeof value === 'object' && value !== null && HANDLE in value;
+}
+
+/** Records `object` as this thread's view of `address`, so later receipts return it. */
+export function adopt<T extends object>(object: T, kind: string, address: number): T {
+  Object.defineProperty(object, HANDLE, { value: { kind, address }, enumerable: false });
+  live.set(address, new WeakRef(object));
+  return object;
+}
+
+/** This thread's object for a received handle: the one it already has, or a revived one. */
+export function reviveHandle(kind: string, address: number): object {
+  const existing = live.get(address)?.deref();
+  if (existing !== undefined) return existing;
+  const revive = revivers.get(kind);
+  if (revive === undefined) throw new TypeError(`threadkit: unknown shared kind '${kind}'`);
+  const object = revive(address);
+  if (!isShared(object)) adopt(object, kind, address);
+  return object;
+}

@@ -1,0 +1,37 @@
+/**
+ * The api's process-wide roots: fixed 4-byte cells in the first {@link API_ROOT_BYTES} bytes
+ * of the shared heap (zero at start). Each module that needs a process-wide cell names its
+ * slot here, so the layout is visible in one place.
+ */
+import { API_ROOT_BYTES } from './spi';
+
+/** Byte offsets of the root cells. */
+export const Root = {
+  /** Last thread ident handed out (main takes 1). */
+  identCounter: 0,
+  /** Live non-daemon threads other than main; the process stays alive while > 0. */
+  nonDaemonCount: 4,
+  /** Core lock guarding the thread table. */
+  threadTableLock: 8,
+  /** Address of the first record in the table of live threads (0 = none). */
+  threadTableHead: 12,
+  /** Core lock guarding the shared-object registry (`shared(name, factory)`). */
+  registryLock: 16,
+  /** Address of the registry's first entry (0 = none). */
+  registryHead: 20,
+  /** Bumped each time `setExcepthook` installs a new hook. */
+  excepthookVersion: 24,
+  /** Heap address of the encoded excepthook source (0 = the default hook). */
+  excepthookSource: 28,
+  /** Counter behind default thread names (`Thread-N`). */
+  threadNameCounter: 32,
+  /** Counter behind default executor names (`ThreadPoolExecutor-N`). */
+  executorCounter: 36,
+  /** Address of the main thread's record. */
+  mainThreadRecord: 40,
+  /** Live threads in the table (for `activeCount`). */
+  liveThreadCount: 44,
+} as const;
+
+const last = Math.max(...Object.values(Root));
+if (last + 4 > API_ROOT_BYTES) throw new Error('threadkit: api roots overflow API_ROOT_BYTES');

@@ -1,0 +1,24 @@
+/** `threading.enumerate()` / `active_count()` / `get_native_id()`: what is alive in the process. */
+import { reviveHandle } from '../handle';
+import { backend } from '../runtime';
+import { Root } from '../roots';
+import type { Thread } from './thread';
+import { liveRecords } from './thread-record';
+import { currentThread } from './current';
+
+/** All live threads (started and not yet finished), main thread included, oldest first. */
+export function enumerate(): Thread[] {
+  return liveRecords()
+    .reverse()
+    .map((record) => reviveHandle('Thread', record) as Thread);
+}
+
+/** The number of live threads (`threading.active_count()`). */
+export function activeCount(): number {
+  return Atomics.load(backend().heap.i32, Root.liveThreadCount >> 2);
+}
+
+/** The runtime's id of the calling OS thread (`threading.get_native_id()`). */
+export function getNativeId(): number {
+  return currentThread().nativeId ?? backend().nativeId;
+}

@@ -1,0 +1,84 @@
+/**
+ * `threading.excepthook`: what happens to an exception that escapes a thread's `run()`. The
+ * default prints `Exception in thread NAME:` and the stack to stderr; the process lives on.
+ * A hook set with {@link setExcepthook} applies in every thread, so it must be a
+ * self-contained function or a `task()` reference (it is shipped to the thread that failed).
+ */
+import { backend } from '../runtime';
+import { Root } from '../roots';
+import { loadValue, storeValue, freeValue } from '../codec';
+import { resolveTask, toTaskSpec, type TaskSpec, type TaskRef } from './task';
+import type { Thread } from './thread';
+
+/** The argument of an excepthook, as Python's `ExceptHookArgs`. */
+export interface ExceptHookArgs {
+  /** The exception's constructor (its class), or undefined for a non-object throw. */
+  readonly excType: Function | undefined;
+  /** The thrown value. */
+  readonly excValue: unknown;
+  /** The stack trace, when the value has one. */
+  readonly excTraceback: string | undefined;
+  /** The thread the exception escaped from. */
+  readonly thread: Thread | undefined;
+}
+
+/** Formats a thrown value the way Python prints a traceback: the stack, or `name: message`. */
+export function formatException(value: unknown): string {
+  if (value instanceof Error) return value.stack ?? `${value.name}: ${value.message}`;
+  return `Uncaught ${typeof value === 'string' ? JSON.stringify(value) : String(value)}`;
+}
+
+/** The default hook (`threading.__excepthook__`): prints `Exception in thread NAME:` and the stack to stderr. */
+export function defaultExcepthook(args: ExceptHookArgs): void {
+  const name = args.thread?.name ?? 'unknown thread';
+  backend().writeStderr(`Exception in thread ${name}:\n${formatException(args.excValue)}\n`);
+}
+
+let localHook: ((args: ExceptHookArgs) => unknown) | undefined;
+let loadedVersion = 0;
+
+/**
+ * Installs `hook` as the excepthook of every thread (`threading.excepthook = hook`), or
+ * restores the default with `undefined`. The hook is validated like a thread target.
+ */
+export function setExcepthook(hook: ((args: ExceptHookArgs) => unknown) | TaskRef | undefined): void {
+  const cells = backend().heap.i32;
+  const address = hook === undefined ? 0 : storeValue(toTaskSpec(hook, 'excepthook'));
+  const old = Atomics.exchange(cells, Root.excepthookSource >> 2, address);
+  if (old !== 0) freeValue(old);
+  loadedVersion = Atomics.add(cells, Root.excepthookVersion >> 2, 1) + 1;
+  localHook = typeof hook === 'function' ? hook : undefined;
+}
+
+/** The hook currently in force in this thread (loading a newer one set by another thread). */
+async function currentHook(): Promise<(args: ExceptHookArgs) => unknown> {
+  const cells = backend().heap.i32;
+  const version = Atomics.load(cells, Root.excepthookVersion >> 2);
+  if (version !== loadedVersion) {
+    const address = Atomics.load(cells, Root.excepthookSource >> 2);
+    localHook = address === 0 ? undefined : ((await resolveTask(loadValue(address) as TaskSpec)) as typeof localHook);
+    loadedVersion = version;
+  }
+  return localHook ?? defaultExcepthook;
+}
+
+/** Calls the current excepthook for `error` raised in `thread`; a failing hook is reported, never rethrown. */
+export async function reportThreadException(error: unknown, thread: Thread | undefined): Promise<void> {
+  const args: ExceptHookArgs = {
+    excType: typeof error === 'object' && error !== null ? (error.constructor as Function) : undefined,
+    excValue: error,
+    excTraceback: error instanceof Error ? error.stack : undefined,
+    thread,
+  };
+  try {
+    await (await currentHook())(args);
+  } catch (hookError) {
+    backend().writeStderr(`Exception in threading.excepthook:\n${formatException(hookError)}\n`);
+    defaultExcepthook(args);
+  }
+}
+
+/** `threading.excepthook`: calls the hook currently installed (the default unless {@link setExcepthook} replaced it). */
+export function excepthook(args: ExceptHookArgs): void {
+  void (localHook ?? defaultExcepthook)(args);
+}

@@ -1,0 +1,85 @@
+/**
+ * The api side of a backend's worker: runs one thread's task in this isolate. A backend's
+ * worker loop calls {@link runThreadTask} for each thread it is handed; whatever the task does,
+ * the record ends FINISHED and its joiners wake.
+ */
+import { backend } from '../runtime';
+import { reviveHandle } from '../handle';
+import { Root } from '../roots';
+import { freeValue, loadValue } from '../codec';
+import { reportThreadException } from './excepthook';
+import { setCurrentThread } from './current';
+import { clearThreadLocals } from './local';
+import { resolveTask } from './task';
+import { MainThread, THREAD, Thread, threadView, type ThreadTask } from './thread';
+import { createRecord, Field, finishRecord, readField, registerStarted } from './thread-record';
+
+/**
+ * Runs the thread whose record is `record` with the encoded task at `taskAddress` (freed here),
+ * on this isolate, and finishes the record. `nativeId` is the runtime's id for this OS thread.
+ */
+export async function runThreadTask(record: number, taskAddress: number, nativeId: number): Promise<void> {
+  const ident = readField(record, Field.ident);
+  Atomics.store(backend().heap.i32, (record + Field.nativeId) >> 2, nativeId);
+  let thread: Thread | undefined;
+  try {
+    const task = loadValue(taskAddress) as ThreadTask;
+    freeValue(taskAddress);
+    if (task.subclass) {
+      const cls = (await resolveTask(task.spec!)) as unknown as { prototype: object };
+      thread = threadView(cls.prototype, record, task.fields);
+    } else {
+      thread = threadView(Thread.prototype, record);
+      const internal = thread[THREAD];
+      internal.args = task.args;
+      if (task.spec !== undefined) internal.target = await resolveTask(task.spec);
+    }
+    setCurrentThread(thread, ident);
+    await thread.run();
+  } catch (error) {
+    await reportThreadException(error, thread);
+  } finally {
+    clearThreadLocals(ident);
+    setCurrentThread(undefined, 0);
+    finishRecord(record, false);
+  }
+}
+
+/** Marks a thread finished because the runtime running it died (worker exit or crash). */
+export function finishCrashedThread(record: number): void {
+  finishRecord(record, true);
+}
+
+/**
+ * Registers the process's main thread (ident 1, name `MainThread`) and makes it current here.
+ * Called once by a backend's entry on the main thread, before any other thread exists.
+ */
+export function initMainThread(nativeId: number): void {
+  const cells = backend().heap.i32;
+  const record = createRecord('MainThread', false);
+  Atomics.store(cells, Root.mainThreadRecord >> 2, record);
+  const ident = registerStarted(record, nativeId);
+  setCurrentThread(threadView(MainThread.prototype, record), ident);
+  holdProcessForThreads();
+}
+
+/**
+ * Python joins every non-daemon thread when the main thread ends. Node ends the process when
+ * the main event loop is empty, so at that point (`beforeExit`) wait, without blocking, until
+ * the count of live non-daemon threads changes; the loop then empties again and re-checks.
+ */
+function holdProcessForThreads(): void {
+  const proc = (globalThis as { process?: { on?: (event: string, fn: () => void) => void } }).process;
+  if (typeof proc?.on !== 'function') return;
+  proc.on('beforeExit', () => {
+    const b = backend();
+    const alive = Atomics.load(b.heap.i32, Root.nonDaemonCount >> 2);
+    if (alive > 0) void b.parkAsync(Root.nonDaemonCount, alive, Infinity, true);
+  });
+}
+
+/** `threading.main_thread()`: the main thread's Thread object. */
+export function mainThread(): Thread {
+  const record = Atomics.load(backend().heap.i32, Root.mainThreadRecord >> 2);
+  return reviveHandle('Thread', record) as Thread;
+}

@@ -1,0 +1,25 @@
+/** Blocking and async sleeps (`time.sleep`), in milliseconds. */
+import { backend } from '../runtime';
+import { Deadline } from '../timeout';
+
+let sleepCell = 0;
+
+function checkDelay(ms: number): void {
+  if (typeof ms !== 'number' || Number.isNaN(ms)) throw new TypeError('sleep() needs a number of milliseconds');
+  if (ms < 0) throw new RangeError('sleep length must be non-negative');
+}
+
+/** Blocks the calling thread for `ms` milliseconds (never less). */
+export function sleep(ms: number): void {
+  checkDelay(ms);
+  const b = backend();
+  if (sleepCell === 0) sleepCell = b.alloc(4);
+  const deadline = new Deadline(ms);
+  for (let left = deadline.remaining(); left > 0; left = deadline.remaining()) b.park(sleepCell, 0, left);
+}
+
+/** Resolves after `ms` milliseconds without blocking the event loop. */
+export function sleepAsync(ms: number): Promise<void> {
+  checkDelay(ms);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,173 @@
+/**
+ * What a thread runs. JS functions cannot move between isolates, so a target travels as a
+ * {@link TaskSpec}: the source of a self-contained function (or class), a reference to a module
+ * export, or the name of a built-in api task. The receiving thread compiles or imports it once
+ * and caches it. A self-contained function may use its arguments, JS globals and threadkit's
+ * own exports (`Lock`, `currentThread`, `sleep`, …, which are in scope when it is compiled);
+ * anything else it captured would be missing in the thread, so it is refused up front.
+ */
+import { parseExpressionAt } from 'acorn';
+import findGlobals from 'acorn-globals';
+
+/** A reference to an exported function (or Thread subclass) of a module, made by {@link task}. */
+export class TaskRef {
+  /** @param url the module's URL (`import.meta.url`) or a specifier the thread can import. @param exportName the export's name. */
+  constructor(
+    readonly url: string,
+    readonly exportName: string,
+  ) {}
+  /** Python-like repr. */
+  toString(): string {
+    return `<task ${this.exportName} from ${this.url}>`;
+  }
+}
+
+/** Plain data naming a thread's code; crosses threads with the codec. */
+export type TaskSpec =
+  | { readonly kind: 'source'; readonly source: string; readonly name: string }
+  | { readonly kind: 'module'; readonly url: string; readonly name: string }
+  | { readonly kind: 'builtin'; readonly name: string };
+
+/**
+ * Names a module export as a thread target or executor task:
+ * `new Thread({ target: task(import.meta.url, 'worker') })`. The thread imports the module, so
+ * the function may use that module's imports and globals.
+ */
+export function task(url: string | URL, exportName: string): TaskRef {
+  if (typeof exportName !== 'string' || exportName === '') throw new TypeError('task() needs an export name');
+  return new TaskRef(String(url), exportName);
+}
+
+let scope: Record<string, unknown> = {};
+let scopeNames: string[] = [];
+
+/** Sets the names in scope for self-contained sources (the api's exports); called once by the api's index. */
+export function setTaskScope(namespace: Record<string, unknown>): void {
+  scope = namespace;
+  scopeNames = Object.keys(namespace).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+}
+
+const builtins = new Map<string, (...args: never[]) => unknown>();
+
+/** Registers an api-internal thread target under `name`; every thread registers the same ones at module load. */
+export function registerBuiltinTask(name: string, fn: (...args: never[]) => unknown): void {
+  builtins.set(name, fn);
+}
+
+/** The spec of a registered builtin task. */
+export function builtinTask(name: string): TaskSpec {
+  return { kind: 'builtin', name };
+}
+
+const ALWAYS_FREE = new Set(['arguments', 'this', 'undefined', 'globalThis', 'super', 'new.target']);
+const specCache = new WeakMap<object, TaskSpec>();
+
+function isSpec(value: unknown): value is TaskSpec {
+  return typeof value === 'object' && value !== null && 'kind' in value && (value as TaskSpec).kind === 'builtin';
+}
+
+/** Turns a function's source into an expression that evaluates to it (method shorthand included). */
+function toExpression(source: string, name: string): string {
+  try {
+    parseExpressionAt(`(${source})`, 0, { ecmaVersion: 'latest' });
+    return `(${source})`;
+  } catch {
+    const wrapped = `({${source}})[${JSON.stringify(name)}]`;
+    try {
+      parseExpressionAt(wrapped, 0, { ecmaVersion: 'latest' });
+      return wrapped;
+    } catch {
+      throw new TypeError(`${name || 'function'} cannot be sent to a thread: its source cannot be recompiled`);
+    }
+  }
+}
+
+/** Free identifiers of an expression that are neither JS globals here nor threadkit exports. */
+function capturedNames(expression: string): string[] {
+  const ast = parseExpressionAt(expression, 0, { ecmaVersion: 'latest', sourceType: 'module' });
+  const program = { type: 'Program', body: [{ type: 'ExpressionStatement', expression: ast }], sourceType: 'module' };
+  const names = findGlobals(program as never).map((g: { name: string }) => g.name);
+  return names.filter((n: string) => !ALWAYS_FREE.has(n) && !(n in globalThis) && !(n in scope));
+}
+
+/**
+ * Validates a thread target or executor task and turns it into a {@link TaskSpec}. `what` names
+ * the role in error messages ("Thread target", "submit"). Throws TypeError for a non-function,
+ * a native or bound function, or a function that uses variables from the scope it was defined in.
+ */
+export function toTaskSpec(fn: unknown, what: string): TaskSpec {
+  if (fn instanceof TaskRef) return { kind: 'module', url: fn.url, name: fn.exportName };
+  if (isSpec(fn)) return fn;
+  if (typeof fn !== 'function') {
+    throw new TypeError(`${what} must be a function or a task(url, name) reference, not ${fn === null ? 'null' : typeof fn}`);
+  }
+  const cached = specCache.get(fn);
+  if (cached !== undefined) return cached;
+  const name = fn.name || 'anonymous function';
+  const source = Function.prototype.toString.call(fn);
+  if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
+    throw new TypeError(`${what} '${name}' is a native or bound function; it cannot be sent to a thread — pass a self-contained function or task(import.meta.url, '${fn.name}')`);
+  }
+  const expression = toExpression(source, fn.name);
+  const captured = capturedNames(expression);
+  if (captured.length > 0) {
+    const list = captured.map((n) => `'${n}'`).join(', ');
+    throw new TypeError(
+      `${what} '${name}' is not self-contained: it uses ${list} from the scope where it was defined, which a thread cannot see. ` +
+        `Pass ${captured.length > 1 ? 'them as arguments' : 'it as an argument'}, or export the function from a module and use task(import.meta.url, '${fn.name || 'name'}')`,
+    );
+  }
+  const spec: TaskSpec = { kind: 'source', source: expression, name };
+  specCache.set(fn, spec);
+  return spec;
+}
+
+const compiled = new Map<string, unknown>();
+
+function compile(source: string): unknown {
+  let fn = compiled.get(source);
+  if (fn === undefined) {
+    fn = new Function(...scopeNames, `"use strict"; return ${source};`)(...scopeNames.map((n) => scope[n]));
+    compiled.set(source, fn);
+  }
+  return fn;
+}
+
+function moduleKey(spec: { url: string; name: string }): string {
+  return `${spec.url}#${spec.name}`;
+}
+
+function exportOf(spec: { url: string; name: string }, mod: Record<string, unknown>): unknown {
+  if (!(spec.name in mod)) throw new TypeError(`module ${spec.url} has no export named '${spec.name}'`);
+  return mod[spec.name];
+}
+
+/**
+ * Resolves a spec in the calling thread without waiting: sources compile, builtins look up,
+ * and module exports resolve when their module was already imported here by {@link resolveTask}.
+ */
+export function resolveTaskSync(spec: TaskSpec): (...args: unknown[]) => unknown {
+  switch (spec.kind) {
+    case 'source':
+      return compile(spec.source) as (...args: unknown[]) => unknown;
+    case 'builtin': {
+      const fn = builtins.get(spec.name);
+      if (fn === undefined) throw new TypeError(`unknown builtin task '${spec.name}'`);
+      return fn as (...args: unknown[]) => unknown;
+    }
+    case 'module': {
+      const fn = compiled.get(moduleKey(spec));
+      if (fn === undefined) throw new TypeError(`module task ${moduleKey(spec)} is not loaded in this thread yet`);
+      return fn as (...args: unknown[]) => unknown;
+    }
+  }
+}
+
+/** Resolves any spec in the calling thread, importing the module of a module export (cached). */
+export async function resolveTask(spec: TaskSpec): Promise<(...args: unknown[]) => unknown> {
+  if (spec.kind === 'module' && !compiled.has(moduleKey(spec))) {
+    const mod = (await import(/* @vite-ignore */ spec.url)) as Record<string, unknown>;
+    compiled.set(moduleKey(spec), exportOf(spec, mod));
+  }
+  return resolveTaskSync(spec);
+}

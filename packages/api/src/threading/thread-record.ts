@@ -1,0 +1,133 @@
+/**
+ * A thread's record: the block in the shared heap that every thread sees for it. Joiners park
+ * on its state cell; the table of live threads (for `enumerate`/`activeCount`) links records.
+ *
+ * Layout (byte offsets, 4-byte cells):
+ *   0  state      NEW 0 → STARTED 1 → FINISHING 3 → FINISHED 2 (joiners park on this cell)
+ *   4  ident      assigned at start(); main thread = 1
+ *   8  daemon     0 / 1
+ *  12  name       address of the codec-stored name string
+ *  16  nativeId   the runtime's id for the OS thread that runs it
+ *  20  next       next record in the live-thread table (0 = end)
+ *  24  crashed    1 when the runtime running it died before it returned
+ *  28  task       address of the encoded task, until the runner takes it
+ */
+import { backend } from '../runtime';
+import { Root } from '../roots';
+import { loadValue, storeValue, freeValue } from '../codec';
+
+/** Size of a thread record in bytes. */
+export const RECORD_BYTES = 32;
+
+/** Record states. */
+export const State = { NEW: 0, STARTED: 1, FINISHED: 2, FINISHING: 3 } as const;
+
+/** Field offsets inside a record. */
+export const Field = { state: 0, ident: 4, daemon: 8, name: 12, nativeId: 16, next: 20, crashed: 24, task: 28 } as const;
+
+function i32(): Int32Array {
+  return backend().heap.i32;
+}
+
+/** Reads a record field. */
+export function readField(record: number, field: number): number {
+  return Atomics.load(i32(), (record + field) >> 2);
+}
+
+/** Writes a record field. */
+export function writeField(record: number, field: number, value: number): void {
+  Atomics.store(i32(), (record + field) >> 2, value);
+}
+
+/** Allocates a NEW record with the given name and daemon flag. */
+export function createRecord(name: string, daemon: boolean): number {
+  const record = backend().alloc(RECORD_BYTES);
+  writeField(record, Field.name, storeValue(name));
+  writeField(record, Field.daemon, daemon ? 1 : 0);
+  return record;
+}
+
+/** The record's current name. */
+export function recordName(record: number): string {
+  return loadValue(readField(record, Field.name)) as string;
+}
+
+/** Replaces the record's name (the old string block is freed). */
+export function setRecordName(record: number, name: string): void {
+  const old = readField(record, Field.name);
+  writeField(record, Field.name, storeValue(name));
+  if (old !== 0) freeValue(old);
+}
+
+/** Hands out the next process-wide thread ident. */
+export function nextIdent(): number {
+  return Atomics.add(i32(), Root.identCounter >> 2, 1) + 1;
+}
+
+function withTable<T>(body: (cells: Int32Array) => T): T {
+  const b = backend();
+  b.lockAcquire(Root.threadTableLock, Infinity);
+  try {
+    return body(b.heap.i32);
+  } finally {
+    b.lockRelease(Root.threadTableLock);
+  }
+}
+
+/** Marks a record STARTED with a fresh ident and links it into the live-thread table. */
+export function registerStarted(record: number, nativeId: number): number {
+  const ident = nextIdent();
+  writeField(record, Field.ident, ident);
+  writeField(record, Field.nativeId, nativeId);
+  withTable((cells) => {
+    writeField(record, Field.next, Atomics.load(cells, Root.threadTableHead >> 2));
+    Atomics.store(cells, Root.threadTableHead >> 2, record);
+    Atomics.add(cells, Root.liveThreadCount >> 2, 1);
+  });
+  if (readField(record, Field.daemon) === 0 && Atomics.load(i32(), Root.mainThreadRecord >> 2) !== record) {
+    Atomics.add(i32(), Root.nonDaemonCount >> 2, 1);
+  }
+  writeField(record, Field.state, State.STARTED);
+  return ident;
+}
+
+/** The records of all live threads, newest first. */
+export function liveRecords(): number[] {
+  return withTable((cells) => {
+    const out: number[] = [];
+    for (let r = Atomics.load(cells, Root.threadTableHead >> 2); r !== 0; r = readField(r, Field.next)) out.push(r);
+    return out;
+  });
+}
+
+/**
+ * Ends a thread: unlinks its record, updates the counts, sets FINISHED and wakes every joiner.
+ * Idempotent — the normal end and a crash report may both call it; only the first acts.
+ */
+export function finishRecord(record: number, crashed: boolean): void {
+  const cells = i32();
+  if (Atomics.compareExchange(cells, (record + Field.state) >> 2, State.STARTED, State.FINISHING) !== State.STARTED) {
+    return;
+  }
+  if (crashed) writeField(record, Field.crashed, 1);
+  withTable(() => {
+    let prev = 0;
+    let r = Atomics.load(cells, Root.threadTableHead >> 2);
+    while (r !== 0 && r !== record) {
+      prev = r;
+      r = readField(r, Field.next);
+    }
+    if (r === record) {
+      const next = readField(record, Field.next);
+      if (prev === 0) Atomics.store(cells, Root.threadTableHead >> 2, next);
+      else writeField(prev, Field.next, next);
+      Atomics.sub(cells, Root.liveThreadCount >> 2, 1);
+    }
+  });
+  const b = backend();
+  if (readField(record, Field.daemon) === 0) {
+    if (Atomics.sub(cells, Root.nonDaemonCount >> 2, 1) === 1) b.unpark(Root.nonDaemonCount, Infinity);
+  }
+  writeField(record, Field.state, State.FINISHED);
+  b.unpark(record + Field.state, Infinity);
+}

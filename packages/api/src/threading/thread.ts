@@ -1,0 +1,262 @@
+/**
+ * `threading.Thread`: a thread of control that really runs in parallel, on a warm worker.
+ * Create it with a target (a self-contained function, `task(url, name)` for a module export) and
+ * arguments, or subclass it and override `run()`; then `start()` and `join()`.
+ * Arguments are copied to the thread with the codec; shared objects (locks, queues, …) among
+ * them arrive as the same objects. A subclass instance's own fields travel the same way.
+ */
+import { adopt, HANDLE, registerKind, type Handle } from '../handle';
+import { backend } from '../runtime';
+import { RuntimeError } from '../errors';
+import { INSPECT } from '../inspect';
+import { Root } from '../roots';
+import { storeValue } from '../codec';
+import { Deadline, waitTimeout } from '../timeout';
+import { currentIdent, currentThreadOrUndefined } from './current';
+import { TaskRef, toTaskSpec, type TaskSpec } from './task';
+import {
+  createRecord,
+  Field,
+  readField,
+  recordName,
+  registerStarted,
+  setRecordName,
+  State,
+  writeField,
+} from './thread-record';
+
+/** Options of `new Thread(...)`, Python's keyword arguments. */
+export interface ThreadOptions {
+  /** What `run()` calls: a self-contained function, a `task(url, name)` reference, or undefined. */
+  target?: ((...args: never[]) => unknown) | TaskRef | TaskSpec;
+  /** Positional arguments for the target (copied to the thread). */
+  args?: readonly unknown[];
+  /** The thread's name; default `Thread-N (target)`. */
+  name?: string;
+  /** Daemon threads do not keep the process alive; default: the creating thread's flag. */
+  daemon?: boolean;
+}
+
+/** What a thread's runner receives: the code to run and its copied arguments. */
+export interface ThreadTask {
+  readonly spec: TaskSpec | undefined;
+  readonly args: readonly unknown[];
+  readonly subclass: boolean;
+  readonly fields: Record<string, unknown>;
+}
+
+/** Internal state of a Thread object (kept off its enumerable fields, which a subclass ships). */
+export const THREAD: unique symbol = Symbol('threadkit.thread') as never;
+
+/** Per-isolate state of a Thread object. */
+export interface ThreadInternal {
+  readonly record: number;
+  target?: ((...args: unknown[]) => unknown) | ThreadOptions['target'];
+  args: readonly unknown[];
+}
+
+function nextDefaultName(target: ThreadOptions['target']): string {
+  const n = Atomics.add(backend().heap.i32, Root.threadNameCounter >> 2, 1) + 1;
+  const targetName =
+    typeof target === 'function' ? target.name : target instanceof TaskRef ? target.exportName : undefined;
+  return targetName ? `Thread-${n} (${targetName})` : `Thread-${n}`;
+}
+
+function defaultDaemon(): boolean {
+  return currentThreadOrUndefined()?.daemon ?? false;
+}
+
+/** A thread of control; see the module comment. */
+export class Thread {
+  declare readonly [HANDLE]: Handle;
+  declare [THREAD]: ThreadInternal;
+
+  constructor(options: ThreadOptions = {}) {
+    const { target, args = [], name, daemon } = options;
+    if (target !== undefined && target !== null && typeof target !== 'function' && !(target instanceof TaskRef) && !isBuiltinSpec(target)) {
+      throw new TypeError(`Thread target must be a function or a task(url, name) reference, not ${typeof target}`);
+    }
+    if (!Array.isArray(args)) throw new TypeError('Thread args must be an array');
+    const record = createRecord(name === undefined ? nextDefaultName(target) : String(name), daemon ?? defaultDaemon());
+    Object.defineProperty(this, THREAD, { value: { record, target, args }, enumerable: false, writable: true });
+    adopt(this, 'Thread', record);
+  }
+
+  /** The thread's name (settable; not unique). */
+  get name(): string {
+    return recordName(this[THREAD].record);
+  }
+  set name(value: string) {
+    setRecordName(this[THREAD].record, String(value));
+  }
+
+  /** The thread's ident once started (`undefined` before, like Python's None); unique in the process. */
+  get ident(): number | undefined {
+    return this.state() === State.NEW ? undefined : readField(this[THREAD].record, Field.ident);
+  }
+
+  /** The runtime's id for the OS thread running it, once it runs (`undefined` before). */
+  get nativeId(): number | undefined {
+    const id = readField(this[THREAD].record, Field.nativeId);
+    return id === 0 ? undefined : id;
+  }
+
+  /** Daemon threads do not keep the process alive. Settable only before `start()`. */
+  get daemon(): boolean {
+    return readField(this[THREAD].record, Field.daemon) === 1;
+  }
+  set daemon(value: boolean) {
+    if (this.state() !== State.NEW) throw new RuntimeError('cannot set daemon status of active thread');
+    writeField(this[THREAD].record, Field.daemon, value ? 1 : 0);
+  }
+
+  /** Python's `isDaemon()`. */
+  isDaemon(): boolean {
+    return this.daemon;
+  }
+
+  /** Python's `setDaemon()`. */
+  setDaemon(value: boolean): void {
+    this.daemon = value;
+  }
+
+  /** Python's `getName()`. */
+  getName(): string {
+    return this.name;
+  }
+
+  /** Python's `setName()`. */
+  setName(value: string): void {
+    this.name = value;
+  }
+
+  /** True from `start()` until `run()` has ended. */
+  isAlive(): boolean {
+    const s = this.state();
+    return s === State.STARTED || s === State.FINISHING;
+  }
+
+  /**
+   * Starts the thread: its `run()` runs in parallel on a warm worker. Throws
+   * RuntimeError('threads can only be started once') the second time, and a TypeError when
+   * the target is not self-contained or an argument cannot be copied to a thread.
+   */
+  start(): void {
+    const internal = this[THREAD];
+    if (this.state() !== State.NEW) throw new RuntimeError('threads can only be started once');
+    const subclass = this.run !== Thread.prototype.run;
+    let spec: TaskSpec | undefined;
+    let fields: Record<string, unknown> = {};
+    if (subclass) {
+      const cls = this.constructor as { module?: string; name: string };
+      spec = typeof cls.module === 'string' ? { kind: 'module', url: cls.module, name: cls.name } : toTaskSpec(cls, 'Thread subclass');
+      fields = { ...(this as object) } as Record<string, unknown>;
+    } else if (internal.target !== undefined && internal.target !== null) {
+      spec = toTaskSpec(internal.target, 'Thread target');
+    }
+    const task: ThreadTask = { spec, args: internal.args, subclass, fields };
+    const taskAddress = storeValue(task);
+    const record = internal.record;
+    registerStarted(record, 0);
+    backend().spawn({ record, task: taskAddress });
+  }
+
+  /**
+   * What the thread does. The default calls the target with the arguments; subclasses override
+   * it (it runs in the new thread, on a copy of this object's fields). May be async.
+   */
+  run(): unknown {
+    const { target, args } = this[THREAD];
+    if (typeof target === 'function') return (target as (...a: unknown[]) => unknown)(...args);
+    return undefined;
+  }
+
+  /**
+   * Waits until the thread ends, or `timeout` ms pass (undefined: forever). Returns nothing, as
+   * in Python: check `isAlive()` after a timed join. Blocks this thread; see {@link joinAsync}.
+   */
+  join(timeout?: number): void {
+    this.checkJoinable();
+    const deadline = new Deadline(waitTimeout(timeout));
+    const b = backend();
+    const cell = this[THREAD].record + Field.state;
+    for (;;) {
+      const s = Atomics.load(b.heap.i32, cell >> 2);
+      if (s === State.FINISHED) return;
+      const remaining = deadline.remaining();
+      if (remaining === 0) return;
+      b.park(cell, s, remaining);
+    }
+  }
+
+  /** {@link join} as a promise; the event loop stays free while it waits. */
+  async joinAsync(timeout?: number): Promise<void> {
+    this.checkJoinable();
+    const deadline = new Deadline(waitTimeout(timeout));
+    const b = backend();
+    const cell = this[THREAD].record + Field.state;
+    for (;;) {
+      const s = Atomics.load(b.heap.i32, cell >> 2);
+      if (s === State.FINISHED) return;
+      const remaining = deadline.remaining();
+      if (remaining === 0) return;
+      await b.parkAsync(cell, s, remaining);
+    }
+  }
+
+  /** Python-like repr: `<Thread(worker-1, started 3)>`. */
+  toString(): string {
+    const s = this.state();
+    let status = s === State.NEW ? 'initial' : s === State.FINISHED ? 'stopped' : 'started';
+    if (this.daemon) status += ' daemon';
+    if (s !== State.NEW) status += ` ${readField(this[THREAD].record, Field.ident)}`;
+    return `<${this.reprName()}(${this.name}, ${status})>`;
+  }
+
+  /** Node's inspect hook: the repr. */
+  [INSPECT](): string {
+    return this.toString();
+  }
+
+  /** True when the thread's runtime died before `run()` returned (a worker that exited or crashed). */
+  get crashed(): boolean {
+    return readField(this[THREAD].record, Field.crashed) === 1;
+  }
+
+  protected reprName(): string {
+    return this.constructor === Thread ? 'Thread' : this.constructor.name;
+  }
+
+  private state(): number {
+    return readField(this[THREAD].record, Field.state);
+  }
+
+  private checkJoinable(): void {
+    if (this.state() === State.NEW) throw new RuntimeError('cannot join thread before it is started');
+    if (readField(this[THREAD].record, Field.ident) === currentIdent()) throw new RuntimeError('cannot join current thread');
+  }
+}
+
+function isBuiltinSpec(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && (value as TaskSpec).kind === 'builtin';
+}
+
+/** Builds this thread's view of a record without running a constructor. */
+export function threadView<T extends Thread>(prototype: object, record: number, fields: Record<string, unknown> = {}): T {
+  const thread = Object.create(prototype) as T;
+  Object.assign(thread, fields);
+  Object.defineProperty(thread, THREAD, { value: { record, args: [] }, enumerable: false, writable: true });
+  return adopt(thread, 'Thread', record);
+}
+
+/** The main thread's class, for its repr (`<_MainThread(MainThread, started 1)>`). */
+export class MainThread extends Thread {
+  protected override reprName(): string {
+    return '_MainThread';
+  }
+}
+
+registerKind('Thread', (record) => {
+  const proto = record === Atomics.load(backend().heap.i32, Root.mainThreadRecord >> 2) ? MainThread.prototype : Thread.prototype;
+  return threadView(proto, record);
+});

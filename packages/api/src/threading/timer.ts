@@ -1,0 +1,37 @@
+/**
+ * `threading.Timer`: a thread that calls a function after `interval` ms unless cancelled
+ * first. The function is shipped like any thread target (self-contained, or `task()`).
+ */
+import { Event } from '../sync/event';
+import { registerBuiltinTask, builtinTask, resolveTask, toTaskSpec, type TaskRef, type TaskSpec } from './task';
+import { Thread } from './thread';
+
+const TIMER_TASK = 'threadkit.timer';
+
+/** A thread that runs `fn(...args)` after `interval` milliseconds; `cancel()` stops it while it waits. */
+export class Timer extends Thread {
+  /** Set when the timer is cancelled or has fired. */
+  readonly finished: Event;
+
+  constructor(interval: number, fn: ((...args: never[]) => unknown) | TaskRef, args: readonly unknown[] = []) {
+    if (typeof interval !== 'number' || Number.isNaN(interval)) throw new TypeError('Timer interval must be a number of milliseconds');
+    const finished = new Event();
+    super({ target: builtinTask(TIMER_TASK), args: [finished, interval, toTaskSpec(fn, 'Timer function'), args] });
+    this.finished = finished;
+  }
+
+  /** Stops the timer if it has not fired yet. */
+  cancel(): void {
+    this.finished.set();
+  }
+
+  protected override reprName(): string {
+    return 'Timer';
+  }
+}
+
+registerBuiltinTask(TIMER_TASK, (async (finished: Event, interval: number, spec: TaskSpec, args: unknown[]) => {
+  const fn = await resolveTask(spec);
+  if (!finished.wait(interval)) await fn(...args);
+  finished.set();
+}) as never);

@@ -1,0 +1,103 @@
+/**
+ * The workers backend's SPI object: the shared heap as a SharedArrayBuffer, parking with
+ * `Atomics.wait`/`waitAsync`, the futex core lock, the allocator, and thread hand-off to warm
+ * worker_threads. One instance per thread, all over the same buffer.
+ */
+import { writeSync } from 'node:fs';
+import { type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
+import { Allocator } from './allocator';
+import { CoreLock } from './core-lock';
+import { Parking } from './park';
+import { enqueueSpawn } from './spawn-queue';
+import { heapBytes } from './layout';
+
+/** Builds the typed views of a heap buffer. */
+function views(buffer: SharedArrayBuffer): Heap {
+  return {
+    buffer,
+    u8: new Uint8Array(buffer),
+    i32: new Int32Array(buffer),
+    u32: new Uint32Array(buffer),
+    f64: new Float64Array(buffer),
+    i64: new BigInt64Array(buffer),
+  };
+}
+
+/** The SPI over SharedArrayBuffer + Atomics. */
+export class WorkersBackend implements Backend {
+  readonly name = 'workers';
+  readonly canBlock = true;
+  readonly heap: Heap;
+  private readonly parking: Parking;
+  private readonly core: CoreLock;
+  private readonly allocator: Allocator;
+
+  /**
+   * @param buffer the process's heap. @param isMain true on the main thread.
+   * @param nativeId this OS thread's id. @param startSupervisor called on the first spawn that
+   * finds no supervisor (main thread only).
+   */
+  constructor(
+    buffer: SharedArrayBuffer,
+    readonly isMain: boolean,
+    readonly nativeId: number,
+    private readonly onSpawn: () => void = () => {},
+  ) {
+    this.heap = views(buffer);
+    this.parking = new Parking(this.heap.i32);
+    this.core = new CoreLock(this.heap.i32, this.parking);
+    this.allocator = new Allocator(this.heap.i32, this.heap.u8, this.core);
+  }
+
+  /** Creates a fresh, formatted heap buffer (main thread, once per process). */
+  static createHeap(): SharedArrayBuffer {
+    const buffer = new SharedArrayBuffer(heapBytes());
+    Allocator.format(new Int32Array(buffer));
+    return buffer;
+  }
+
+  alloc(bytes: number): number {
+    return this.allocator.alloc(bytes);
+  }
+
+  free(address: number): void {
+    this.allocator.free(address);
+  }
+
+  park(address: number, expected: number, timeoutMs: number): ParkResult {
+    return this.parking.park(address, expected, timeoutMs);
+  }
+
+  parkAsync(address: number, expected: number, timeoutMs: number, keepAlive = true): Promise<ParkResult> {
+    return this.parking.parkAsync(address, expected, timeoutMs, keepAlive);
+  }
+
+  unpark(address: number, count: number): number {
+    return this.parking.unpark(address, count);
+  }
+
+  lockAcquire(address: number, timeoutMs: number): boolean {
+    return this.core.acquire(address, timeoutMs);
+  }
+
+  lockAcquireAsync(address: number, timeoutMs: number): Promise<boolean> {
+    return this.core.acquireAsync(address, timeoutMs);
+  }
+
+  lockRelease(address: number): boolean {
+    return this.core.release(address);
+  }
+
+  lockLocked(address: number): boolean {
+    return this.core.locked(address);
+  }
+
+  spawn(request: SpawnRequest): void {
+    this.onSpawn();
+    enqueueSpawn(this, request);
+  }
+
+  writeStderr(text: string): void {
+    writeSync(2, text);
+  }
+}

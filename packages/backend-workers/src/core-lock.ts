@@ -1,0 +1,88 @@
+/**
+ * The core lock: a futex mutex on one 4-byte cell, after Rust std's `sys/sync/mutex/futex.rs`
+ * and Drepper's "Futexes Are Tricky" (mutex 2): 0 unlocked, 1 locked, 2 locked with waiters.
+ * The uncontended acquire is one compare-and-swap on the calling thread; the slow path spins a
+ * bounded number of times, then parks; release wakes one waiter only when the cell said 2.
+ */
+import type { ParkResult } from '@threadkit/api';
+
+const UNLOCKED = 0;
+const LOCKED = 1;
+const CONTENDED = 2;
+const SPIN_LIMIT = 100;
+
+/** Parking primitives the lock needs (the backend's). */
+export interface Parker {
+  park(address: number, expected: number, timeoutMs: number): ParkResult;
+  parkAsync(address: number, expected: number, timeoutMs: number): Promise<ParkResult>;
+  unpark(address: number, count: number): number;
+}
+
+/** A core lock implementation over one Int32Array heap view. */
+export class CoreLock {
+  constructor(
+    private readonly i32: Int32Array,
+    private readonly parker: Parker,
+  ) {}
+
+  /** Acquires the lock at `address`; `timeoutMs` 0 tries once, Infinity waits forever. */
+  acquire(address: number, timeoutMs: number): boolean {
+    const index = address >> 2;
+    if (Atomics.compareExchange(this.i32, index, UNLOCKED, LOCKED) === UNLOCKED) return true;
+    if (timeoutMs === 0) return false;
+    return this.acquireContended(address, index, timeoutMs);
+  }
+
+  private acquireContended(address: number, index: number, timeoutMs: number): boolean {
+    let state = this.spin(index);
+    if (state === UNLOCKED && Atomics.compareExchange(this.i32, index, UNLOCKED, LOCKED) === UNLOCKED) return true;
+    const end = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+    for (;;) {
+      // Mark the lock contended; if it was free we now hold it (as "contended": a spurious wake is harmless).
+      if (Atomics.exchange(this.i32, index, CONTENDED) === UNLOCKED) return true;
+      const left = end === Infinity ? Infinity : end - performance.now();
+      if (left <= 0) return false;
+      this.parker.park(address, CONTENDED, left);
+      state = Atomics.load(this.i32, index);
+    }
+  }
+
+  /** {@link acquire} without blocking the event loop. */
+  async acquireAsync(address: number, timeoutMs: number): Promise<boolean> {
+    const index = address >> 2;
+    if (Atomics.compareExchange(this.i32, index, UNLOCKED, LOCKED) === UNLOCKED) return true;
+    if (timeoutMs === 0) return false;
+    const end = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+    for (;;) {
+      if (Atomics.exchange(this.i32, index, CONTENDED) === UNLOCKED) return true;
+      const left = end === Infinity ? Infinity : end - performance.now();
+      if (left <= 0) return false;
+      await this.parker.parkAsync(address, CONTENDED, left);
+    }
+  }
+
+  /** Releases the lock; false (nothing changed) when it was not locked. */
+  release(address: number): boolean {
+    const index = address >> 2;
+    for (;;) {
+      const state = Atomics.load(this.i32, index);
+      if (state === UNLOCKED) return false;
+      if (Atomics.compareExchange(this.i32, index, state, UNLOCKED) === state) {
+        if (state === CONTENDED) this.parker.unpark(address, 1);
+        return true;
+      }
+    }
+  }
+
+  /** True while the lock is held. */
+  locked(address: number): boolean {
+    return Atomics.load(this.i32, address >> 2) !== UNLOCKED;
+  }
+
+  /** Spins while the lock is held without waiters, a bounded number of times; returns the last state seen. */
+  private spin(index: number): number {
+    let state = Atomics.load(this.i32, index);
+    for (let i = 0; state === LOCKED && i < SPIN_LIMIT; i++) state = Atomics.load(this.i32, index);
+    return state;
+  }
+}

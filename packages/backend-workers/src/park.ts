@@ -1,0 +1,51 @@
+/**
+ * Parking on a heap cell with `Atomics.wait` / `Atomics.waitAsync`, and the keep-alive that
+ * makes a pending async wait hold the process open like pending I/O (a bare `waitAsync` does
+ * not keep Node's event loop alive).
+ */
+import type { ParkResult } from '@threadkit/api';
+
+/** A ref-counted keep-alive: one long, referenced interval while anything holds it. */
+class KeepAlive {
+  private holders = 0;
+  private timer: ReturnType<typeof setInterval> | undefined;
+
+  hold(): void {
+    if (this.holders++ === 0) this.timer = setInterval(() => {}, 1 << 30);
+  }
+
+  release(): void {
+    if (--this.holders === 0) {
+      clearInterval(this.timer);
+      this.timer = undefined;
+    }
+  }
+}
+
+const MAX_WAIT_MS = 2 ** 31 - 1;
+
+/** Park / unpark over one Int32Array view of the heap. */
+export class Parking {
+  private readonly keepAlive = new KeepAlive();
+
+  constructor(private readonly i32: Int32Array) {}
+
+  /** Blocks while the cell holds `expected`, until woken or `timeoutMs` passes. */
+  park(address: number, expected: number, timeoutMs: number): ParkResult {
+    return Atomics.wait(this.i32, address >> 2, expected, timeoutMs === Infinity ? undefined : timeoutMs) as ParkResult;
+  }
+
+  /** Like {@link park}, as a promise; holds the process open while pending unless `keepAlive` is false. */
+  parkAsync(address: number, expected: number, timeoutMs: number, keepAlive = true): Promise<ParkResult> {
+    const result = Atomics.waitAsync(this.i32, address >> 2, expected, timeoutMs === Infinity ? undefined : Math.min(timeoutMs, MAX_WAIT_MS));
+    if (!result.async) return Promise.resolve(result.value as ParkResult);
+    if (!keepAlive) return result.value as Promise<ParkResult>;
+    this.keepAlive.hold();
+    return (result.value as Promise<ParkResult>).finally(() => this.keepAlive.release());
+  }
+
+  /** Wakes up to `count` waiters of the cell (sync and async alike). */
+  unpark(address: number, count: number): number {
+    return Atomics.notify(this.i32, address >> 2, count === Infinity ? undefined : count);
+  }
+}

@@ -1,0 +1,48 @@
+/**
+ * The supervisor: one long-lived worker whose event loop is always free. It starts warm
+ * workers when the spawn queue asks for them (from any thread, through the heap) and watches
+ * them: when a worker exits or crashes mid-thread, it finishes that thread's record (marked
+ * crashed) so no joiner hangs, even while the main thread is blocked.
+ */
+import { threadId, Worker, workerData } from 'node:worker_threads';
+import { finishCrashedThread, installBackend } from '@threadkit/api';
+import { WorkersBackend } from './backend';
+import { Cell } from './layout';
+
+const { heap } = workerData as { heap: SharedArrayBuffer };
+const backend = new WorkersBackend(heap, false, threadId);
+installBackend(backend);
+const i32 = backend.heap.i32;
+const workerUrl = new URL('./worker.js', import.meta.url);
+
+// The supervisor's own loop must stay alive (its parent unrefs it, so this holds nothing else open).
+setInterval(() => {}, 1 << 30);
+
+function startWorker(): void {
+  const slot = backend.alloc(8);
+  const worker = new Worker(workerUrl, { workerData: { heap, slot } });
+  worker.unref();
+  Atomics.add(i32, Cell.workerCount >> 2, 1);
+  worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
+  worker.on('exit', () => {
+    Atomics.sub(i32, Cell.workerCount >> 2, 1);
+    const record = Atomics.load(i32, slot >> 2);
+    if (record !== 0) finishCrashedThread(record);
+    if (Atomics.load(i32, (slot + 4) >> 2) === 0) {
+      // It died before taking work: ask for a replacement so queued threads still get a worker.
+      Atomics.add(i32, Cell.spawnRequested >> 2, 1);
+      backend.unpark(Cell.spawnRequested, 1);
+    }
+    backend.free(slot);
+  });
+}
+
+let started = 0;
+for (;;) {
+  const requested = Atomics.load(i32, Cell.spawnRequested >> 2);
+  while (started < requested) {
+    startWorker();
+    started++;
+  }
+  await backend.parkAsync(Cell.spawnRequested, requested, Infinity, false);
+}

@@ -1,0 +1,33 @@
+/**
+ * A warm worker's entry: attach to the heap, install the backend in this isolate, then run
+ * threads one after another, parking as idle in between. If the worker dies mid-thread
+ * (`process.exit()` in the thread), the exit handler finishes the thread's record first.
+ *
+ * Slot block (from the supervisor): [record being run, booted flag].
+ */
+import { threadId, workerData } from 'node:worker_threads';
+import { finishCrashedThread, installBackend, runThreadTask } from '@threadkit/api';
+import { WorkersBackend } from './backend';
+import { takeSpawn } from './spawn-queue';
+import { writeOutputDirectly } from './worker-output';
+
+const { heap, slot } = workerData as { heap: SharedArrayBuffer; slot: number };
+writeOutputDirectly();
+const backend = new WorkersBackend(heap, false, threadId);
+installBackend(backend);
+const i32 = backend.heap.i32;
+
+process.on('exit', () => {
+  const record = Atomics.load(i32, slot >> 2);
+  if (record !== 0) finishCrashedThread(record);
+});
+
+let booted = true;
+for (;;) {
+  const request = takeSpawn(backend, booted);
+  if (booted) Atomics.store(i32, (slot + 4) >> 2, 1);
+  booted = false;
+  Atomics.store(i32, slot >> 2, request.record);
+  await runThreadTask(request.record, request.task, threadId);
+  Atomics.store(i32, slot >> 2, 0);
+}
