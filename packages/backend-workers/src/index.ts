@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import { hasBackend, initMainThread, installBackend } from '@threadkit/api';
 import { WorkersBackend } from './backend';
+import { prewarm } from './spawn-queue';
 
 export * from '@threadkit/api';
 export { WorkersBackend } from './backend';
@@ -18,8 +19,12 @@ function startMain(): void {
     supervisor = new Worker(new URL('./supervisor.js', import.meta.url), { workerData: { heap: buffer } });
     supervisor.unref();
   };
-  installBackend(new WorkersBackend(buffer, true, process.pid, startSupervisor));
+  const backend = new WorkersBackend(buffer, true, process.pid, startSupervisor);
+  installBackend(backend);
   initMainThread(process.pid);
+  // Boot the supervisor and one warm worker in the background, so the first start() is fast.
+  prewarm(backend, 1);
+  startSupervisor();
 }
 
 if (!hasBackend()) startMain();

@@ -72,3 +72,13 @@ export function takeSpawn(mem: Memory, booted = false): SpawnRequest {
     Atomics.sub(i32, cell(Cell.idleCount), 1);
   }
 }
+
+/** Asks the supervisor for `count` warm workers ahead of any request. */
+export function prewarm(mem: Memory, count: number): void {
+  const i32 = mem.heap.i32;
+  mem.lockAcquire(Cell.poolLock, Infinity);
+  Atomics.add(i32, cell(Cell.booting), count);
+  Atomics.add(i32, cell(Cell.spawnRequested), count);
+  mem.lockRelease(Cell.poolLock);
+  mem.unpark(Cell.spawnRequested, 1);
+}

@@ -155,7 +155,7 @@ export class Thread {
       spec = toTaskSpec(internal.target, 'Thread target');
     }
     const task: ThreadTask = { spec, args: internal.args, subclass, fields };
-    const taskAddress = storeValue(task);
+    const taskAddress = storeValue(task, '');
     const record = internal.record;
     registerStarted(record, 0);
     backend().spawn({ record, task: taskAddress });

@@ -1,0 +1,8 @@
+/**
+ * The codec: the byte transport for everything that crosses threads (thread arguments, queue
+ * items, future results). Structured-clone semantics; shared objects travel as handles.
+ */
+export { encode } from './writer';
+export { decode } from './reader';
+export { storeValue, loadValue, freeValue } from './store';
+export { registerErrorClass, type ErrorClass } from './error-classes';

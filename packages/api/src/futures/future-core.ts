@@ -1,0 +1,274 @@
+/**
+ * The future block: a `Future`'s whole state in the shared heap, and the address-level
+ * operations on it. Any thread may complete a future and any thread may wait on it; the
+ * `Future` class (future.ts) is a per-thread view over these functions, and the executor's
+ * pool threads call them directly on the address (no JS object per task).
+ *
+ * Block layout (48 bytes, i32 cells, byte offsets):
+ *   +0  lock      core lock guarding state/outcome/value/waiters
+ *   +4  state     PENDING | RUNNING | CANCELLED | CANCELLED_AND_NOTIFIED | FINISHED
+ *   +8  seq       park cell: bumped on every transition a waiter cares about (not PENDING→RUNNING)
+ *   +12 sleepers  threads parked (sync or async) on `seq`; completers unpark only when > 0
+ *   +16 outcome   0 none, 1 result, 2 exception
+ *   +20 value     codec value address of the result or exception (0 none)
+ *   +24 waiters   first link of the `wait()`/`asCompleted()` waiter list (link: +0 next, +4 waiter)
+ *   +28 refs      references: one per thread view, one while queued/running in an executor
+ *   +32 next      executor work queue link
+ *   +36 task      executor: address of the interned task spec value
+ *   +40 args      executor: codec value address of the call's arguments (0 none)
+ *
+ * A waiter block (see waiter.ts) is one cell that every watched future bumps and unparks when
+ * it reaches CANCELLED_AND_NOTIFIED or FINISHED, so `wait()` parks once for many futures.
+ */
+import { backend } from '../runtime';
+import { freeValue } from '../codec';
+import { RuntimeError } from '../errors';
+
+/** Future states, as CPython's `_base` names them. */
+export const PENDING = 0;
+export const RUNNING = 1;
+export const CANCELLED = 2;
+export const CANCELLED_AND_NOTIFIED = 3;
+export const FINISHED = 4;
+
+/** CPython's state names, for InvalidStateError messages. */
+export const STATE_NAMES = ['PENDING', 'RUNNING', 'CANCELLED', 'CANCELLED_AND_NOTIFIED', 'FINISHED'] as const;
+/** CPython's `_STATE_TO_DESCRIPTION_MAP`, for repr. */
+export const STATE_DESCRIPTIONS = ['pending', 'running', 'cancelled', 'cancelled', 'finished'] as const;
+
+/** Outcome kinds. */
+export const RESULT = 1;
+export const EXCEPTION = 2;
+
+/** Byte offsets inside a future block. */
+export const F = {
+  lock: 0,
+  state: 4,
+  seq: 8,
+  sleepers: 12,
+  outcome: 16,
+  value: 20,
+  waiters: 24,
+  refs: 28,
+  next: 32,
+  task: 36,
+  args: 40,
+} as const;
+
+const FUTURE_BYTES = 48;
+const LINK_BYTES = 8;
+const ALL = 0x7fffffff;
+
+/** Reads a cell of the block at `address`. */
+export function cell(address: number, offset: number): number {
+  return Atomics.load(backend().heap.i32, (address + offset) >> 2);
+}
+
+/** Allocates a PENDING future block holding `refs` references. */
+export function allocFuture(refs: number): number {
+  const address = backend().alloc(FUTURE_BYTES);
+  Atomics.store(backend().heap.i32, (address + F.refs) >> 2, refs);
+  return address;
+}
+
+/** Adds a reference to the block. */
+export function retainFuture(address: number): void {
+  Atomics.add(backend().heap.i32, (address + F.refs) >> 2, 1);
+}
+
+/** Drops a reference; the last one frees the block, its stored values and waiter links. */
+export function releaseFuture(address: number): void {
+  const b = backend();
+  if (Atomics.sub(b.heap.i32, (address + F.refs) >> 2, 1) !== 1) return;
+  const value = cell(address, F.value);
+  if (value !== 0) freeValue(value);
+  const args = cell(address, F.args);
+  if (args !== 0) freeValue(args);
+  let link = cell(address, F.waiters);
+  while (link !== 0) {
+    const next = cell(link, 0);
+    b.free(link);
+    link = next;
+  }
+  b.free(address);
+}
+
+/** True in CANCELLED, CANCELLED_AND_NOTIFIED and FINISHED: what `done()` reports. */
+export function isDone(state: number): boolean {
+  return state >= CANCELLED;
+}
+
+/** True in CANCELLED_AND_NOTIFIED and FINISHED: what `wait()`/`asCompleted()` count as done. */
+export function isSettled(state: number): boolean {
+  return state === CANCELLED_AND_NOTIFIED || state === FINISHED;
+}
+
+function lock(address: number): void {
+  backend().lockAcquire(address + F.lock, Infinity);
+}
+
+function unlock(address: number): void {
+  backend().lockRelease(address + F.lock);
+}
+
+/** Bumps `seq` (lock held). With `settle`, also signals every installed waiter. */
+function publish(address: number, settle: boolean): void {
+  const b = backend();
+  const i32 = b.heap.i32;
+  Atomics.add(i32, (address + F.seq) >> 2, 1);
+  if (!settle) return;
+  for (let link = cell(address, F.waiters); link !== 0; link = cell(link, 0)) {
+    const waiter = cell(link, 4);
+    Atomics.add(i32, waiter >> 2, 1);
+    b.unpark(waiter, ALL);
+  }
+}
+
+/** Wakes the threads parked on `seq` (after unlocking; `seq` is already bumped). */
+function wakeSleepers(address: number): void {
+  if (cell(address, F.sleepers) > 0) backend().unpark(address + F.seq, ALL);
+}
+
+/**
+ * `Future.cancel()`: PENDING → CANCELLED (true); already cancelled → true; RUNNING or
+ * FINISHED → false. Wakes `result()` waiters; `wait()` waiters hear of it only once the
+ * executor calls {@link setRunningOrNotifyCancel}, as in CPython.
+ */
+export function cancelFuture(address: number): boolean {
+  lock(address);
+  const state = cell(address, F.state);
+  if (state === RUNNING || state === FINISHED) {
+    unlock(address);
+    return false;
+  }
+  if (state === PENDING) {
+    Atomics.store(backend().heap.i32, (address + F.state) >> 2, CANCELLED);
+    publish(address, false);
+  }
+  unlock(address);
+  wakeSleepers(address);
+  return true;
+}
+
+/**
+ * `set_running_or_notify_cancel()`: CANCELLED → CANCELLED_AND_NOTIFIED, signalling waiters,
+ * returns false; PENDING → RUNNING, returns true; in any other state logs CPython's critical
+ * line and throws RuntimeError('Future in unexpected state').
+ */
+export function startOrNotify(address: number): boolean {
+  lock(address);
+  const state = cell(address, F.state);
+  if (state === PENDING) {
+    Atomics.store(backend().heap.i32, (address + F.state) >> 2, RUNNING);
+    unlock(address);
+    return true;
+  }
+  if (state === CANCELLED) {
+    Atomics.store(backend().heap.i32, (address + F.state) >> 2, CANCELLED_AND_NOTIFIED);
+    publish(address, true);
+    unlock(address);
+    wakeSleepers(address);
+    return false;
+  }
+  unlock(address);
+  backend().writeStderr(`Future ${address} in unexpected state: ${STATE_NAMES[state]}\n`);
+  throw new RuntimeError('Future in unexpected state');
+}
+
+/**
+ * Moves the future to FINISHED with `outcome` and the stored `value` (the block takes
+ * ownership of it). Returns -1 on success, or the current state when the future is already
+ * done (the caller keeps ownership of `value` and raises InvalidStateError).
+ */
+export function completeFuture(address: number, outcome: number, value: number): number {
+  lock(address);
+  const state = cell(address, F.state);
+  if (isDone(state)) {
+    unlock(address);
+    return state;
+  }
+  const i32 = backend().heap.i32;
+  Atomics.store(i32, (address + F.value) >> 2, value);
+  Atomics.store(i32, (address + F.outcome) >> 2, outcome);
+  Atomics.store(i32, (address + F.state) >> 2, FINISHED);
+  publish(address, true);
+  unlock(address);
+  wakeSleepers(address);
+  return -1;
+}
+
+/** Installs the waiter cell `waiter` on the future. */
+export function addWaiter(address: number, waiter: number): void {
+  const b = backend();
+  const link = b.alloc(LINK_BYTES);
+  const i32 = b.heap.i32;
+  Atomics.store(i32, (link + 4) >> 2, waiter);
+  lock(address);
+  Atomics.store(i32, link >> 2, cell(address, F.waiters));
+  Atomics.store(i32, (address + F.waiters) >> 2, link);
+  unlock(address);
+}
+
+/** Removes the waiter cell `waiter` from the future (no-op when absent). */
+export function removeWaiter(address: number, waiter: number): void {
+  const b = backend();
+  const i32 = b.heap.i32;
+  lock(address);
+  let prev = address + F.waiters;
+  for (let link = cell(address, F.waiters); link !== 0; link = cell(link, 0)) {
+    if (cell(link, 4) === waiter) {
+      Atomics.store(i32, prev >> 2, cell(link, 0));
+      unlock(address);
+      b.free(link);
+      return;
+    }
+    prev = link;
+  }
+  unlock(address);
+}
+
+/**
+ * Parks until the future is done or `deadline` (a `performance.now()` time, Infinity = never)
+ * passes; returns the state seen last. Registers as a sleeper first, so a completion after
+ * the state check bumps `seq` and the park returns at once.
+ */
+export function parkUntilDone(address: number, deadline: number): number {
+  const b = backend();
+  const i32 = b.heap.i32;
+  let state = cell(address, F.state);
+  if (isDone(state)) return state;
+  Atomics.add(i32, (address + F.sleepers) >> 2, 1);
+  try {
+    for (;;) {
+      const seq = cell(address, F.seq);
+      state = cell(address, F.state);
+      if (isDone(state)) return state;
+      const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
+      if (remaining <= 0) return state;
+      b.park(address + F.seq, seq, remaining);
+    }
+  } finally {
+    Atomics.sub(i32, (address + F.sleepers) >> 2, 1);
+  }
+}
+
+/** {@link parkUntilDone} without blocking the event loop; keeps the process alive while pending. */
+export async function parkUntilDoneAsync(address: number, deadline: number): Promise<number> {
+  const b = backend();
+  const i32 = b.heap.i32;
+  let state = cell(address, F.state);
+  if (isDone(state)) return state;
+  Atomics.add(i32, (address + F.sleepers) >> 2, 1);
+  try {
+    for (;;) {
+      const seq = cell(address, F.seq);
+      state = cell(address, F.state);
+      if (isDone(state)) return state;
+      const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
+      if (remaining <= 0) return state;
+      await b.parkAsync(address + F.seq, seq, remaining, true);
+    }
+  } finally {
+    Atomics.sub(i32, (address + F.sleepers) >> 2, 1);
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * `concurrent.futures.ThreadPoolExecutor`: runs calls on a pool of threads (real parallelism:
+ * each pool thread is its own isolate). The queue, idle count and flags live in the heap
+ * (pool-state.ts); the pool threads run the builtin loop in pool-worker.ts.
+ */
+import { storeValue, freeValue } from '../codec';
+import { BrokenThreadPool, RuntimeError } from '../errors';
+import { Root } from '../roots';
+import { backend } from '../runtime';
+import { INSPECT } from '../inspect';
+import { builtinTask, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
+import { Thread } from '../threading/thread';
+import { Field, State } from '../threading/thread-record';
+import { HANDLE } from '../handle';
+import { Future } from './future';
+import { EXCEPTION, F, RUNNING, allocFuture, cancelFuture, cell, releaseFuture, startOrNotify } from './future-core';
+import { BROKEN, BROKEN_THREAD_DIED, P, SHUTDOWN, allocPool, flagAndDrain, internSpec, pushWork, releasePool, retainPool, slotOf, takeIdle } from './pool-state';
+import { BROKEN_MESSAGES, POOL_WORKER_TASK, breakPool, finish } from './pool-worker';
+import { mapAsyncIterator, mapIterator, zipArgs, type MapOptions } from './executor-map';
+import { cpuCount } from './cpu-count';
+
+/** What a pool can run: a self-contained function (sync or async) or a module export reference. */
+export type Callable<A extends unknown[] = any[], R = unknown> = ((...args: A) => R) | TaskRef;
+
+/** Options form of the constructor (the positional form takes them in CPython's order). */
+export interface ThreadPoolExecutorOptions {
+  /** Most threads the pool starts; default `min(32, cpu count + 4)`. */
+  maxWorkers?: number;
+  /** Thread names are `${prefix}_${i}`; default `ThreadPoolExecutor-N`. */
+  threadNamePrefix?: string;
+  /** Runs at the start of each pool thread (a self-contained function or a TaskRef). */
+  initializer?: Callable;
+  /** Arguments of `initializer`, copied with the codec. */
+  initargs?: unknown[];
+}
+
+/** Options of `shutdown` (the positional form is `shutdown(wait, { cancelFutures })`). */
+export interface ShutdownOptions {
+  wait?: boolean;
+  cancelFutures?: boolean;
+}
+
+/** Tells the pool threads of a collected executor to exit (CPython's weakref callback). */
+const owners = new FinalizationRegistry<number>((pool) => {
+  flagAndDrain(pool, SHUTDOWN, false);
+  releasePool(pool);
+});
+
+/**
+ * Watches a pool thread without keeping the process alive and without holding the executor:
+ * when its runtime died (`thread.crashed`: the worker exited or crashed mid-task), its running
+ * future and everything queued fail with BrokenThreadPool, and the pool is broken.
+ */
+async function watchThread(thread: Thread, pool: number, index: number): Promise<void> {
+  const b = backend();
+  const state = thread[HANDLE].address + Field.state;
+  for (let s = Atomics.load(b.heap.i32, state >> 2); s !== State.FINISHED; s = Atomics.load(b.heap.i32, state >> 2)) {
+    await b.parkAsync(state, s, Infinity, false);
+  }
+  if (!thread.crashed) return;
+  const slot = slotOf(pool, index);
+  const running = cell(slot, 0);
+  if (running !== 0 && cell(running, F.state) === RUNNING) {
+    finish(running, slot, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]));
+  }
+  breakPool(pool, BROKEN_THREAD_DIED);
+}
+
+/**
+ * An executor that runs calls on a pool of at most `maxWorkers` threads, started lazily (a
+ * new thread only when no thread is idle). Calls are self-contained functions or TaskRefs;
+ * arguments and results are copied with the codec (shared objects travel as themselves).
+ *
+ * Pool threads are daemon threads: an idle pool never keeps the process alive, and a pool
+ * whose owner forgets `shutdown()` does not hang exit — but work still queued when the process
+ * exits is dropped. Use `using pool = new ThreadPoolExecutor()` (or `await using`) or call
+ * `shutdown()` to wait for it. A pool is used from the thread that created it.
+ */
+export class ThreadPoolExecutor {
+  /** The most threads this pool starts. */
+  readonly maxWorkers: number;
+  private readonly pool: number;
+  private readonly prefix: string;
+  private readonly initializer: TaskSpec | null;
+  private readonly initargs: unknown[];
+  private readonly threads: Thread[] = [];
+  private readonly specs = new Map<unknown, number>();
+
+  /**
+   * `new ThreadPoolExecutor(maxWorkers?, threadNamePrefix = '', initializer?, initargs = [])`
+   * or `new ThreadPoolExecutor({ maxWorkers, threadNamePrefix, initializer, initargs })`.
+   * RangeError('max_workers must be greater than 0') for `maxWorkers <= 0`; a TypeError
+   * when `initializer` is not a runnable task or `initargs` cannot be copied.
+   */
+  constructor(
+    maxWorkers?: number | ThreadPoolExecutorOptions,
+    threadNamePrefix = '',
+    initializer?: Callable,
+    initargs: unknown[] = [],
+  ) {
+    if (typeof maxWorkers === 'object' && maxWorkers !== null) {
+      ({ threadNamePrefix = '', initializer, initargs = [] } = maxWorkers);
+      maxWorkers = maxWorkers.maxWorkers;
+    }
+    maxWorkers ??= Math.min(32, cpuCount() + 4);
+    if (typeof maxWorkers !== 'number' || !Number.isInteger(maxWorkers)) {
+      throw new TypeError('max_workers must be an integer');
+    }
+    if (maxWorkers <= 0) throw new RangeError('max_workers must be greater than 0');
+    this.maxWorkers = maxWorkers;
+    this.initializer = initializer == null ? null : toTaskSpec(initializer, 'initializer');
+    this.initargs = [...initargs];
+    freeValue(storeValue(this.initargs));
+    this.prefix = threadNamePrefix || `ThreadPoolExecutor-${Atomics.add(backend().heap.i32, Root.executorCounter >> 2, 1)}`;
+    this.pool = allocPool(maxWorkers);
+    owners.register(this, this.pool);
+  }
+
+  /**
+   * Schedules `fn(...args)` on a pool thread and returns its Future. `fn` is checked and
+   * `args` copied now: a function that is not self-contained or an argument that cannot be
+   * copied throws a TypeError here. Throws RuntimeError('cannot schedule new futures after
+   * shutdown') after `shutdown()`, BrokenThreadPool when the pool is broken.
+   */
+  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
+  submit(fn: TaskRef, ...args: unknown[]): Future<unknown>;
+  submit(fn: Callable, ...args: unknown[]): Future<unknown> {
+    return this.submitCall(fn, args);
+  }
+
+  /**
+   * Like `Array.from(zip(...iterables), (args) => fn(...args))` but concurrent: submits every
+   * call first, then yields the results in order. `timeout` (ms) counts from this call; the
+   * first failure (or TimeoutError) is thrown from the iterator and the remaining calls are
+   * cancelled. `chunksize` is accepted and ignored, as in CPython's thread pool. Options go
+   * last: `map(fn, xs, ys, { timeout })`.
+   */
+  map<R>(fn: Callable<any[], R>, ...iterables: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]): IterableIterator<Awaited<R>> {
+    const { calls, timeout } = zipArgs(iterables);
+    const futures = calls.map((args) => this.submitCall(fn, args) as Future<Awaited<R>>);
+    return mapIterator(futures, timeout);
+  }
+
+  /** {@link map} whose results are awaited (`for await`); never blocks the event loop. */
+  mapAsync<R>(fn: Callable<any[], R>, ...iterables: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]): AsyncIterableIterator<Awaited<R>> {
+    const { calls, timeout } = zipArgs(iterables);
+    const futures = calls.map((args) => this.submitCall(fn, args) as Future<Awaited<R>>);
+    return mapAsyncIterator(futures, timeout);
+  }
+
+  /**
+   * Stops accepting work; safe to call more than once. Queued work still runs unless
+   * `cancelFutures` (then queued futures are cancelled; running ones finish). With `wait`
+   * (default true), returns once every pool thread has exited. Also takes `{ wait, cancelFutures }`.
+   */
+  shutdown(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): void {
+    if (this.stop(wait, options)) for (const thread of this.threads) thread.join();
+  }
+
+  /** {@link shutdown} that waits without blocking the event loop. */
+  async shutdownAsync(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): Promise<void> {
+    if (this.stop(wait, options)) for (const thread of this.threads) await thread.joinAsync();
+  }
+
+  /** `using pool = new ThreadPoolExecutor()`: `shutdown(true)` at the end of the scope. */
+  [Symbol.dispose](): void {
+    this.shutdown(true);
+  }
+
+  /** `await using`: `shutdownAsync(true)` at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdownAsync(true);
+  }
+
+  /** `<ThreadPoolExecutor prefix threads=n/max>` plus `shutdown`/`broken` when so. */
+  toString(): string {
+    const flags = cell(this.pool, P.flags);
+    const state = flags & BROKEN ? ' broken' : flags & SHUTDOWN ? ' shutdown' : '';
+    return `<ThreadPoolExecutor ${this.prefix} threads=${this.threads.length}/${this.maxWorkers}${state}>`;
+  }
+
+  /** Node's `util.inspect` shows the repr. */
+  [INSPECT](): string {
+    return this.toString();
+  }
+
+  /** submit's body: queue the call, start a thread if none is idle. */
+  private submitCall(fn: Callable, args: unknown[]): Future<unknown> {
+    this.checkUsable(cell(this.pool, P.flags));
+    const task = this.specFor(fn);
+    const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
+    const address = allocFuture(2);
+    const i32 = backend().heap.i32;
+    Atomics.store(i32, (address + F.task) >> 2, task);
+    Atomics.store(i32, (address + F.args) >> 2, encodedArgs);
+    const refused = pushWork(this.pool, address);
+    if (refused !== 0) {
+      releaseFuture(address);
+      releaseFuture(address);
+      this.checkUsable(refused);
+    }
+    this.adjustThreadCount();
+    return Future.fromAddress(address);
+  }
+
+  private checkUsable(flags: number): void {
+    if (flags & BROKEN) throw new BrokenThreadPool(BROKEN_MESSAGES[flags & BROKEN]);
+    if (flags & SHUTDOWN) throw new RuntimeError('cannot schedule new futures after shutdown');
+  }
+
+  /**
+   * The interned, stored task spec of `fn`, validated once per distinct function source (an
+   * arrow written inside a loop is a new object each time, but the same source) or TaskRef.
+   */
+  private specFor(fn: Callable): number {
+    const key = typeof fn === 'function' ? Function.prototype.toString.call(fn) : fn;
+    const known = this.specs.get(key);
+    if (known !== undefined) return known;
+    const task = internSpec(this.pool, storeValue(toTaskSpec(fn, 'submit')));
+    this.specs.set(key, task);
+    return task;
+  }
+
+  /** CPython's `_adjust_thread_count`: reuse an idle thread, else start one if below max. */
+  private adjustThreadCount(): void {
+    if (takeIdle(this.pool)) return;
+    const index = this.threads.length;
+    if (index >= this.maxWorkers) return;
+    retainPool(this.pool);
+    const thread = new Thread({
+      target: builtinTask(POOL_WORKER_TASK),
+      args: [this.pool, index, this.initializer, this.initargs],
+      name: `${this.prefix}_${index}`,
+      daemon: true,
+    });
+    try {
+      thread.start();
+    } catch (error) {
+      releasePool(this.pool);
+      throw error;
+    }
+    this.threads.push(thread);
+    void watchThread(thread, this.pool, index);
+  }
+
+  /** Sets the shutdown flag (cancelling queued work if asked); true when the caller should join. */
+  private stop(wait: boolean | ShutdownOptions, options: ShutdownOptions): boolean {
+    if (typeof wait === 'object' && wait !== null) {
+      options = wait;
+      wait = wait.wait ?? true;
+    }
+    for (const item of flagAndDrain(this.pool, SHUTDOWN, options.cancelFutures === true)) {
+      cancelFuture(item);
+      startOrNotify(item);
+      releaseFuture(item);
+    }
+    return wait;
+  }
+}

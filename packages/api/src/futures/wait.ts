@@ -1,0 +1,130 @@
+/**
+ * `concurrent.futures.wait`: block until some or all of a set of futures are done.
+ */
+import { waitTimeout } from '../timeout';
+import { Future } from './future';
+import { EXCEPTION, F, FINISHED, cell, isSettled } from './future-core';
+import { Waiter, deadlineAfter } from './waiter';
+
+/** `wait()` returns when any future finishes or is cancelled. */
+export const FIRST_COMPLETED = 'FIRST_COMPLETED';
+/** `wait()` returns when any future finishes by raising; if none raises, as ALL_COMPLETED. */
+export const FIRST_EXCEPTION = 'FIRST_EXCEPTION';
+/** `wait()` returns when all futures finish or are cancelled. */
+export const ALL_COMPLETED = 'ALL_COMPLETED';
+
+/** When `wait()` returns. */
+export type ReturnWhen = typeof FIRST_COMPLETED | typeof FIRST_EXCEPTION | typeof ALL_COMPLETED;
+
+/** Options of {@link wait}: `timeout` in ms (undefined = forever), `returnWhen` (default ALL_COMPLETED). */
+export interface WaitOptions {
+  timeout?: number;
+  returnWhen?: ReturnWhen;
+}
+
+/** CPython's `DoneAndNotDoneFutures`: the futures done when the wait returned, and the rest. */
+export interface DoneAndNotDoneFutures<T> {
+  done: Set<Future<T>>;
+  notDone: Set<Future<T>>;
+}
+
+/** One `wait()` call: its futures, condition and deadline, shared by the sync and async forms. */
+class WaitCall<T> {
+  readonly futures: Future<T>[];
+  readonly deadline: number;
+  readonly returnWhen: ReturnWhen;
+
+  constructor(fs: Iterable<Future<T>>, timeoutOrOptions: number | WaitOptions | undefined, returnWhen: ReturnWhen | undefined) {
+    let timeout: number | undefined;
+    if (typeof timeoutOrOptions === 'object' && timeoutOrOptions !== null) {
+      timeout = timeoutOrOptions.timeout;
+      returnWhen = timeoutOrOptions.returnWhen;
+    } else {
+      timeout = timeoutOrOptions;
+    }
+    this.returnWhen = returnWhen ?? ALL_COMPLETED;
+    if (this.returnWhen !== FIRST_COMPLETED && this.returnWhen !== FIRST_EXCEPTION && this.returnWhen !== ALL_COMPLETED) {
+      throw new RangeError(`Invalid return condition: '${String(this.returnWhen)}'`);
+    }
+    this.futures = [...new Set(fs)];
+    for (const f of this.futures) {
+      if (!(f instanceof Future)) throw new TypeError('wait() expects an iterable of Future objects');
+    }
+    this.deadline = deadlineAfter(waitTimeout(timeout));
+  }
+
+  /** True when the call may return, judging by the futures' states now. */
+  satisfied(): boolean {
+    let done = 0;
+    for (const f of this.futures) {
+      const address = Future.addressOf(f);
+      const state = cell(address, F.state);
+      if (!isSettled(state)) continue;
+      done += 1;
+      if (this.returnWhen === FIRST_COMPLETED) return true;
+      if (this.returnWhen === FIRST_EXCEPTION && state === FINISHED && cell(address, F.outcome) === EXCEPTION) return true;
+    }
+    return done === this.futures.length;
+  }
+
+  expired(): boolean {
+    return this.deadline !== Infinity && performance.now() >= this.deadline;
+  }
+
+  result(): DoneAndNotDoneFutures<T> {
+    const done = new Set<Future<T>>();
+    const notDone = new Set<Future<T>>();
+    for (const f of this.futures) {
+      (isSettled(cell(Future.addressOf(f), F.state)) ? done : notDone).add(f);
+    }
+    return { done, notDone };
+  }
+
+  install(): Waiter {
+    const waiter = new Waiter();
+    for (const f of this.futures) waiter.watch(f);
+    return waiter;
+  }
+}
+
+/**
+ * Waits for the futures in `fs` (possibly from different executors) to complete, up to
+ * `timeout` ms (undefined = forever), and returns `{ done, notDone }`; duplicates appear once.
+ * `returnWhen`: FIRST_COMPLETED, FIRST_EXCEPTION or ALL_COMPLETED (default). Takes Python's
+ * positional `(fs, timeout, returnWhen)` or `(fs, { timeout, returnWhen })`. A future counts
+ * as done once finished, or cancelled and noticed by its executor (as in CPython).
+ */
+export function wait<T>(fs: Iterable<Future<T>>, timeout?: number | WaitOptions, returnWhen?: ReturnWhen): DoneAndNotDoneFutures<T> {
+  const call = new WaitCall(fs, timeout, returnWhen);
+  if (call.satisfied() || call.expired()) return call.result();
+  const waiter = call.install();
+  try {
+    for (;;) {
+      const seq = waiter.seq();
+      if (call.satisfied() || call.expired()) return call.result();
+      waiter.park(seq, call.deadline);
+    }
+  } finally {
+    waiter.uninstall();
+  }
+}
+
+/** {@link wait} as a promise; never blocks the event loop. */
+export async function waitAsync<T>(
+  fs: Iterable<Future<T>>,
+  timeout?: number | WaitOptions,
+  returnWhen?: ReturnWhen,
+): Promise<DoneAndNotDoneFutures<T>> {
+  const call = new WaitCall(fs, timeout, returnWhen);
+  if (call.satisfied() || call.expired()) return call.result();
+  const waiter = call.install();
+  try {
+    for (;;) {
+      const seq = waiter.seq();
+      if (call.satisfied() || call.expired()) return call.result();
+      await waiter.parkAsync(seq, call.deadline);
+    }
+  } finally {
+    waiter.uninstall();
+  }
+}

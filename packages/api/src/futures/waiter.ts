@@ -1,0 +1,62 @@
+/**
+ * The waiter behind `wait()` and `asCompleted()` (CPython's `_Waiter`): one heap cell that
+ * every watched future bumps and unparks when it reaches CANCELLED_AND_NOTIFIED or FINISHED.
+ * The waiting thread reads the cell, scans the futures' states, and parks on the cell only if
+ * its condition still does not hold — so a completion between the scan and the park is never
+ * lost, and FIRST_COMPLETED wakes on the first completion. No callback crosses threads.
+ *
+ * Waiter block layout (8 bytes): +0 seq (bumped by futures), +4 unused.
+ */
+import { backend } from '../runtime';
+import { Future } from './future';
+import { addWaiter, removeWaiter } from './future-core';
+
+const WAITER_BYTES = 8;
+
+/** A waiter installed on a set of futures; call {@link uninstall} when done with it. */
+export class Waiter {
+  private cell: number;
+  private readonly installedOn: number[] = [];
+
+  constructor() {
+    this.cell = backend().alloc(WAITER_BYTES);
+  }
+
+  /** Starts receiving completion signals from `future`. */
+  watch(future: Future<any>): void {
+    const address = Future.addressOf(future);
+    addWaiter(address, this.cell);
+    this.installedOn.push(address);
+  }
+
+  /** The current signal count: read it before scanning, pass it to {@link park}. */
+  seq(): number {
+    return Atomics.load(backend().heap.i32, this.cell >> 2);
+  }
+
+  /** Parks until a watched future signals after `seq` was read, or `deadline` passes. */
+  park(seq: number, deadline: number): void {
+    const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
+    if (remaining > 0) backend().park(this.cell, seq, remaining);
+  }
+
+  /** {@link park} without blocking the event loop (keeps the process alive while pending). */
+  async parkAsync(seq: number, deadline: number): Promise<void> {
+    const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
+    if (remaining > 0) await backend().parkAsync(this.cell, seq, remaining, true);
+  }
+
+  /** Removes the waiter from every future it watches and frees it. Idempotent. */
+  uninstall(): void {
+    if (this.cell === 0) return;
+    for (const address of this.installedOn) removeWaiter(address, this.cell);
+    this.installedOn.length = 0;
+    backend().free(this.cell);
+    this.cell = 0;
+  }
+}
+
+/** `performance.now()`-based deadline for a wait timeout in ms (already validated). */
+export function deadlineAfter(ms: number): number {
+  return ms === Infinity ? Infinity : performance.now() + ms;
+}
