@@ -22,7 +22,11 @@ export interface SharedObject {
 type Reviver = (address: number) => object;
 
 const revivers = new Map<string, Reviver>();
+/** This thread's objects whose handles were sent out or received: address → object. */
 const live = new Map<number, WeakRef<object>>();
+const forget = new FinalizationRegistry<number>((address) => {
+  if (live.get(address)?.deref() === undefined) live.delete(address);
+});
 
 /**
  * Registers how to rebuild a kind of shared object from its address. Every thread registers
@@ -38,11 +42,29 @@ export function isShared(value: unknown): value is SharedObject {
   return typeof value === 'object' && value !== null && HANDLE in value;
 }
 
-/** Records `object` as this thread's view of `address`, so later receipts return it. */
-export function adopt<T extends object>(object: T, kind: string, address: number): T {
-  Object.defineProperty(object, HANDLE, { value: { kind, address }, enumerable: false });
+function remember(object: object, address: number): void {
   live.set(address, new WeakRef(object));
+  forget.register(object, address);
+}
+
+/**
+ * Makes `object` this thread's view of `address`. With `known`, it is also what later
+ * receipts of the address return here (otherwise that happens when its handle is first sent).
+ */
+export function adopt<T extends object>(object: T, kind: string, address: number, known = false): T {
+  Object.defineProperty(object, HANDLE, { value: { kind, address }, enumerable: false });
+  if (known) remember(object, address);
   return object;
+}
+
+/**
+ * Called by the codec when a shared object's handle leaves this thread: from now on, a
+ * receipt of the same address here returns this very object. Cheap when already known.
+ */
+export function exportHandle(object: SharedObject): Handle {
+  const handle = object[HANDLE];
+  if (live.get(handle.address)?.deref() !== object) remember(object, handle.address);
+  return handle;
 }
 
 /** This thread's object for a received handle: the one it already has, or a revived one. */
@@ -53,5 +75,6 @@ export function reviveHandle(kind: string, address: number): object {
   if (revive === undefined) throw new TypeError(`threadkit: unknown shared kind '${kind}'`);
   const object = revive(address);
   if (!isShared(object)) adopt(object, kind, address);
+  remember(object, address);
   return object;
 }

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { hasBackend, initMainThread, installBackend } from '@threadkit/api';
 import { WorkersBackend } from './backend';
 import { prewarm } from './spawn-queue';
+import { workerExecArgv } from './exec-argv';
 
 export * from '@threadkit/api';
 export { WorkersBackend } from './backend';
@@ -16,7 +17,7 @@ function startMain(): void {
   let supervisor: Worker | undefined;
   const startSupervisor = (): void => {
     if (supervisor !== undefined) return;
-    supervisor = new Worker(new URL('./supervisor.js', import.meta.url), { workerData: { heap: buffer } });
+    supervisor = new Worker(new URL('./supervisor.js', import.meta.url), { workerData: { heap: buffer }, execArgv: workerExecArgv() });
     supervisor.unref();
   };
   const backend = new WorkersBackend(buffer, true, process.pid, startSupervisor);

@@ -8,6 +8,7 @@ import { threadId, Worker, workerData } from 'node:worker_threads';
 import { finishCrashedThread, installBackend } from '@threadkit/api';
 import { WorkersBackend } from './backend';
 import { Cell } from './layout';
+import { workerExecArgv } from './exec-argv';
 
 const { heap } = workerData as { heap: SharedArrayBuffer };
 const backend = new WorkersBackend(heap, false, threadId);
@@ -20,7 +21,7 @@ setInterval(() => {}, 1 << 30);
 
 function startWorker(): void {
   const slot = backend.alloc(8);
-  const worker = new Worker(workerUrl, { workerData: { heap, slot } });
+  const worker = new Worker(workerUrl, { workerData: { heap, slot }, execArgv: workerExecArgv() });
   worker.unref();
   Atomics.add(i32, Cell.workerCount >> 2, 1);
   worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));

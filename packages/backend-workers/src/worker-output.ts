@@ -9,7 +9,8 @@ import { writeSync } from 'node:fs';
 export function writeOutputDirectly(): void {
   for (const [stream, fd] of [[process.stdout, 1], [process.stderr, 2]] as const) {
     stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown) => {
-      writeSync(fd, typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+      if (typeof chunk === 'string') writeSync(fd, chunk);
+      else writeSync(fd, chunk);
       const done = typeof encoding === 'function' ? encoding : callback;
       if (typeof done === 'function') queueMicrotask(() => (done as () => void)());
       return true;

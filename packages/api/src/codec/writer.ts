@@ -12,7 +12,7 @@
  * Array properties other than indices and `length` are not copied (structured clone would).
  * Strings travel as UTF-8, so a lone surrogate arrives as U+FFFD.
  */
-import { HANDLE, isShared } from '../handle';
+import { exportHandle, isShared } from '../handle';
 import { errorClassKey } from './error-classes';
 import { ErrorFlag, Tag, viewType } from './tags';
 import { Step, Uncloneable, uncloneableReason } from './uncloneable';
@@ -191,7 +191,7 @@ export class Writer {
       return this.u32(index);
     }
     if (isShared(object)) {
-      const handle = object[HANDLE];
+      const handle = exportHandle(object);
       this.tag(Tag.Handle);
       this.string(handle.kind);
       return this.u32(handle.address);

@@ -246,7 +246,7 @@ export function threadView<T extends Thread>(prototype: object, record: number, 
   const thread = Object.create(prototype) as T;
   Object.assign(thread, fields);
   Object.defineProperty(thread, THREAD, { value: { record, args: [] }, enumerable: false, writable: true });
-  return adopt(thread, 'Thread', record);
+  return adopt(thread, 'Thread', record, true);
 }
 
 /** The main thread's class, for its repr (`<_MainThread(MainThread, started 1)>`). */

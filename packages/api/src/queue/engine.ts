@@ -1,0 +1,275 @@
+/**
+ * The queue operations, written once for every queue kind and for both calling styles.
+ *
+ * Each operation is a generator that runs with the queue's core lock held. When it has to wait
+ * it yields a {@link Wait}: the park cell it waits on and the value it read there under the
+ * lock. The driver ({@link runSync} or {@link runAsync}) counts it as a waiter, releases the
+ * lock, parks on the cell while it still holds that value (so a bump between unlock and park is
+ * never lost), takes the lock again and resumes the generator, which re-checks its condition —
+ * CPython's `Condition.wait` loop on a sequence counter. Changes bump the cells under the lock;
+ * the wake-ups (`unpark`) happen after the lock is released, and only when someone waits, so
+ * the uncontended paths make no system call.
+ *
+ * Items are encoded before the lock is taken and decoded after it is released: the lock is
+ * held only while addresses move.
+ */
+import { freeValue, loadValue, storeValue } from '../codec';
+import { Empty, Full, ShutDown } from '../errors';
+import { backend } from '../runtime';
+import { Deadline, queueTimeout } from '../timeout';
+import { Cell, cell, drainItems, maxsizeOf, popItem, pushItem } from './store';
+
+/** A request to wait: park on `q + cell` while it holds `seen`, for at most `remaining` ms. */
+interface Wait {
+  readonly cell: number;
+  readonly waiters: number;
+  readonly seen: number;
+  readonly remaining: number;
+}
+
+type Steps<T> = Generator<Wait, T, void>;
+
+/** Unpark count meaning every waiter. */
+const ALL = 0x7fffffff;
+
+function wait(q: number, park: number, waiters: number, remaining: number): Wait {
+  return { cell: park, waiters, seen: cell(q, park), remaining };
+}
+
+function bump(q: number, park: number): void {
+  Atomics.add(backend().heap.i32, (q + park) >> 2, 1);
+}
+
+/** Wakes `count` waiters of a park cell, if anyone waits there. */
+function wake(q: number, park: number, waiters: number, count: number): void {
+  if (cell(q, waiters) > 0) backend().unpark(q + park, count);
+}
+
+/** Releases the queue's lock, waking an async caller waiting for it (see {@link lockFreed}). */
+function unlock(q: number): void {
+  const b = backend();
+  b.lockRelease(q + Cell.LOCK);
+  if (cell(q, Cell.ASYNC_LOCKERS) > 0) {
+    bump(q, Cell.LOCK_FREED);
+    b.unpark(q + Cell.LOCK_FREED, 1);
+  }
+}
+
+/**
+ * Waits, without blocking the event loop, until the queue's lock was released (the caller
+ * then tries again). Async callers never hold the lock across an `await` — a lock taken by
+ * `lockAcquireAsync` would stay held until the continuation runs, and synchronous code of the
+ * same thread that ran in between would deadlock on it — so they try it synchronously and,
+ * when it is busy, park here; every {@link unlock} bumps LOCK_FREED while anyone waits.
+ */
+async function lockFreed(q: number): Promise<void> {
+  const b = backend();
+  const i32 = b.heap.i32;
+  Atomics.add(i32, (q + Cell.ASYNC_LOCKERS) >> 2, 1);
+  const seen = cell(q, Cell.LOCK_FREED);
+  if (b.lockLocked(q + Cell.LOCK)) await b.parkAsync(q + Cell.LOCK_FREED, seen, Infinity);
+  Atomics.sub(i32, (q + Cell.ASYNC_LOCKERS) >> 2, 1);
+}
+
+/** Runs `steps` with the lock held, blocking the calling thread while it waits. */
+function runSync<T>(q: number, steps: Steps<T>): T {
+  const b = backend();
+  const i32 = b.heap.i32;
+  b.lockAcquire(q + Cell.LOCK, Infinity);
+  try {
+    let step = steps.next();
+    while (!step.done) {
+      const { cell: park, waiters, seen, remaining } = step.value;
+      Atomics.add(i32, (q + waiters) >> 2, 1);
+      unlock(q);
+      b.park(q + park, seen, remaining);
+      Atomics.sub(i32, (q + waiters) >> 2, 1);
+      b.lockAcquire(q + Cell.LOCK, Infinity);
+      step = steps.next();
+    }
+    return step.value;
+  } finally {
+    unlock(q);
+  }
+}
+
+/** {@link runSync} without blocking the event loop; the lock is only held between awaits. */
+async function runAsync<T>(q: number, steps: Steps<T>): Promise<T> {
+  const b = backend();
+  const i32 = b.heap.i32;
+  for (;;) {
+    while (!b.lockAcquire(q + Cell.LOCK, 0)) await lockFreed(q);
+    let step: IteratorResult<Wait, T>;
+    try {
+      step = steps.next();
+    } catch (error) {
+      unlock(q);
+      throw error;
+    }
+    if (step.done) {
+      unlock(q);
+      return step.value;
+    }
+    const { cell: park, waiters, seen, remaining } = step.value;
+    Atomics.add(i32, (q + waiters) >> 2, 1);
+    unlock(q);
+    await b.parkAsync(q + park, seen, remaining);
+    Atomics.sub(i32, (q + waiters) >> 2, 1);
+  }
+}
+
+function isShutDown(q: number): boolean {
+  return cell(q, Cell.SHUTDOWN) !== 0;
+}
+
+/** `Queue.put`'s body (CPython order of checks), ending with the item stored. */
+function* putSteps(q: number, item: number, value: unknown, block: boolean, timeout: number | undefined): Steps<void> {
+  if (isShutDown(q)) throw new ShutDown();
+  const maxsize = maxsizeOf(q);
+  if (maxsize > 0) {
+    if (!block) {
+      if (cell(q, Cell.SIZE) >= maxsize) throw new Full();
+    } else {
+      const deadline = new Deadline(queueTimeout(timeout));
+      while (cell(q, Cell.SIZE) >= maxsize) {
+        const remaining = deadline.remaining();
+        if (remaining === 0) throw new Full();
+        yield wait(q, Cell.NOT_FULL, Cell.PUT_WAITERS, remaining);
+        if (isShutDown(q)) throw new ShutDown();
+      }
+    }
+  }
+  pushItem(q, item, value);
+  Atomics.add(backend().heap.i32, (q + Cell.UNFINISHED) >> 2, 1);
+  bump(q, Cell.NOT_EMPTY);
+}
+
+/** `Queue.get`'s body (CPython order of checks); returns the removed item's address. */
+function* getSteps(q: number, block: boolean, timeout: number | undefined): Steps<number> {
+  if (isShutDown(q) && cell(q, Cell.SIZE) === 0) throw new ShutDown();
+  if (!block) {
+    if (cell(q, Cell.SIZE) === 0) throw new Empty();
+  } else {
+    const deadline = new Deadline(queueTimeout(timeout));
+    while (cell(q, Cell.SIZE) === 0) {
+      const remaining = deadline.remaining();
+      if (remaining === 0) throw new Empty();
+      yield wait(q, Cell.NOT_EMPTY, Cell.GET_WAITERS, remaining);
+      if (isShutDown(q) && cell(q, Cell.SIZE) === 0) throw new ShutDown();
+    }
+  }
+  const item = popItem(q);
+  bump(q, Cell.NOT_FULL);
+  return item;
+}
+
+function* joinSteps(q: number): Steps<void> {
+  while (cell(q, Cell.UNFINISHED) > 0) yield wait(q, Cell.ALL_DONE, Cell.JOIN_WAITERS, Infinity);
+}
+
+/**
+ * A non-blocking put that cannot succeed fails without encoding the item: one atomic read of
+ * SIZE (then of the monotonic SHUTDOWN flag) is a valid moment to observe "full".
+ */
+function failFastNowait(q: number): void {
+  const maxsize = maxsizeOf(q);
+  if (maxsize > 0 && cell(q, Cell.SIZE) >= maxsize) {
+    if (isShutDown(q)) throw new ShutDown();
+    throw new Full();
+  }
+}
+
+/** Puts `value` (encoded with the codec) into queue `q`. */
+export function put(q: number, value: unknown, block: boolean, timeout: number | undefined): void {
+  if (!block) failFastNowait(q);
+  const item = storeValue(value);
+  try {
+    runSync(q, putSteps(q, item, value, block, timeout));
+  } catch (error) {
+    freeValue(item);
+    throw error;
+  }
+  wake(q, Cell.NOT_EMPTY, Cell.GET_WAITERS, 1);
+}
+
+/** {@link put} as a promise (always blocking, never blocking the event loop). */
+export async function putAsync(q: number, value: unknown, timeout: number | undefined): Promise<void> {
+  const item = storeValue(value);
+  try {
+    await runAsync(q, putSteps(q, item, value, true, timeout));
+  } catch (error) {
+    freeValue(item);
+    throw error;
+  }
+  wake(q, Cell.NOT_EMPTY, Cell.GET_WAITERS, 1);
+}
+
+function take(q: number, item: number): unknown {
+  wake(q, Cell.NOT_FULL, Cell.PUT_WAITERS, 1);
+  try {
+    return loadValue(item);
+  } finally {
+    freeValue(item);
+  }
+}
+
+/** Removes and returns an item of queue `q`. */
+export function get(q: number, block: boolean, timeout: number | undefined): unknown {
+  return take(q, runSync(q, getSteps(q, block, timeout)));
+}
+
+/** {@link get} as a promise (always blocking, never blocking the event loop). */
+export async function getAsync(q: number, timeout: number | undefined): Promise<unknown> {
+  return take(q, await runAsync(q, getSteps(q, true, timeout)));
+}
+
+/** Runs `body` with the queue's lock held. */
+function withLock<T>(q: number, body: () => T): T {
+  backend().lockAcquire(q + Cell.LOCK, Infinity);
+  try {
+    return body();
+  } finally {
+    unlock(q);
+  }
+}
+
+/** Python's `task_done`: RangeError('task_done() called too many times') below zero. */
+export function taskDone(q: number): void {
+  const allDone = withLock(q, () => {
+    const unfinished = cell(q, Cell.UNFINISHED) - 1;
+    if (unfinished < 0) throw new RangeError('task_done() called too many times');
+    Atomics.store(backend().heap.i32, (q + Cell.UNFINISHED) >> 2, unfinished);
+    if (unfinished === 0) bump(q, Cell.ALL_DONE);
+    return unfinished === 0;
+  });
+  if (allDone) wake(q, Cell.ALL_DONE, Cell.JOIN_WAITERS, ALL);
+}
+
+/** Blocks until every item put has been marked done. */
+export function join(q: number): void {
+  runSync(q, joinSteps(q));
+}
+
+/** {@link join} as a promise. */
+export function joinAsync(q: number): Promise<void> {
+  return runAsync(q, joinSteps(q));
+}
+
+/** Python 3.13's `shutdown`: later puts raise ShutDown, gets raise it once empty; wakes every waiter. */
+export function shutdown(q: number, immediate: boolean): void {
+  const drained = withLock(q, () => {
+    const i32 = backend().heap.i32;
+    Atomics.store(i32, (q + Cell.SHUTDOWN) >> 2, 1);
+    bump(q, Cell.NOT_EMPTY);
+    bump(q, Cell.NOT_FULL);
+    if (!immediate) return [];
+    const items = drainItems(q);
+    Atomics.store(i32, (q + Cell.UNFINISHED) >> 2, Math.max(0, cell(q, Cell.UNFINISHED) - items.length));
+    bump(q, Cell.ALL_DONE);
+    return items;
+  });
+  for (const item of drained) freeValue(item);
+  if (immediate) wake(q, Cell.ALL_DONE, Cell.JOIN_WAITERS, ALL);
+  wake(q, Cell.NOT_EMPTY, Cell.GET_WAITERS, ALL);
+  wake(q, Cell.NOT_FULL, Cell.PUT_WAITERS, ALL);
+}

@@ -1,0 +1,179 @@
+/**
+ * The shared block behind every queue, and the item storage inside it. Everything here runs
+ * with the queue's core lock held (except {@link allocQueue}, which runs before the queue is
+ * shared); the callers in `engine.ts` take and release it.
+ *
+ * Queue block (72 bytes, byte offsets; 4-byte cells unless noted):
+ *
+ *     0  LOCK          core lock (backend().lockAcquire/Release)
+ *     4  SHUTDOWN      1 once shutdown() ran
+ *     8  SIZE          items held
+ *    12  UNFINISHED    unfinished tasks (puts minus taskDone calls)
+ *    16  NOT_EMPTY     park cell, bumped when an item is added or the queue is shut down
+ *    20  NOT_FULL      park cell, bumped when an item is removed or the queue is shut down
+ *    24  ALL_DONE      park cell, bumped when UNFINISHED drops to 0 or on shutdown(immediate)
+ *    28  GET_WAITERS   threads parked (or about to park) on NOT_EMPTY
+ *    32  PUT_WAITERS   threads parked (or about to park) on NOT_FULL
+ *    36  JOIN_WAITERS  threads parked (or about to park) on ALL_DONE
+ *    40  SLOTS         address of the slot array
+ *    44  CAPACITY      slots in that array (a power of two)
+ *    48  HEAD          FIFO: slot index of the oldest item
+ *    52  ORDER         {@link Order}
+ *    56  MAXSIZE       f64; <= 0 (or NaN) is unbounded
+ *    64  LOCK_FREED    park cell, bumped on unlock while ASYNC_LOCKERS > 0
+ *    68  ASYNC_LOCKERS async callers waiting for LOCK to be released
+ *
+ * Slot arrays: FIFO and LIFO keep one u32 per slot, the address of an encoded item
+ * (`storeValue`); FIFO as a ring starting at HEAD, LIFO as a stack from slot 0. Priority
+ * queues keep a binary min-heap of 16-byte entries (see `priority.ts`). A full array doubles
+ * and one left a quarter full halves (above 64 slots): allocate, copy, free the old one, all
+ * under the lock.
+ */
+import { backend } from '../runtime';
+import { ENTRY_BYTES, heapPop, heapPush, priorityEntry } from './priority';
+
+/** Byte offsets of the queue block's cells. */
+export const Cell = {
+  LOCK: 0,
+  SHUTDOWN: 4,
+  SIZE: 8,
+  UNFINISHED: 12,
+  NOT_EMPTY: 16,
+  NOT_FULL: 20,
+  ALL_DONE: 24,
+  GET_WAITERS: 28,
+  PUT_WAITERS: 32,
+  JOIN_WAITERS: 36,
+  SLOTS: 40,
+  CAPACITY: 44,
+  HEAD: 48,
+  ORDER: 52,
+  MAXSIZE: 56,
+  LOCK_FREED: 64,
+  ASYNC_LOCKERS: 68,
+} as const;
+
+const BLOCK_BYTES = 72;
+const INITIAL_CAPACITY = 8;
+/** A slot array larger than this halves when a pop leaves it a quarter full. */
+const SHRINK_ABOVE = 64;
+
+/** How a queue orders its items. */
+export const Order = { FIFO: 0, LIFO: 1, PRIORITY: 2 } as const;
+/** One of {@link Order}'s values. */
+export type Order = (typeof Order)[keyof typeof Order];
+
+function slotBytes(order: number): number {
+  return order === Order.PRIORITY ? ENTRY_BYTES : 4;
+}
+
+/** Allocates and initialises a queue block; returns its address. */
+export function allocQueue(order: Order, maxsize: number): number {
+  const b = backend();
+  const q = b.alloc(BLOCK_BYTES);
+  const slots = b.alloc(INITIAL_CAPACITY * slotBytes(order));
+  const u32 = b.heap.u32;
+  u32[(q + Cell.SLOTS) >> 2] = slots;
+  u32[(q + Cell.CAPACITY) >> 2] = INITIAL_CAPACITY;
+  u32[(q + Cell.ORDER) >> 2] = order;
+  b.heap.f64[(q + Cell.MAXSIZE) >> 3] = maxsize;
+  // Publish the plain stores before the address can reach another thread.
+  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, 0);
+  return q;
+}
+
+/** Reads a cell atomically. */
+export function cell(q: number, offset: number): number {
+  return Atomics.load(backend().heap.i32, (q + offset) >> 2);
+}
+
+/** The queue's maxsize (fixed at creation). */
+export function maxsizeOf(q: number): number {
+  return backend().heap.f64[(q + Cell.MAXSIZE) >> 3]!;
+}
+
+/** Moves the items to a new slot array of `capacity` slots (a FIFO ring is unwrapped to HEAD = 0). */
+function resize(q: number, capacity: number): void {
+  const b = backend();
+  const u32 = b.heap.u32;
+  const order = u32[(q + Cell.ORDER) >> 2]!;
+  const oldSlots = u32[(q + Cell.SLOTS) >> 2]!;
+  const oldCapacity = u32[(q + Cell.CAPACITY) >> 2]!;
+  const size = u32[(q + Cell.SIZE) >> 2]!;
+  const slots = b.alloc(capacity * slotBytes(order));
+  if (order === Order.FIFO) {
+    const head = u32[(q + Cell.HEAD) >> 2]!;
+    const first = Math.min(size, oldCapacity - head);
+    b.heap.u8.copyWithin(slots, oldSlots + head * 4, oldSlots + (head + first) * 4);
+    b.heap.u8.copyWithin(slots + first * 4, oldSlots, oldSlots + (size - first) * 4);
+    u32[(q + Cell.HEAD) >> 2] = 0;
+  } else {
+    b.heap.u8.copyWithin(slots, oldSlots, oldSlots + size * slotBytes(order));
+  }
+  u32[(q + Cell.SLOTS) >> 2] = slots;
+  u32[(q + Cell.CAPACITY) >> 2] = capacity;
+  b.free(oldSlots);
+}
+
+/**
+ * Adds the encoded item at `item` (whose decoded value is `value`). A priority queue may
+ * throw TypeError when items cannot be compared; the queue is then unchanged.
+ */
+export function pushItem(q: number, item: number, value: unknown): void {
+  const b = backend();
+  const u32 = b.heap.u32;
+  const size = u32[(q + Cell.SIZE) >> 2]!;
+  if (size === u32[(q + Cell.CAPACITY) >> 2]) resize(q, size * 2);
+  const slots = u32[(q + Cell.SLOTS) >> 2]!;
+  const order = u32[(q + Cell.ORDER) >> 2]!;
+  if (order === Order.PRIORITY) {
+    heapPush(slots, size, priorityEntry(item, value));
+  } else if (order === Order.LIFO) {
+    u32[(slots >> 2) + size] = item;
+  } else {
+    const mask = u32[(q + Cell.CAPACITY) >> 2]! - 1;
+    u32[(slots >> 2) + ((u32[(q + Cell.HEAD) >> 2]! + size) & mask)] = item;
+  }
+  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, size + 1);
+}
+
+/** Removes the next item (the queue must not be empty) and returns its address. */
+export function popItem(q: number): number {
+  const b = backend();
+  const u32 = b.heap.u32;
+  const size = u32[(q + Cell.SIZE) >> 2]!;
+  const slots = u32[(q + Cell.SLOTS) >> 2]!;
+  const order = u32[(q + Cell.ORDER) >> 2]!;
+  let item: number;
+  if (order === Order.PRIORITY) {
+    item = heapPop(slots, size);
+  } else if (order === Order.LIFO) {
+    item = u32[(slots >> 2) + size - 1]!;
+  } else {
+    const head = u32[(q + Cell.HEAD) >> 2]!;
+    item = u32[(slots >> 2) + head]!;
+    u32[(q + Cell.HEAD) >> 2] = (head + 1) & (u32[(q + Cell.CAPACITY) >> 2]! - 1);
+  }
+  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, size - 1);
+  const capacity = u32[(q + Cell.CAPACITY) >> 2]!;
+  if (capacity > SHRINK_ABOVE && (size - 1) * 4 <= capacity) resize(q, capacity / 2);
+  return item;
+}
+
+/** Removes every item; returns their addresses (for the caller to free after unlocking). */
+export function drainItems(q: number): number[] {
+  const drained: number[] = [];
+  while (cell(q, Cell.SIZE) > 0) drained.push(popItemUnordered(q));
+  return drained;
+}
+
+/** Removes the last-stored item without keeping any order (draining needs none). */
+function popItemUnordered(q: number): number {
+  const b = backend();
+  const u32 = b.heap.u32;
+  if (u32[(q + Cell.ORDER) >> 2] !== Order.PRIORITY) return popItem(q);
+  const size = u32[(q + Cell.SIZE) >> 2]!;
+  const item = u32[(u32[(q + Cell.SLOTS) >> 2]! + (size - 1) * ENTRY_BYTES) >> 2]!;
+  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, size - 1);
+  return item;
+}

@@ -1,0 +1,111 @@
+/**
+ * `threading.Event`: a flag that threads wait for.
+ *
+ * Block layout (4 bytes; the allocator rounds to 8):
+ *   0  i32  state: bit 0 = the flag, bits 1..31 = how many times `set` raised it (wrapping)
+ *
+ * Waiters park on the state word. Because every raise changes the word, a waiter that was
+ * waiting when `set()` ran returns true even if `clear()` follows at once — as in Python,
+ * where `set` notifies all current waiters.
+ */
+import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { INSPECT } from '../inspect';
+import { backend } from '../runtime';
+import { Deadline, waitTimeout } from '../timeout';
+
+const KIND = 'sync.Event';
+const FLAG = 1;
+
+/**
+ * An event flag, initially false. `set()` makes it true and wakes every waiter; `clear()`
+ * makes it false; `wait()` blocks until it is true. The same object in every thread.
+ */
+export class Event implements SharedObject {
+  declare readonly [HANDLE]: Handle;
+  private readonly cell: number;
+
+  /** A new event, not set. */
+  constructor() {
+    this.cell = backend().alloc(4);
+    adopt(this, KIND, this.cell);
+  }
+
+  /** This thread's view of the Event at `address` (the codec's reviver). */
+  static fromAddress(address: number): Event {
+    const event = Object.create(Event.prototype) as { cell: number };
+    event.cell = address;
+    return adopt(event as unknown as Event, KIND, address);
+  }
+
+  /** True when the flag is set. */
+  isSet(): boolean {
+    return (Atomics.load(backend().heap.i32, this.cell >> 2) & FLAG) !== 0;
+  }
+
+  /** Sets the flag and wakes every thread waiting for it. Later `wait` calls return at once until `clear()`. */
+  set(): void {
+    const b = backend();
+    const i32 = b.heap.i32;
+    const at = this.cell >> 2;
+    for (let v = Atomics.load(i32, at); (v & FLAG) === 0; ) {
+      const seen = Atomics.compareExchange(i32, at, v, (v + 2) | FLAG);
+      if (seen === v) {
+        b.unpark(this.cell, Infinity);
+        return;
+      }
+      v = seen;
+    }
+  }
+
+  /** Resets the flag to false; later `wait` calls block until `set()`. */
+  clear(): void {
+    Atomics.and(backend().heap.i32, this.cell >> 2, ~FLAG);
+  }
+
+  /**
+   * Blocks until the flag is set or `timeout` ms pass (`undefined` = forever, negative =
+   * poll). Returns true when it was set (at entry, or by a `set()` during the wait — even if
+   * cleared again since), false on timeout.
+   */
+  wait(timeout?: number): boolean {
+    const ms = waitTimeout(timeout);
+    const b = backend();
+    const i32 = b.heap.i32;
+    const at = this.cell >> 2;
+    const entry = Atomics.load(i32, at);
+    if ((entry & FLAG) !== 0) return true;
+    const deadline = new Deadline(ms);
+    for (let left = ms; left > 0; left = deadline.remaining()) {
+      b.park(this.cell, entry, left);
+      if (Atomics.load(i32, at) !== entry) return true;
+    }
+    return false;
+  }
+
+  /** {@link wait} as a promise; never blocks the event loop. */
+  async waitAsync(timeout?: number): Promise<boolean> {
+    const ms = waitTimeout(timeout);
+    const b = backend();
+    const i32 = b.heap.i32;
+    const at = this.cell >> 2;
+    const entry = Atomics.load(i32, at);
+    if ((entry & FLAG) !== 0) return true;
+    const deadline = new Deadline(ms);
+    for (let left = ms; left > 0; left = deadline.remaining()) {
+      await b.parkAsync(this.cell, entry, left);
+      if (Atomics.load(i32, at) !== entry) return true;
+    }
+    return false;
+  }
+
+  /** `<Event set>` / `<Event unset>` */
+  toString(): string {
+    return this.isSet() ? '<Event set>' : '<Event unset>';
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
+}
+
+registerKind(KIND, (address) => Event.fromAddress(address));

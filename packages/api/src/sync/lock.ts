@@ -1,0 +1,96 @@
+/**
+ * `threading.Lock`: the primitive lock, a backend core lock in the shared heap.
+ *
+ * Block layout (4 bytes; the allocator rounds to 8):
+ *   0  i32  core lock cell (0 = unlocked; the backend owns the other states)
+ */
+import { RuntimeError } from '../errors';
+import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { INSPECT } from '../inspect';
+import { backend } from '../runtime';
+import { lockTimeout } from '../timeout';
+import { Guard } from './guard';
+
+/** Handle kind of Lock blocks. */
+export const LOCK_KIND = 'sync.Lock';
+
+/**
+ * A primitive lock: locked or unlocked, owned by no thread. `acquire()` blocks while it is
+ * locked; `release()` unlocks it and may be called from ANY thread (not only the one that
+ * acquired it), as in Python. The same object in every thread it is passed to.
+ *
+ * `using _ = lock.hold();` is Python's `with lock:`.
+ */
+export class Lock implements SharedObject {
+  declare readonly [HANDLE]: Handle;
+  private readonly cell: number;
+
+  /** A new, unlocked lock. */
+  constructor() {
+    this.cell = backend().alloc(4);
+    adopt(this, LOCK_KIND, this.cell);
+  }
+
+  /** This thread's view of the lock at `address` (the codec's reviver). */
+  static fromAddress(address: number): Lock {
+    const lock = Object.create(Lock.prototype) as { cell: number };
+    lock.cell = address;
+    return adopt(lock as unknown as Lock, LOCK_KIND, address);
+  }
+
+  /**
+   * Acquires the lock, blocking until it is free; returns true once acquired.
+   * `blocking = false` tries once and returns false when the lock is taken. `timeout` (ms)
+   * bounds the wait: `-1` is forever, other negatives are a RangeError, and a timeout with
+   * `blocking = false` is a RangeError. Returns false when the timeout passes.
+   */
+  acquire(blocking = true, timeout = -1): boolean {
+    const ms = blocking === true && timeout === -1 ? Infinity : lockTimeout(blocking, timeout);
+    return backend().lockAcquire(this.cell, ms);
+  }
+
+  /** {@link acquire} as a promise; never blocks the event loop. */
+  acquireAsync(blocking = true, timeout = -1): Promise<boolean> {
+    try {
+      return backend().lockAcquireAsync(this.cell, lockTimeout(blocking, timeout));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Unlocks the lock, waking one waiter. Any thread may release it.
+   * Throws RuntimeError('release unlocked lock') when it is not locked.
+   */
+  release(): void {
+    if (!backend().lockRelease(this.cell)) throw new RuntimeError('release unlocked lock');
+  }
+
+  /** True when the lock is held (by any thread). */
+  locked(): boolean {
+    return backend().lockLocked(this.cell);
+  }
+
+  /** Acquires the lock (waiting forever) and returns a guard that releases it: `using _ = lock.hold();`. */
+  hold(): Guard<Lock> {
+    backend().lockAcquire(this.cell, Infinity);
+    return new Guard(this);
+  }
+
+  /** {@link hold} without blocking the event loop: `await using _ = await lock.holdAsync();`. */
+  async holdAsync(): Promise<Guard<Lock>> {
+    await backend().lockAcquireAsync(this.cell, Infinity);
+    return new Guard(this);
+  }
+
+  /** `<Lock locked>` / `<Lock unlocked>` */
+  toString(): string {
+    return this.locked() ? '<Lock locked>' : '<Lock unlocked>';
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
+}
+
+registerKind(LOCK_KIND, (address) => Lock.fromAddress(address));

@@ -1,0 +1,197 @@
+/**
+ * `threading.Semaphore` and `threading.BoundedSemaphore`: a counter that `acquire` takes from
+ * and `release` adds to, blocking acquirers while it is zero.
+ *
+ * Block layout (12 bytes):
+ *   0  i32  value: the counter; acquirers park on this cell while it is 0
+ *   4  i32  number of acquirers parked (or about to park) on the value cell
+ *   8  i32  the initial value (the upper bound of a BoundedSemaphore)
+ *
+ * `acquire` decrements the value with compare-and-swap; with nothing to take it counts itself
+ * in the waiter cell, then parks while the value is still 0, so a release that lands between
+ * its check and its park is never missed. `release(n)` adds n, then wakes up to n parked
+ * acquirers only when some are counted. Wake order is unspecified (as in Python).
+ */
+import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { INSPECT } from '../inspect';
+import { backend } from '../runtime';
+import { Deadline, waitTimeout } from '../timeout';
+import { Guard } from './guard';
+
+const SEMAPHORE_KIND = 'sync.Semaphore';
+const BOUNDED_KIND = 'sync.BoundedSemaphore';
+const BLOCK_BYTES = 12;
+const VALUE_MAX = 0x7fffffff;
+
+function checkCount(value: number, what: string): void {
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw new TypeError(`${what} must be an integer`);
+}
+
+/**
+ * A semaphore: `acquire()` takes one unit, blocking while none is left; `release(n)` returns
+ * n units, waking blocked acquirers. Any thread may release. The same object in every thread.
+ *
+ * `using _ = sem.hold();` is Python's `with sem:`.
+ */
+export class Semaphore implements SharedObject {
+  declare readonly [HANDLE]: Handle;
+  protected readonly address: number;
+
+  /** A semaphore holding `value` units (default 1); RangeError('semaphore initial value must be >= 0') when negative. */
+  constructor(value = 1) {
+    checkCount(value, 'semaphore initial value');
+    if (value < 0) throw new RangeError('semaphore initial value must be >= 0');
+    if (value > VALUE_MAX) throw new RangeError('semaphore initial value is too large');
+    const b = backend();
+    const address = b.alloc(BLOCK_BYTES);
+    b.heap.i32[address >> 2] = value;
+    b.heap.i32[(address >> 2) + 2] = value;
+    this.address = address;
+    adopt(this, this instanceof BoundedSemaphore ? BOUNDED_KIND : SEMAPHORE_KIND, address);
+  }
+
+  /** This thread's view of the semaphore at `address` (the codec's reviver). */
+  static fromAddress(address: number, kind: string = SEMAPHORE_KIND): Semaphore {
+    const proto = kind === BOUNDED_KIND ? BoundedSemaphore.prototype : Semaphore.prototype;
+    const sem = Object.create(proto) as { address: number };
+    sem.address = address;
+    return adopt(sem as unknown as Semaphore, kind, address);
+  }
+
+  /**
+   * Takes one unit and returns true. With none left it blocks until a release, or until
+   * `timeout` ms pass (`undefined` = forever, negative = poll) and then returns false.
+   * `blocking = false` never blocks; giving it a timeout is a RangeError("can't specify
+   * timeout for non-blocking acquire").
+   */
+  acquire(blocking = true, timeout?: number): boolean {
+    if (!blocking && timeout !== undefined) throw new RangeError("can't specify timeout for non-blocking acquire");
+    const ms = blocking ? waitTimeout(timeout) : 0;
+    const b = backend();
+    if (this.take(b.heap.i32)) return true;
+    if (ms === 0) return false;
+    const deadline = new Deadline(ms);
+    for (;;) {
+      const left = deadline.remaining();
+      if (left === 0) return false;
+      const at = this.address >> 2;
+      Atomics.add(b.heap.i32, at + 1, 1);
+      b.park(this.address, 0, left);
+      Atomics.sub(b.heap.i32, at + 1, 1);
+      if (this.take(b.heap.i32)) return true;
+    }
+  }
+
+  /** {@link acquire} as a promise; never blocks the event loop. */
+  async acquireAsync(blocking = true, timeout?: number): Promise<boolean> {
+    if (!blocking && timeout !== undefined) throw new RangeError("can't specify timeout for non-blocking acquire");
+    const ms = blocking ? waitTimeout(timeout) : 0;
+    const b = backend();
+    if (this.take(b.heap.i32)) return true;
+    if (ms === 0) return false;
+    const deadline = new Deadline(ms);
+    for (;;) {
+      const left = deadline.remaining();
+      if (left === 0) return false;
+      const at = this.address >> 2;
+      Atomics.add(b.heap.i32, at + 1, 1);
+      try {
+        await b.parkAsync(this.address, 0, left);
+      } finally {
+        Atomics.sub(b.heap.i32, at + 1, 1);
+      }
+      if (this.take(b.heap.i32)) return true;
+    }
+  }
+
+  /**
+   * Returns `n` units (default 1), waking up to `n` blocked acquirers.
+   * RangeError('n must be one or more') when `n < 1`.
+   */
+  release(n = 1): void {
+    checkCount(n, 'n');
+    if (n < 1) throw new RangeError('n must be one or more');
+    this.add(n, VALUE_MAX, 'semaphore value is too large');
+  }
+
+  /** Acquires one unit (waiting forever) and returns a guard that releases it: `using _ = sem.hold();`. */
+  hold(): Guard<Semaphore> {
+    this.acquire();
+    return new Guard(this);
+  }
+
+  /** {@link hold} without blocking the event loop. */
+  async holdAsync(): Promise<Guard<Semaphore>> {
+    await this.acquireAsync();
+    return new Guard(this);
+  }
+
+  /** Adds `n` unless that would exceed `limit` (then RangeError(`message`), nothing changed); wakes waiters. */
+  protected add(n: number, limit: number, message: string): void {
+    const b = backend();
+    const i32 = b.heap.i32;
+    const at = this.address >> 2;
+    for (let v = Atomics.load(i32, at); ; ) {
+      if (v + n > limit) throw new RangeError(message);
+      const seen = Atomics.compareExchange(i32, at, v, v + n);
+      if (seen === v) break;
+      v = seen;
+    }
+    if (Atomics.load(i32, at + 1) > 0) b.unpark(this.address, n);
+  }
+
+  /** Takes one unit if any is left; false when the value is 0. */
+  private take(i32: Int32Array): boolean {
+    const at = this.address >> 2;
+    for (let v = Atomics.load(i32, at); v > 0; ) {
+      const seen = Atomics.compareExchange(i32, at, v, v - 1);
+      if (seen === v) return true;
+      v = seen;
+    }
+    return false;
+  }
+
+  /** The current value (for reprs). */
+  protected value(): number {
+    return Atomics.load(backend().heap.i32, this.address >> 2);
+  }
+
+  /** `<Semaphore value=2>` */
+  toString(): string {
+    return `<Semaphore value=${this.value()}>`;
+  }
+
+  [INSPECT](): string {
+    return this.toString();
+  }
+}
+
+/**
+ * A semaphore that refuses to go above its initial value: a `release` that would is a bug,
+ * reported as RangeError('Semaphore released too many times') with nothing changed.
+ */
+export class BoundedSemaphore extends Semaphore {
+  /** A bounded semaphore holding (and capped at) `value` units (default 1). */
+  constructor(value = 1) {
+    super(value);
+  }
+
+  /** Like `Semaphore.release`, but RangeError('Semaphore released too many times') above the initial value. */
+  override release(n = 1): void {
+    checkCount(n, 'n');
+    if (n < 1) throw new RangeError('n must be one or more');
+    this.add(n, this.initialValue(), 'Semaphore released too many times');
+  }
+
+  private initialValue(): number {
+    return backend().heap.i32[(this.address >> 2) + 2];
+  }
+
+  /** `<BoundedSemaphore value=1/2>` */
+  override toString(): string {
+    return `<BoundedSemaphore value=${this.value()}/${this.initialValue()}>`;
+  }
+}
+
+registerKind(SEMAPHORE_KIND, (address) => Semaphore.fromAddress(address, SEMAPHORE_KIND));
+registerKind(BOUNDED_KIND, (address) => Semaphore.fromAddress(address, BOUNDED_KIND));

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { asCompleted, Event, Future, Thread, ThreadPoolExecutor, TimeoutError } from '#backend';
+import { since, SLACK_MS } from './support';
+
+describe('asCompleted', () => {
+  it('yields every future once, as it completes', () => {
+    const ex = new ThreadPoolExecutor(4);
+    const fs = Array.from({ length: 10 }, (_, i) => ex.submit((x: number) => x * 2, i));
+    const seen = new Set<Future<number>>();
+    for (const f of asCompleted(fs)) {
+      expect(f.done()).toBe(true);
+      seen.add(f);
+    }
+    expect(seen.size).toBe(10);
+    expect([...seen].map((f) => f.result()).sort((a, b) => a - b)).toEqual(Array.from({ length: 10 }, (_, i) => i * 2));
+    ex.shutdown();
+  });
+
+  it('yields in completion order', () => {
+    const a = new Future<string>();
+    const b = new Future<string>();
+    const next = new Event();
+    const t = new Thread({ target: (fa: Future<string>, fb: Future<string>, n: Event) => { fb.setResult('b'); n.wait(); fa.setResult('a'); }, args: [a, b, next] });
+    t.start();
+    const order: string[] = [];
+    for (const f of asCompleted([a, b])) {
+      order.push(f.result());
+      next.set();
+    }
+    expect(order).toEqual(['b', 'a']);
+    t.join();
+  });
+
+  it('already-done futures come first', () => {
+    const pending = new Future<number>();
+    const ready = new Future<number>();
+    ready.setResult(1);
+    const it = asCompleted([pending, ready]);
+    expect(it.next().value).toBe(ready);
+    pending.setResult(2);
+    expect(it.next().value).toBe(pending);
+    expect(it.next().done).toBe(true);
+  });
+
+  it('duplicates are yielded once', () => {
+    const f = new Future();
+    f.setResult(1);
+    expect([...asCompleted([f, f])]).toEqual([f]);
+  });
+
+  it('an empty list yields nothing', () => {
+    expect([...asCompleted([])]).toEqual([]);
+  });
+
+  it('throws TimeoutError("N (of M) futures unfinished") after at least the timeout', () => {
+    const ready = new Future();
+    ready.setResult(0);
+    const never = new Future();
+    const got: unknown[] = [];
+    const t0 = performance.now();
+    expect(() => { for (const f of asCompleted([ready, never], 50)) got.push(f); }).toThrow(TimeoutError);
+    expect(since(t0)).toBeGreaterThanOrEqual(50 - SLACK_MS);
+    expect(got).toEqual([ready]);
+    expect(() => { for (const _ of asCompleted([never], 10)) void _; }).toThrow('1 (of 1) futures unfinished');
+  });
+
+  it('cancelled futures are yielded', () => {
+    const f = new Future();
+    f.cancel();
+    const [only] = [...asCompleted([f])];
+    expect(only!.cancelled()).toBe(true);
+  });
+
+  it('for await iterates without blocking the event loop', async () => {
+    const fs = [new Future<number>(), new Future<number>()];
+    setTimeout(() => { fs[1]!.setResult(2); fs[0]!.setResult(1); }, 0);
+    const got: number[] = [];
+    for await (const f of asCompleted(fs)) got.push(f.result());
+    expect(got.sort()).toEqual([1, 2]);
+  });
+
+  it('for await with a timeout rejects with TimeoutError', async () => {
+    const never = new Future();
+    await expect((async () => { for await (const _ of asCompleted([never], 30)) void _; })()).rejects.toBeInstanceOf(TimeoutError);
+  });
+});

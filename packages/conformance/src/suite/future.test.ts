@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+import { CancelledError, Future, InvalidStateError, Queue, RuntimeError, Thread, TimeoutError } from '#backend';
+import { since, SLACK_MS } from './support';
+
+describe('Future', () => {
+  it('starts pending', () => {
+    const f = new Future();
+    expect(f.done()).toBe(false);
+    expect(f.running()).toBe(false);
+    expect(f.cancelled()).toBe(false);
+    expect(String(f)).toBe('<Future state=pending>');
+  });
+
+  it('setResult finishes it: result() returns the value, exception() undefined', () => {
+    const f = new Future<number>();
+    f.setResult(42);
+    expect(f.done()).toBe(true);
+    expect(f.result()).toBe(42);
+    expect(f.exception()).toBeUndefined();
+    expect(String(f)).toBe('<Future state=finished returned number>');
+  });
+
+  it('setException finishes it: exception() returns the error, result() throws it', () => {
+    const f = new Future();
+    f.setException(new RangeError('bad value'));
+    expect(f.done()).toBe(true);
+    const e = f.exception() as Error;
+    expect(e).toBeInstanceOf(RangeError);
+    expect(e.message).toBe('bad value');
+    expect(() => f.result()).toThrow(RangeError);
+    expect(String(f)).toBe('<Future state=finished raised RangeError>');
+  });
+
+  it('cancel() on a pending future cancels it; result() and exception() throw CancelledError', () => {
+    const f = new Future();
+    expect(f.cancel()).toBe(true);
+    expect(f.cancelled()).toBe(true);
+    expect(f.done()).toBe(true);
+    expect(f.cancel()).toBe(true);
+    expect(() => f.result()).toThrow(CancelledError);
+    expect(() => f.exception()).toThrow(CancelledError);
+    expect(String(f)).toBe('<Future state=cancelled>');
+  });
+
+  it('a running future cannot be cancelled', () => {
+    const f = new Future();
+    expect(f.setRunningOrNotifyCancel()).toBe(true);
+    expect(f.running()).toBe(true);
+    expect(f.cancel()).toBe(false);
+    expect(f.cancelled()).toBe(false);
+    expect(String(f)).toBe('<Future state=running>');
+    f.setResult(1);
+    expect(f.running()).toBe(false);
+  });
+
+  it('a finished future cannot be cancelled', () => {
+    const f = new Future();
+    f.setResult('x');
+    expect(f.cancel()).toBe(false);
+    expect(f.result()).toBe('x');
+  });
+
+  it('setRunningOrNotifyCancel returns false on a cancelled future and throws on a running one', () => {
+    const f = new Future();
+    f.cancel();
+    expect(f.setRunningOrNotifyCancel()).toBe(false);
+    const g = new Future();
+    g.setRunningOrNotifyCancel();
+    expect(() => g.setRunningOrNotifyCancel()).toThrow(RuntimeError);
+    expect(() => g.setRunningOrNotifyCancel()).toThrow('Future in unexpected state');
+  });
+
+  it('result(timeout) on a pending future throws TimeoutError after at least the timeout', () => {
+    const f = new Future();
+    const t0 = performance.now();
+    expect(() => f.result(50)).toThrow(TimeoutError);
+    expect(since(t0)).toBeGreaterThanOrEqual(50 - SLACK_MS);
+  });
+
+  it('exception(timeout) on a pending future throws TimeoutError after at least the timeout', () => {
+    const f = new Future();
+    const t0 = performance.now();
+    expect(() => f.exception(40)).toThrow(TimeoutError);
+    expect(since(t0)).toBeGreaterThanOrEqual(40 - SLACK_MS);
+  });
+
+  it('result() waits for another thread to set the result', () => {
+    const f = new Future<string>();
+    const t = new Thread({ target: (fut: Future<string>) => fut.setResult('from thread'), args: [f] });
+    t.start();
+    expect(f.result(10_000)).toBe('from thread');
+    t.join();
+  });
+
+  it('a thread can wait on a future completed by the main thread', () => {
+    const f = new Future<number>();
+    const q = new Queue();
+    const t = new Thread({ target: (fut: Future<number>, out: Queue) => out.put(fut.result() * 2), args: [f, q] });
+    t.start();
+    f.setResult(21);
+    t.join();
+    expect(q.get()).toBe(42);
+  });
+
+  it('an exception set in another thread is rebuilt with its class and message', () => {
+    const f = new Future();
+    const t = new Thread({ target: (fut: Future) => fut.setException(new TypeError('typed')), args: [f] });
+    t.start();
+    t.join();
+    expect(f.exception()).toBeInstanceOf(TypeError);
+    expect((f.exception() as Error).message).toBe('typed');
+  });
+
+  it('await future resolves with the result', async () => {
+    const f = new Future<number>();
+    const t = new Thread({ target: (fut: Future<number>) => fut.setResult(7), args: [f] });
+    t.start();
+    expect(await f).toBe(7);
+    await t.joinAsync();
+  });
+
+  it('await future rejects with its exception, or CancelledError', async () => {
+    const f = new Future();
+    f.setException(new Error('nope'));
+    await expect(f).rejects.toThrow('nope');
+    const g = new Future();
+    g.cancel();
+    await expect(g).rejects.toBeInstanceOf(CancelledError);
+  });
+
+  it('resultAsync(timeout) rejects with TimeoutError after at least the timeout; exceptionAsync resolves', async () => {
+    const f = new Future();
+    const t0 = performance.now();
+    await expect(f.resultAsync(40)).rejects.toBeInstanceOf(TimeoutError);
+    expect(since(t0)).toBeGreaterThanOrEqual(40 - SLACK_MS);
+    f.setException(new Error('e'));
+    expect(((await f.exceptionAsync()) as Error).message).toBe('e');
+  });
+
+  it('addDoneCallback runs callbacks in order with the future once it completes', async () => {
+    const f = new Future<number>();
+    const calls: string[] = [];
+    const all = new Promise<void>((resolve) => {
+      f.addDoneCallback((x) => calls.push(`a${x.result()}`));
+      f.addDoneCallback((x) => { calls.push(`b${x.result()}`); resolve(); });
+    });
+    const t = new Thread({ target: (fut: Future<number>) => fut.setResult(1), args: [f] });
+    t.start();
+    await all;
+    expect(calls).toEqual(['a1', 'b1']);
+    await t.joinAsync();
+  });
+
+  it('addDoneCallback on a done future calls it at once', () => {
+    const f = new Future();
+    f.setResult(5);
+    let seen: unknown;
+    f.addDoneCallback((x) => { seen = x; });
+    expect(seen).toBe(f);
+  });
+
+  it('callbacks run on cancel, and one that throws does not stop the others', () => {
+    const f = new Future();
+    const calls: boolean[] = [];
+    f.addDoneCallback(() => { throw new Error('callback failed'); });
+    f.addDoneCallback((x) => calls.push(x.cancelled()));
+    f.cancel();
+    expect(calls).toEqual([true]);
+  });
+
+  it('setResult / setException on a finished future throw InvalidStateError naming the state', () => {
+    const f = new Future();
+    f.setResult(1);
+    expect(() => f.setResult(2)).toThrow(InvalidStateError);
+    expect(() => f.setResult(2)).toThrow('FINISHED: <Future state=finished returned number>');
+    expect(() => f.setException(new Error('x'))).toThrow(InvalidStateError);
+    expect(f.result()).toBe(1);
+    const g = new Future();
+    g.cancel();
+    expect(() => g.setResult(1)).toThrow('CANCELLED: <Future state=cancelled>');
+  });
+
+  it('a future passed to another thread and back is the same object', () => {
+    const f = new Future();
+    const q = new Queue();
+    const t = new Thread({ target: (fut: Future, out: Queue) => out.put(fut), args: [f, q] });
+    t.start();
+    t.join();
+    expect(q.get()).toBe(f);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { Event, local, Queue, Thread } from '#backend';
+
+/** Runs `target(loc, q, value)` in a new thread and returns what it put into its queue. */
+function inThread(loc: object, value: unknown): unknown {
+  const q = new Queue();
+  const t = new Thread({
+    target: (l: Record<string, unknown>, out: Queue, v: unknown) => { const before = l.x; l.x = v; out.put([before, l.x, Object.keys(l)]); },
+    args: [loc, q, value],
+  });
+  t.start();
+  t.join();
+  return q.get();
+}
+
+describe('local', () => {
+  it('stores attributes for the calling thread', () => {
+    const data = local();
+    data.x = 1;
+    data.y = 'two';
+    expect(data.x).toBe(1);
+    expect(data.y).toBe('two');
+    expect('x' in data).toBe(true);
+    delete data.x;
+    expect('x' in data).toBe(false);
+  });
+
+  it('works with new', () => {
+    const data = new local();
+    data.v = 3;
+    expect(data.v).toBe(3);
+  });
+
+  it('another thread starts with nothing and does not see or change this thread’s values', () => {
+    const data = local();
+    data.x = 'main';
+    expect(inThread(data, 'thread')).toEqual([undefined, 'thread', ['x']]);
+    expect(data.x).toBe('main');
+  });
+
+  it('each new thread starts empty, even on a reused worker', () => {
+    const data = local();
+    for (let i = 0; i < 6; i++) expect(inThread(data, i)).toEqual([undefined, i, ['x']]);
+  });
+
+  it('concurrent threads keep separate values', () => {
+    const data = local();
+    const q = new Queue();
+    const go = new Event();
+    const threads = Array.from({ length: 4 }, (_, i) =>
+      new Thread({
+        target: (l: Record<string, unknown>, g: Event, out: Queue, v: number) => { l.n = v; g.wait(); out.put([v, l.n]); },
+        args: [data, go, q, i],
+      }),
+    );
+    for (const t of threads) t.start();
+    go.set();
+    for (const t of threads) t.join();
+    for (let i = 0; i < 4; i++) {
+      const [v, seen] = q.get() as [number, number];
+      expect(seen).toBe(v);
+    }
+    expect(data.n).toBeUndefined();
+  });
+
+  it('Object.keys lists only this thread’s attributes', () => {
+    const data = local();
+    data.a = 1;
+    data.b = 2;
+    expect(Object.keys(data).sort()).toEqual(['a', 'b']);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * Helpers shared by the suite's test files (main-thread side only: thread bodies that need the
+ * API live in `../fixtures/threads.mjs` and are reached with {@link fx}).
+ */
+import { spawnSync } from 'node:child_process';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { task, type TaskRef } from '#backend';
+
+/** URL of the fixture module holding thread bodies that use the API. */
+export const FIXTURES = new URL('../fixtures/threads.mjs', import.meta.url).href;
+
+/** A thread target / executor task naming an export of the fixture module. */
+export function fx(exportName: string): TaskRef {
+  return task(FIXTURES, exportName);
+}
+
+/** Timer granularity tolerance for one-sided "waited at least" assertions, in ms. */
+export const SLACK_MS = 1;
+
+/** Milliseconds since `t0` (a `performance.now()` reading). */
+export function since(t0: number): number {
+  return performance.now() - t0;
+}
+
+/** The specifier a child process imports to get the backend under test. */
+export function backendSpecifier(): string {
+  const chosen = process.env.THREADKIT_BACKEND ?? 'workers';
+  if (/^[a-z0-9-]+$/.test(chosen)) return `@threadkit/backend-${chosen}`;
+  if (chosen.startsWith('file:') || chosen.startsWith('@')) return chosen;
+  return pathToFileURL(isAbsolute(chosen) ? chosen : resolve(chosen)).href;
+}
+
+/** Result of {@link runChild}. */
+export interface ChildResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs fixture script `name` (in `../fixtures/`) in a fresh Node process with the backend under
+ * test; the script finds it in `THREADKIT_BACKEND_SPECIFIER`. Killed after 30 s (a hang fails).
+ */
+export function runChild(name: string, args: string[] = []): ChildResult {
+  const script = fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+  const r = spawnSync(process.execPath, [script, ...args], {
+    env: { ...process.env, THREADKIT_BACKEND_SPECIFIER: backendSpecifier() },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { Event, Queue, Thread, Timer } from '#backend';
+
+describe('Timer', () => {
+  it('calls the function with its arguments after at least the interval', () => {
+    const q = new Queue();
+    const t0 = performance.now();
+    const timer = new Timer(50, (out: Queue, start: number, tag: string) => out.put([tag, performance.now() - start]), [q, t0, 'fired']);
+    timer.start();
+    timer.join();
+    const [tag, elapsed] = q.get() as [string, number];
+    expect(tag).toBe('fired');
+    expect(elapsed).toBeGreaterThanOrEqual(50 - 1);
+  });
+
+  it('cancel() before it fires stops it: the function never runs', () => {
+    const ran = new Event();
+    const timer = new Timer(10_000, (ev: Event) => ev.set(), [ran]);
+    timer.start();
+    timer.cancel();
+    timer.join();
+    expect(ran.isSet()).toBe(false);
+    expect(timer.isAlive()).toBe(false);
+  });
+
+  it('cancel() before start() means it never fires', () => {
+    const ran = new Event();
+    const timer = new Timer(0, (ev: Event) => ev.set(), [ran]);
+    timer.cancel();
+    timer.start();
+    timer.join();
+    expect(ran.isSet()).toBe(false);
+  });
+
+  it('is a Thread, with a finished event set after firing', () => {
+    const ran = new Event();
+    const timer = new Timer(0, (ev: Event) => ev.set(), [ran]);
+    expect(timer).toBeInstanceOf(Thread);
+    timer.start();
+    timer.join();
+    expect(ran.isSet()).toBe(true);
+    expect(timer.finished.isSet()).toBe(true);
+    expect(String(timer)).toMatch(/^<Timer\(Thread-\d+.*, stopped \d+\)>$/);
+  });
+
+  it('cancel() after it fired is harmless', () => {
+    const ran = new Event();
+    const timer = new Timer(0, (ev: Event) => ev.set(), [ran]);
+    timer.start();
+    timer.join();
+    timer.cancel();
+    expect(ran.isSet()).toBe(true);
+  });
+
+  it('an async function is awaited', () => {
+    const ran = new Event();
+    const timer = new Timer(1, async (ev: Event) => { await null; ev.set(); }, [ran]);
+    timer.start();
+    timer.join();
+    expect(ran.isSet()).toBe(true);
+  });
+});

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ALL_COMPLETED,
+  Event,
+  FIRST_COMPLETED,
+  FIRST_EXCEPTION,
+  Future,
+  Thread,
+  ThreadPoolExecutor,
+  wait,
+  waitAsync,
+} from '#backend';
+import { since, SLACK_MS } from './support';
+
+function done<T>(value: T): Future<T> {
+  const f = new Future<T>();
+  f.setResult(value);
+  return f;
+}
+
+describe('wait', () => {
+  it('the return-when constants are Python’s names', () => {
+    expect(FIRST_COMPLETED).toBe('FIRST_COMPLETED');
+    expect(FIRST_EXCEPTION).toBe('FIRST_EXCEPTION');
+    expect(ALL_COMPLETED).toBe('ALL_COMPLETED');
+  });
+
+  it('ALL_COMPLETED (the default) returns when every future is done', () => {
+    const ex = new ThreadPoolExecutor(3);
+    const fs = [1, 2, 3].map((x) => ex.submit((y: number) => y, x));
+    const { done: d, notDone } = wait(fs);
+    expect(d.size).toBe(3);
+    expect(notDone.size).toBe(0);
+    for (const f of fs) expect(d.has(f)).toBe(true);
+    ex.shutdown();
+  });
+
+  it('with a timeout, returns the unfinished ones in notDone after at least the timeout', () => {
+    const a = done(1);
+    const b = new Future();
+    const t0 = performance.now();
+    const r = wait([a, b], { timeout: 50 });
+    expect(since(t0)).toBeGreaterThanOrEqual(50 - SLACK_MS);
+    expect([...r.done]).toEqual([a]);
+    expect([...r.notDone]).toEqual([b]);
+  });
+
+  it('accepts the timeout positionally', () => {
+    const b = new Future();
+    const r = wait([b], 20);
+    expect(r.notDone.has(b)).toBe(true);
+  });
+
+  it('FIRST_COMPLETED returns as soon as one future is done', () => {
+    const slow = new Future();
+    const fast = new Future();
+    const t = new Thread({ target: (f: Future) => f.setResult('fast'), args: [fast] });
+    t.start();
+    const r = wait([slow, fast], { returnWhen: FIRST_COMPLETED });
+    expect(r.done.has(fast)).toBe(true);
+    expect(r.notDone.has(slow)).toBe(true);
+    t.join();
+  });
+
+  it('FIRST_EXCEPTION returns when a future raises', () => {
+    const ex = new ThreadPoolExecutor(2);
+    const release = new Event();
+    const blocked = ex.submit((r: Event) => r.wait(), release);
+    const failing = ex.submit(() => { throw new Error('fail'); });
+    const r = wait([blocked, failing], { returnWhen: FIRST_EXCEPTION });
+    expect(r.done.has(failing)).toBe(true);
+    expect(r.notDone.has(blocked)).toBe(true);
+    release.set();
+    ex.shutdown();
+  });
+
+  it('FIRST_EXCEPTION without any exception waits for all', () => {
+    const ex = new ThreadPoolExecutor(2);
+    const fs = [1, 2].map((x) => ex.submit((y: number) => y, x));
+    const r = wait(fs, { returnWhen: FIRST_EXCEPTION });
+    expect(r.done.size).toBe(2);
+    ex.shutdown();
+  });
+
+  it('futures already done return at once; cancelled ones count as done', () => {
+    const c = new Future();
+    c.cancel();
+    const r = wait([done(1), c], { timeout: 10_000 });
+    expect(r.done.size).toBe(2);
+    expect(r.notDone.size).toBe(0);
+  });
+
+  it('duplicate futures appear once', () => {
+    const a = done('x');
+    const r = wait([a, a, a]);
+    expect(r.done.size).toBe(1);
+  });
+
+  it('an empty list returns empty sets', () => {
+    const r = wait([]);
+    expect(r.done.size).toBe(0);
+    expect(r.notDone.size).toBe(0);
+  });
+
+  it('waitAsync resolves without blocking the event loop', async () => {
+    const f = new Future();
+    setTimeout(() => f.setResult(1), 0);
+    const r = await waitAsync([f], { returnWhen: FIRST_COMPLETED });
+    expect(r.done.has(f)).toBe(true);
+  });
+
+  it('waitAsync with a timeout resolves after at least the timeout', async () => {
+    const f = new Future();
+    const t0 = performance.now();
+    const r = await waitAsync([f], { timeout: 40 });
+    expect(since(t0)).toBeGreaterThanOrEqual(40 - SLACK_MS);
+    expect(r.notDone.has(f)).toBe(true);
+  });
+});
