@@ -61,6 +61,9 @@ export function builtinTask(name: string): TaskSpec {
 
 const ALWAYS_FREE = new Set(['arguments', 'this', 'undefined', 'globalThis', 'super', 'new.target']);
 const specCache = new WeakMap<object, TaskSpec>();
+/** Validated specs by source text: a closure re-created per call (same source) is parsed once. */
+const sourceCache = new Map<string, TaskSpec>();
+const SOURCE_CACHE_LIMIT = 1024;
 
 function isSpec(value: unknown): value is TaskSpec {
   return typeof value === 'object' && value !== null && 'kind' in value && (value as TaskSpec).kind === 'builtin';
@@ -108,6 +111,11 @@ export function toTaskSpec(fn: unknown, what: string): TaskSpec {
   if (/\{\s*\[native code\]\s*\}\s*$/.test(source)) {
     throw new TypeError(`${what} '${name}' is a native or bound function; it cannot be sent to a thread — pass a self-contained function or task(import.meta.url, '${fn.name}')`);
   }
+  const known = sourceCache.get(source);
+  if (known !== undefined && known.kind === 'source' && known.name === name) {
+    specCache.set(fn, known);
+    return known;
+  }
   const expression = toExpression(source, fn.name);
   const captured = capturedNames(expression);
   if (captured.length > 0) {
@@ -119,6 +127,8 @@ export function toTaskSpec(fn: unknown, what: string): TaskSpec {
   }
   const spec: TaskSpec = { kind: 'source', source: expression, name };
   specCache.set(fn, spec);
+  if (sourceCache.size >= SOURCE_CACHE_LIMIT) sourceCache.clear();
+  sourceCache.set(source, spec);
   return spec;
 }
 
