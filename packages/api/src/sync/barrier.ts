@@ -46,8 +46,9 @@ type Action = (...args: unknown[]) => unknown;
  *
  * `action`, if given, is run by the last thread to arrive, before the others are released;
  * it travels like a thread target (a self-contained function or a `task()` reference, which
- * the sync `wait` can run only in a thread that has already imported its module). If it
- * throws, the barrier breaks and the error propagates from that thread's `wait`.
+ * the sync `wait` can run only in a thread that has already imported its module; `waitAsync`
+ * imports it and awaits an async action, the sync `wait` does not await). If it throws, the
+ * barrier breaks and the error propagates from that thread's `wait`.
  *
  * A `wait` that times out breaks the barrier; while broken, every current and future `wait`
  * throws BrokenBarrierError until `reset()`. The same object in every thread.

@@ -21,20 +21,21 @@ import { createRecord, Field, finishRecord, readField, registerStarted } from '.
 export async function runThreadTask(record: number, taskAddress: number, nativeId: number): Promise<void> {
   const ident = readField(record, Field.ident);
   Atomics.store(backend().heap.i32, (record + Field.nativeId) >> 2, nativeId);
-  let thread: Thread | undefined;
+  // Current from the start, so module code imported to resolve the task sees its thread.
+  let thread: Thread = threadView(Thread.prototype, record);
+  setCurrentThread(thread, ident);
   try {
     const task = loadValue(taskAddress) as ThreadTask;
     freeValue(taskAddress);
     if (task.subclass) {
       const cls = (await resolveTask(task.spec!)) as unknown as { prototype: object };
       thread = threadView(cls.prototype, record, task.fields);
+      setCurrentThread(thread, ident);
     } else {
-      thread = threadView(Thread.prototype, record);
       const internal = thread[THREAD];
       internal.args = task.args;
       if (task.spec !== undefined) internal.target = await resolveTask(task.spec);
     }
-    setCurrentThread(thread, ident);
     await thread.run();
   } catch (error) {
     await reportThreadException(error, thread);
