@@ -38,13 +38,22 @@ export function task(url: string | URL, exportName: string): TaskRef {
   return new TaskRef(String(url), exportName);
 }
 
-let scope: Record<string, unknown> = {};
-let scopeNames: string[] = [];
+/**
+ * Helpers that source-to-source compilers inject into function bodies, so a function run
+ * through them stays self-contained: esbuild's `keepNames` (used by tsx and others) wraps
+ * named inner functions and classes in `__name(fn, "name")`.
+ */
+const COMPILER_HELPERS: Record<string, unknown> = {
+  __name: (target: object, value: string) => Object.defineProperty(target, 'name', { value, configurable: true }),
+};
+
+let scope: Record<string, unknown> = { ...COMPILER_HELPERS };
+let scopeNames: string[] = Object.keys(scope);
 
 /** Sets the names in scope for self-contained sources (the api's exports); called once by the api's index. */
 export function setTaskScope(namespace: Record<string, unknown>): void {
-  scope = namespace;
-  scopeNames = Object.keys(namespace).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
+  scope = { ...namespace, ...COMPILER_HELPERS };
+  scopeNames = Object.keys(scope).filter((n) => /^[A-Za-z_$][\w$]*$/.test(n));
 }
 
 const builtins = new Map<string, (...args: never[]) => unknown>();
