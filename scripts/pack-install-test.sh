@@ -22,7 +22,8 @@ echo "== pack-install: packing into $work"
   --pack-destination "$work" >/dev/null)
 api_tgz="$(ls "$work"/threadkit-api-*.tgz)"
 workers_tgz="$(ls "$work"/threadkit-backend-workers-*.tgz)"
-tar -tzf "$workers_tgz" | grep -q '^package/dist/worker.js$' || { echo "pack-install: dist/worker.js not in $workers_tgz" >&2; exit 1; }
+tar_listing="$(tar -tzf "$workers_tgz")"
+grep -qx 'package/dist/worker.js' <<<"$tar_listing" || { echo "pack-install: dist/worker.js not in $workers_tgz" >&2; exit 1; }
 
 app="$work/app"
 mkdir -p "$app"
