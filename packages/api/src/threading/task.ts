@@ -8,6 +8,7 @@
  */
 import { parseExpressionAt } from 'acorn';
 import findGlobals from 'acorn-globals';
+import { COMPILER_HELPERS } from './compiler-helpers';
 
 /** A reference to an exported function (or Thread subclass) of a module, made by {@link task}. */
 export class TaskRef {
@@ -37,15 +38,6 @@ export function task(url: string | URL, exportName: string): TaskRef {
   if (typeof exportName !== 'string' || exportName === '') throw new TypeError('task() needs an export name');
   return new TaskRef(String(url), exportName);
 }
-
-/**
- * Helpers that source-to-source compilers inject into function bodies, so a function run
- * through them stays self-contained: esbuild's `keepNames` (used by tsx and others) wraps
- * named inner functions and classes in `__name(fn, "name")`.
- */
-const COMPILER_HELPERS: Record<string, unknown> = {
-  __name: (target: object, value: string) => Object.defineProperty(target, 'name', { value, configurable: true }),
-};
 
 let scope: Record<string, unknown> = { ...COMPILER_HELPERS };
 let scopeNames: string[] = Object.keys(scope);
