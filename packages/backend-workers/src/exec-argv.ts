@@ -1,8 +1,20 @@
 /**
- * The Node flags a threadkit worker may inherit. Workers inherit `process.execArgv`, and some
- * flags are refused inside a worker (`--input-type` of `node -e` dies with
- * ERR_INPUT_TYPE_NOT_ALLOWED), so those are dropped.
+ * The Node flags a threadkit worker inherits from the process: only those that decide how
+ * modules are found and loaded (conditions, loaders, preloads, warnings, source maps), so a
+ * thread resolves and compiles modules as the main thread does. Everything else stays out:
+ * workers refuse process-wide and V8 flags (`--expose-gc` fails with
+ * ERR_WORKER_INVALID_EXEC_ARGV) and `--input-type` of `node -e`.
  */
-export function workerExecArgv(): string[] {
-  return process.execArgv.filter((flag) => !flag.startsWith('--input-type') && flag !== '-e' && flag !== '--eval');
+const WITH_VALUE = new Set(['--conditions', '-C', '--import', '--require', '-r', '--loader', '--experimental-loader']);
+const ALONE = /^--(no-warnings|enable-source-maps|experimental-[\w-]+|no-experimental-[\w-]+|disable-warning=.*|conditions=.*|import=.*|require=.*|loader=.*|experimental-loader=.*)$/;
+
+/** The subset of `process.execArgv` to pass to a worker. */
+export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i]!;
+    if (WITH_VALUE.has(flag) && i + 1 < argv.length) kept.push(flag, argv[++i]!);
+    else if (ALONE.test(flag)) kept.push(flag);
+  }
+  return kept;
 }

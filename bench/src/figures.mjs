@@ -1,0 +1,148 @@
+/**
+ * The figures of issue 6: workload sizes (full run / --quick), the anchors each is compared
+ * with, and the goals. Every figure is measured for each installed threadkit backend (`tk`) and
+ * for its anchors: `cpython`, `raw` (plain worker_threads + Atomics), `piscina`, `tinypool`.
+ *
+ * kinds: 'time' (ns per operation, lower is better), 'bytes' (lower is better), 'factor'
+ * (a speed-up, higher is better). A ratio "vs X" is always threadkit's advantage: X / threadkit
+ * for time and bytes (2× = threadkit takes half the time or memory), so > 1 means threadkit wins.
+ */
+
+/** A goal on threadkit's advantage over anchor `vs` (≥ min); `show` words the measured ratio. */
+const ratioGoal = (vs, min, text, show = fmtRatio) => ({
+  text,
+  check: (m) => {
+    const r = m.ratio(vs);
+    return r === undefined ? { measured: `no ${vs} figure`, met: undefined } : { measured: show(r), met: r >= min };
+  },
+  vs,
+  min,
+});
+
+export function fmtRatio(r) {
+  return `${r >= 10 ? r.toFixed(0) : r >= 1 ? r.toFixed(2) : r.toPrecision(2)}×`;
+}
+
+export const FIGURES = [
+  {
+    id: 'lock-uncontended',
+    title: 'lock, uncontended',
+    workload: 'acquire + release in a loop (one thread)',
+    kind: 'time',
+    n: { full: 2_000_000, quick: 2_000 },
+    anchors: { cpython: 'CPython `with lock: pass`', raw: 'raw Atomics.compareExchange + store' },
+    goals: [ratioGoal('cpython', 5, '≥ 5× CPython'), ratioGoal('raw', 0.5, '≥ 50% of the raw CAS limit', (r) => `${(100 * r).toFixed(0)}% of raw`)],
+  },
+  {
+    id: 'lock-contended',
+    title: 'lock, contended',
+    workload: '2 threads × N increments of a shared counter under one lock (time per increment)',
+    kind: 'time',
+    n: { full: 300_000, quick: 500 },
+    anchors: { cpython: 'CPython, 2 threads', raw: 'raw futex lock, 2 workers' },
+    goals: [ratioGoal('cpython', 2, '≥ 2× CPython')],
+  },
+  {
+    id: 'pingpong-event',
+    title: 'ping-pong, Event',
+    workload: 'main ↔ thread bounce two Events (set / wait / clear); time per round trip',
+    kind: 'time',
+    n: { full: 5_000, quick: 50 },
+    anchors: { cpython: 'CPython Events', raw: 'raw Atomics.wait/notify' },
+    goals: [ratioGoal('cpython', 2, 'round trip ≤ ½ CPython’s', (r) => `${(1 / r).toFixed(2)} of CPython’s`)],
+  },
+  {
+    id: 'pingpong-condition',
+    title: 'ping-pong, Condition',
+    workload: 'main ↔ thread hand a turn back and forth under one Condition; time per round trip',
+    kind: 'time',
+    n: { full: 5_000, quick: 50 },
+    anchors: { cpython: 'CPython Condition', raw: 'raw Atomics.wait/notify' },
+    goals: [ratioGoal('cpython', 2, 'round trip ≤ ½ CPython’s', (r) => `${(1 / r).toFixed(2)} of CPython’s`)],
+  },
+  {
+    id: 'queue',
+    title: 'queue, cross-thread',
+    workload: 'producer thread → main, small ints, Queue(maxsize=64); time per item',
+    kind: 'time',
+    n: { full: 50_000, quick: 500, raw: [100_000, 500] },
+    anchors: { cpython: 'CPython queue.Queue(64)', raw: 'MessagePort (unbounded, async)' },
+    goals: [ratioGoal('cpython', 2, '≥ 2× CPython')],
+  },
+  {
+    id: 'executor',
+    title: 'executor, tiny tasks',
+    workload: 'submit N no-op tasks to a 2-thread pool, wait for all; time per task',
+    kind: 'time',
+    n: { full: 10_000, quick: 100 },
+    anchors: { cpython: 'CPython ThreadPoolExecutor(2)', piscina: 'piscina, 2 threads', tinypool: 'tinypool, 2 threads' },
+    goals: [ratioGoal('cpython', 2, '≥ 2× CPython'), ratioGoal('piscina', 1.5, '≥ 1.5× piscina')],
+  },
+  {
+    id: 'thread-start',
+    title: 'thread start + join',
+    workload: 'start and join a no-op thread, N times in a row; time per thread',
+    kind: 'time',
+    n: { full: 500, quick: 5, raw: [15, 2] },
+    anchors: { cpython: 'CPython Thread', raw: 'raw new Worker + exit' },
+    goals: [ratioGoal('cpython', 1, 'no slower than CPython')],
+  },
+  {
+    id: 'cpu-scaling',
+    title: 'CPU scaling',
+    workload: "the seeds' crunch (Σ i², i < n) × 4 on a 1-thread vs a 2-thread pool; speed-up",
+    kind: 'factor',
+    n: { full: 10_000_000, quick: 100_000, cpython: [2_000_000, 20_000] },
+    anchors: { cpython: 'CPython (the GIL)', piscina: 'piscina', tinypool: 'tinypool' },
+    goals: [
+      {
+        text: '≥ 1.9× on 2 cores',
+        check: (m) => ({ measured: fmtRatio(m.value()), met: m.value() >= 1.9 }),
+        self: 1.9,
+      },
+    ],
+  },
+  {
+    id: 'rss-thread',
+    title: 'memory: RSS per idle thread',
+    workload: 'k threads blocked waiting; (RSS after − RSS before) / k, fresh process each sample',
+    kind: 'bytes',
+    fresh: true,
+    n: { full: 8, quick: 2 },
+    anchors: { cpython: 'CPython Thread', raw: 'bare worker (ES module file, blocked in Atomics.wait)' },
+    goals: [ratioGoal('raw', 1 / 1.1, 'within 10% of a bare worker’s', (r) => `${(1 / r).toFixed(2)}× a bare worker’s`)],
+  },
+  {
+    id: 'bytes-lock',
+    title: 'memory: bytes per Lock',
+    workload: 'k locks made back to back in a fresh process; shared-heap bytes per Lock',
+    kind: 'bytes',
+    fresh: true,
+    n: { full: 1_000, quick: 100, raw: [10_000, 100] },
+    anchors: { cpython: 'CPython Lock (tracemalloc)', raw: 'a SharedArrayBuffer of its own' },
+    goals: [
+      {
+        text: '≤ 64 bytes',
+        check: (m) => ({ measured: `${Math.round(m.value())} B`, met: m.value() <= 64 }),
+        budget: 64,
+      },
+    ],
+  },
+  {
+    id: 'bytes-queue',
+    title: 'memory: bytes per Queue',
+    workload: 'k empty Queue() made back to back in a fresh process; shared-heap bytes per Queue',
+    kind: 'bytes',
+    fresh: true,
+    n: { full: 1_000, quick: 100 },
+    anchors: { cpython: 'CPython queue.Queue (tracemalloc)' },
+    goals: [],
+  },
+];
+
+/** Workload size of `figure` for contender role `role` ('tk', 'cpython', …). */
+export function sizeOf(figure, role, quick) {
+  const own = figure.n[role];
+  if (own !== undefined) return own[quick ? 1 : 0];
+  return quick ? figure.n.quick : figure.n.full;
+}

@@ -1,0 +1,252 @@
+/**
+ * threadkit's side of every figure, for one backend package (`load('@threadkit/backend-…')`).
+ * The workloads mirror bench/python/bench.py line for line. Thread targets are self-contained
+ * functions (threadkit's exports are in scope inside them); the main thread takes the other
+ * side with the sync API, as the CPython script's main thread does.
+ */
+import { settle, threadRss } from './memory.mjs';
+
+const now = () => process.hrtime.bigint();
+const since = (t0) => Number(now() - t0);
+
+export async function load(moduleName) {
+  const tk = await import(moduleName);
+  const { Thread, Lock, Event, Condition, Queue, Value, Semaphore, ThreadPoolExecutor, HANDLE } = tk;
+
+  /** Starts `target(...args)` in `count` threads; they should wait for `go` before timing-relevant work. */
+  const startThreads = (count, target, args) => {
+    const threads = Array.from({ length: count }, () => new Thread({ target, args }));
+    for (const t of threads) t.start();
+    return threads;
+  };
+
+  const figures = {
+    'lock-uncontended': {
+      sample(n) {
+        const lock = new Lock();
+        const t0 = now();
+        for (let i = 0; i < n; i++) {
+          lock.acquire();
+          lock.release();
+        }
+        return since(t0) / n;
+      },
+    },
+
+    'lock-contended': {
+      sample(n) {
+        const lock = new Lock();
+        const counter = new Value('i', 0);
+        const go = new Event();
+        const threads = startThreads(
+          2,
+          (lock, counter, go, n) => {
+            go.wait();
+            for (let i = 0; i < n; i++) {
+              lock.acquire();
+              counter.value = counter.value + 1;
+              lock.release();
+            }
+          },
+          [lock, counter, go, n],
+        );
+        const t0 = now();
+        go.set();
+        for (const t of threads) t.join();
+        const elapsed = since(t0);
+        if (counter.value !== 2 * n) throw new Error(`lost increments: ${counter.value} != ${2 * n}`);
+        return elapsed / (2 * n);
+      },
+    },
+
+    'pingpong-event': {
+      sample(n) {
+        const ping = new Event();
+        const pong = new Event();
+        const [t] = startThreads(
+          1,
+          (ping, pong, n) => {
+            for (let i = 0; i < n; i++) {
+              ping.wait();
+              ping.clear();
+              pong.set();
+            }
+          },
+          [ping, pong, n],
+        );
+        const t0 = now();
+        for (let i = 0; i < n; i++) {
+          ping.set();
+          pong.wait();
+          pong.clear();
+        }
+        const elapsed = since(t0);
+        t.join();
+        return elapsed / n;
+      },
+    },
+
+    'pingpong-condition': {
+      sample(n) {
+        const cond = new Condition();
+        const turn = new Value('i', 0);
+        const [t] = startThreads(
+          1,
+          (cond, turn, n) => {
+            for (let i = 0; i < n; i++) {
+              cond.acquire();
+              while (turn.value !== 1) cond.wait();
+              turn.value = 0;
+              cond.notify();
+              cond.release();
+            }
+          },
+          [cond, turn, n],
+        );
+        const t0 = now();
+        for (let i = 0; i < n; i++) {
+          cond.acquire();
+          turn.value = 1;
+          cond.notify();
+          while (turn.value !== 0) cond.wait();
+          cond.release();
+        }
+        const elapsed = since(t0);
+        t.join();
+        return elapsed / n;
+      },
+    },
+
+    queue: {
+      sample(n) {
+        const q = new Queue(64);
+        const go = new Event();
+        const [t] = startThreads(
+          1,
+          (q, go, n) => {
+            go.wait();
+            for (let i = 0; i < n; i++) q.put(i);
+          },
+          [q, go, n],
+        );
+        const t0 = now();
+        go.set();
+        let total = 0;
+        for (let i = 0; i < n; i++) total += q.get();
+        const elapsed = since(t0);
+        t.join();
+        if (total !== (n * (n - 1)) / 2) throw new Error('queue lost or duplicated items');
+        return elapsed / n;
+      },
+    },
+
+    executor: {
+      sample(n, state) {
+        state.pool ??= new ThreadPoolExecutor(2);
+        const t0 = now();
+        const futures = [];
+        for (let i = 0; i < n; i++) futures.push(state.pool.submit(() => {}));
+        for (const f of futures) f.result();
+        return since(t0) / n;
+      },
+      end(state) {
+        state.pool?.shutdown();
+      },
+    },
+
+    'thread-start': {
+      sample(n) {
+        const t0 = now();
+        for (let i = 0; i < n; i++) {
+          const t = new Thread({ target: () => {} });
+          t.start();
+          t.join();
+        }
+        return since(t0) / n;
+      },
+    },
+
+    'cpu-scaling': {
+      sample(n, state) {
+        state.pools ??= [new ThreadPoolExecutor(1), new ThreadPoolExecutor(2)];
+        const crunch = (n) => {
+          let s = 0;
+          for (let i = 0; i < n; i++) s += i * i;
+          return s;
+        };
+        const times = state.pools.map((pool) => {
+          const t0 = now();
+          const futures = [0, 1, 2, 3].map(() => pool.submit(crunch, n));
+          for (const f of futures) f.result();
+          return since(t0);
+        });
+        return { value: times[0] / times[1], extra: { t1_ms: times[0] / 1e6, t2_ms: times[1] / 1e6 } };
+      },
+      end(state) {
+        for (const pool of state.pools ?? []) pool.shutdown();
+      },
+    },
+
+    'rss-thread': {
+      async sample(k) {
+        // Occupy the pool's warm worker first (it exists before any thread starts), so each of
+        // the k measured threads gets a worker of its own, as a bare worker would.
+        const started = new Semaphore(0);
+        const stop = new Event();
+        const idle = (started, stop) => {
+          started.release();
+          stop.wait();
+        };
+        const [occupier] = startThreads(1, idle, [started, stop]);
+        started.acquire();
+        return threadRss(k, {
+          start: () => startThreads(k, idle, [started, stop]),
+          ready() {
+            for (let i = 0; i < k; i++) started.acquire();
+          },
+          stop(threads) {
+            stop.set();
+            for (const t of [occupier, ...threads]) t.join();
+          },
+        });
+      },
+    },
+
+    'bytes-lock': {
+      sample: (k) => heapBytesPer(() => new Lock(), k),
+    },
+
+    'bytes-queue': {
+      sample: (k) => heapBytesPer(() => new Queue(), k),
+    },
+  };
+
+  /**
+   * Shared-heap bytes per object: the stride between the heap addresses (`obj[HANDLE].address`)
+   * of k objects made back to back in a fresh process, once the pool's warm worker is up and
+   * idle (so no other thread allocates meanwhile). The allocator then serves every block from
+   * its bump pointer, so the stride is exactly the heap bytes each object took, headers and
+   * rounding included; the median stride ignores a block recycled from a free list. The JS-side
+   * cost of a handle (V8 heap per object after a GC, over a second batch of 20 000) is reported
+   * alongside.
+   */
+  async function heapBytesPer(make, k) {
+    const warm = new Thread({ target: () => {} });
+    warm.start();
+    warm.join();
+    const keep = Array.from({ length: k }, make);
+    const addresses = keep.map((o) => o[HANDLE].address);
+    const strides = addresses.slice(1).map((a, i) => a - addresses[i]);
+    const stride = [...strides].sort((a, b) => a - b)[strides.length >> 1];
+    const batch = new Array(20_000).fill(null);
+    await settle();
+    const heapBefore = process.memoryUsage().heapUsed;
+    for (let i = 0; i < batch.length; i++) batch[i] = make();
+    await settle();
+    const jsBytes = (process.memoryUsage().heapUsed - heapBefore) / batch.length;
+    const uniform = strides.filter((s) => s === stride).length / strides.length;
+    return { value: stride, extra: { js_handle_bytes: Math.round(jsBytes), uniform_stride: uniform } };
+  }
+
+  return { info: { module: moduleName }, figures };
+}
