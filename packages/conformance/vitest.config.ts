@@ -5,8 +5,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Runs the conformance suite (src/suite/**\/*.test.ts) against one backend, chosen by the
  * THREADKIT_BACKEND environment variable (default `workers`):
- *  - a short name (`workers`, `wasm`, `native`) means the package `@threadkit/backend-<name>`;
- *  - a package name (`@scope/pkg`, `some-backend`) is used as is;
+ *  - a bare word (`workers`, `wasm`, `native`) means the package `@threadkit/backend-<word>`;
+ *  - any other package name (`@scope/pkg`, `some-backend`) is used as is;
  *  - a path (`./x`, `../x`, `/abs/x`, `file:…`) is a module file, resolved against the current
  *    directory.
  * Suite files import the backend as `#backend`; this config aliases that specifier to the chosen
@@ -16,8 +16,8 @@ import { defineConfig } from 'vitest/config';
 function backendSpecifier(choice: string): string {
   if (choice.startsWith('file:')) return fileURLToPath(choice);
   if (choice.startsWith('.') || isAbsolute(choice)) return resolve(process.cwd(), choice);
-  if (choice.startsWith('@') || choice.includes('/')) return choice;
-  return `@threadkit/backend-${choice}`;
+  if (/^[a-z][a-z0-9]*$/.test(choice) && !choice.includes('-')) return `@threadkit/backend-${choice}`;
+  return choice;
 }
 
 const root = fileURLToPath(new URL('.', import.meta.url));
@@ -39,7 +39,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Built backends are loaded by Node itself, exactly as an application would load them, so
     // their worker entries resolve from dist/ and there is one copy of each module per thread.
-    server: { deps: { external: [/\/dist\//, /@threadkit\//] } },
+    server: { deps: { external: [/\/dist\//, /@threadkit\//], inline: [/\/conformance\/src\//] } },
     // Under CI, also a JSON report (relative to `root`: packages/conformance), which .ci/run totals.
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results-conformance.json' }]] : ['default'],
   },

@@ -8,9 +8,9 @@ import { BrokenThreadPool, RuntimeError } from '../errors';
 import { Root } from '../roots';
 import { backend } from '../runtime';
 import { INSPECT } from '../inspect';
-import { builtinTask, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
+import { builtinTask, registerBuiltinTask, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
 import { Thread } from '../threading/thread';
-import { Field, State } from '../threading/thread-record';
+import { setCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { Future } from './future';
 import { EXCEPTION, F, RUNNING, allocFuture, cancelFuture, cell, releaseFuture, startOrNotify } from './future-core';
@@ -51,13 +51,13 @@ const owners = new FinalizationRegistry<number>((pool) => {
  * when its runtime died (`thread.crashed`: the worker exited or crashed mid-task), its running
  * future and everything queued fail with BrokenThreadPool, and the pool is broken.
  */
-async function watchThread(thread: Thread, pool: number, index: number): Promise<void> {
-  const b = backend();
-  const state = thread[HANDLE].address + Field.state;
-  for (let s = Atomics.load(b.heap.i32, state >> 2); s !== State.FINISHED; s = Atomics.load(b.heap.i32, state >> 2)) {
-    await b.parkAsync(state, s, Infinity, false);
-  }
-  if (!thread.crashed) return;
+const THREAD_DIED_TASK = 'threadkit.executor.threadDied';
+
+/**
+ * Runs (as a thread crash hook, in whichever thread notices) when pool thread `index` died
+ * mid-run: its running future and everything queued fail with BrokenThreadPool.
+ */
+function poolThreadDied(pool: number, index: number): void {
   const slot = slotOf(pool, index);
   const running = cell(slot, 0);
   if (running !== 0 && cell(running, F.state) === RUNNING) {
@@ -65,6 +65,7 @@ async function watchThread(thread: Thread, pool: number, index: number): Promise
   }
   breakPool(pool, BROKEN_THREAD_DIED);
 }
+registerBuiltinTask(THREAD_DIED_TASK, poolThreadDied as never);
 
 /**
  * An executor that runs calls on a pool of at most `maxWorkers` threads, started lazily (a
@@ -233,6 +234,7 @@ export class ThreadPoolExecutor {
       name: `${this.prefix}_${index}`,
       daemon: true,
     });
+    setCrashHook(thread[HANDLE].address, builtinTask(THREAD_DIED_TASK), [this.pool, index]);
     try {
       thread.start();
     } catch (error) {
@@ -240,7 +242,6 @@ export class ThreadPoolExecutor {
       throw error;
     }
     this.threads.push(thread);
-    void watchThread(thread, this.pool, index);
   }
 
   /** Sets the shutdown flag (cancelling queued work if asked); true when the caller should join. */

@@ -20,7 +20,7 @@ import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../
 import { INSPECT } from '../inspect';
 import { backend } from '../runtime';
 import type { Backend } from '../spi';
-import { resolveTask, resolveTaskSync, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
+import { preloadTask, resolveTask, resolveTaskSync, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
 import { Deadline, waitTimeout } from '../timeout';
 
 const KIND = 'sync.Barrier';
@@ -84,7 +84,12 @@ export class Barrier implements SharedObject {
     const barrier = Object.create(Barrier.prototype) as { address: number; actionFn: Action | null | undefined };
     barrier.address = address;
     barrier.actionFn = undefined;
-    return adopt(barrier as unknown as Barrier, KIND, address);
+    const view = adopt(barrier as unknown as Barrier, KIND, address);
+    // A module action must be importable by a sync wait() here: start importing it now (a
+    // thread that receives the barrier as an argument waits for this before it runs).
+    const spec = view.actionSpec();
+    if (spec !== null) preloadTask(spec);
+    return view;
   }
 
   /** The number of threads required to pass the barrier. */

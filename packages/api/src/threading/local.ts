@@ -45,9 +45,11 @@ function view(address: number): object {
       return delete attributes(address)[key];
     },
     ownKeys() {
-      return Reflect.ownKeys(attributes(address));
+      // The handle is a non-configurable own property of the target, so the proxy must list it.
+      return [...Reflect.ownKeys(attributes(address)), HANDLE];
     },
-    getOwnPropertyDescriptor(_t, key) {
+    getOwnPropertyDescriptor(t, key) {
+      if (key === HANDLE) return Reflect.getOwnPropertyDescriptor(t, key);
       const attrs = attributes(address);
       return key in attrs ? { value: attrs[key], writable: true, enumerable: true, configurable: true } : undefined;
     },

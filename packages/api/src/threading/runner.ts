@@ -10,7 +10,7 @@ import { freeValue, loadValue } from '../codec';
 import { reportThreadException } from './excepthook';
 import { setCurrentThread } from './current';
 import { clearThreadLocals } from './local';
-import { resolveTask } from './task';
+import { resolveTask, settlePreloads } from './task';
 import { MainThread, THREAD, Thread, threadView, type ThreadTask } from './thread';
 import { createRecord, Field, finishRecord, readField, registerStarted } from './thread-record';
 
@@ -36,6 +36,7 @@ export async function runThreadTask(record: number, taskAddress: number, nativeI
       internal.args = task.args;
       if (task.spec !== undefined) internal.target = await resolveTask(task.spec);
     }
+    await settlePreloads();
     await thread.run();
   } catch (error) {
     await reportThreadException(error, thread);

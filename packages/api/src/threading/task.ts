@@ -182,3 +182,22 @@ export async function resolveTask(spec: TaskSpec): Promise<(...args: unknown[]) 
   }
   return resolveTaskSync(spec);
 }
+
+const preloads = new Set<Promise<unknown>>();
+
+/**
+ * Starts importing a module task in this thread without waiting, so that a later
+ * {@link resolveTaskSync} finds it (a shared object with a module callback calls this when it
+ * is revived). Failures surface when the task is resolved for real.
+ */
+export function preloadTask(spec: TaskSpec): void {
+  if (spec.kind !== 'module' || compiled.has(moduleKey(spec))) return;
+  const loading = resolveTask(spec).catch(() => undefined);
+  preloads.add(loading);
+  void loading.finally(() => preloads.delete(loading));
+}
+
+/** Waits for every {@link preloadTask} started so far (the runner calls it before `run()`). */
+export async function settlePreloads(): Promise<void> {
+  while (preloads.size > 0) await Promise.all([...preloads]);
+}

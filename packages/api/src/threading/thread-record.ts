@@ -11,19 +11,21 @@
  *  20  next       next record in the live-thread table (0 = end)
  *  24  crashed    1 when the runtime running it died before it returned
  *  28  task       address of the encoded task, until the runner takes it
+ *  32  onCrash    address of an encoded { spec, args } run by whoever finishes a crashed record
  */
 import { backend } from '../runtime';
 import { Root } from '../roots';
 import { loadValue, storeValue, freeValue } from '../codec';
+import { resolveTaskSync, type TaskSpec } from './task';
 
 /** Size of a thread record in bytes. */
-export const RECORD_BYTES = 32;
+export const RECORD_BYTES = 36;
 
 /** Record states. */
 export const State = { NEW: 0, STARTED: 1, FINISHED: 2, FINISHING: 3 } as const;
 
 /** Field offsets inside a record. */
-export const Field = { state: 0, ident: 4, daemon: 8, name: 12, nativeId: 16, next: 20, crashed: 24, task: 28 } as const;
+export const Field = { state: 0, ident: 4, daemon: 8, name: 12, nativeId: 16, next: 20, crashed: 24, task: 28, onCrash: 32 } as const;
 
 function i32(): Int32Array {
   return backend().heap.i32;
@@ -57,6 +59,27 @@ export function setRecordName(record: number, name: string): void {
   const old = readField(record, Field.name);
   writeField(record, Field.name, storeValue(name));
   if (old !== 0) freeValue(old);
+}
+
+/**
+ * Registers what must happen if the thread's runtime dies mid-run (its worker exits or
+ * crashes): `spec(...args)` runs synchronously in whichever thread notices the death (the
+ * dying worker's exit handler or the backend's supervisor), so it never waits on any other
+ * thread's event loop. The executor uses it to break its pool.
+ */
+export function setCrashHook(record: number, spec: TaskSpec, args: readonly unknown[]): void {
+  writeField(record, Field.onCrash, storeValue({ spec, args }, 'crash hook'));
+}
+
+function runCrashHook(record: number): void {
+  const address = readField(record, Field.onCrash);
+  if (address === 0) return;
+  try {
+    const { spec, args } = loadValue(address) as { spec: TaskSpec; args: unknown[] };
+    resolveTaskSync(spec)(...args);
+  } catch (error) {
+    backend().writeStderr(`threadkit: crash hook of a dead thread failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  }
 }
 
 /** Hands out the next process-wide thread ident. */
@@ -125,9 +148,12 @@ export function finishRecord(record: number, crashed: boolean): void {
     }
   });
   const b = backend();
+  if (crashed) runCrashHook(record);
+  // FINISHED before the non-daemon count drops: a process that ends when the count reaches 0
+  // must already see the thread as not alive.
+  writeField(record, Field.state, State.FINISHED);
+  b.unpark(record + Field.state, Infinity);
   if (readField(record, Field.daemon) === 0) {
     if (Atomics.sub(cells, Root.nonDaemonCount >> 2, 1) === 1) b.unpark(Root.nonDaemonCount, Infinity);
   }
-  writeField(record, Field.state, State.FINISHED);
-  b.unpark(record + Field.state, Infinity);
 }

@@ -79,7 +79,7 @@ export class Thread {
     if (!Array.isArray(args)) throw new TypeError('Thread args must be an array');
     const record = createRecord(name === undefined ? nextDefaultName(target) : String(name), daemon ?? defaultDaemon());
     Object.defineProperty(this, THREAD, { value: { record, target, args }, enumerable: false, writable: true });
-    adopt(this, 'Thread', record);
+    adopt(this, 'Thread', record, true);
   }
 
   /** The thread's name (settable; not unique). */

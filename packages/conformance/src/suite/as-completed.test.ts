@@ -64,10 +64,12 @@ describe('asCompleted', () => {
     expect(() => { for (const _ of asCompleted([never], 10)) void _; }).toThrow('1 (of 1) futures unfinished');
   });
 
-  it('cancelled futures are yielded', () => {
+  it('a cancelled future is yielded once notified (setRunningOrNotifyCancel), as in CPython', () => {
     const f = new Future();
     f.cancel();
-    const [only] = [...asCompleted([f])];
+    expect(() => [...asCompleted([f], 20)]).toThrow(TimeoutError);
+    f.setRunningOrNotifyCancel();
+    const [only] = [...asCompleted([f], 10_000)];
     expect(only!.cancelled()).toBe(true);
   });
 
@@ -75,7 +77,12 @@ describe('asCompleted', () => {
     const fs = [new Future<number>(), new Future<number>()];
     setTimeout(() => { fs[1]!.setResult(2); fs[0]!.setResult(1); }, 0);
     const got: number[] = [];
-    for await (const f of asCompleted(fs)) got.push(f.result());
+    // for await over the async iterator yields the futures themselves (no unwrapping).
+    for await (const f of asCompleted(fs)) {
+      const future = f as unknown as Future<number>;
+      expect(future).toBeInstanceOf(Future);
+      got.push(future.result());
+    }
     expect(got.sort()).toEqual([1, 2]);
   });
 

@@ -36,9 +36,9 @@ describe('Barrier', () => {
     const b = new Barrier(4);
     const q = new Queue();
     const threads = [waiter(b, q), waiter(b, q), waiter(b, q)];
-    const mine = b.wait();
+    const mine = b.wait(10_000);
     for (const t of threads) t.join();
-    const all = [mine, q.get(), q.get(), q.get()].sort();
+    const all = [mine, q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000)].sort();
     expect(all).toEqual([0, 1, 2, 3]);
   });
 
@@ -51,7 +51,7 @@ describe('Barrier', () => {
     expect(String(b)).toBe('<Barrier waiters=1/3>');
     const t2 = waiter(b, q);
     untilWaiting(b, 2);
-    b.wait();
+    b.wait(10_000);
     t1.join();
     t2.join();
     expect(b.nWaiting).toBe(0);
@@ -62,7 +62,7 @@ describe('Barrier', () => {
     const count = new Value('i', 0);
     const t = new Thread({ target: (bar: Barrier, c: Value) => { for (let i = 0; i < 5; i++) { bar.wait(); c.add(1); } }, args: [b, count] });
     t.start();
-    for (let i = 0; i < 5; i++) b.wait();
+    for (let i = 0; i < 5; i++) b.wait(10_000);
     t.join();
     expect(count.value).toBe(5);
     expect(b.broken).toBe(false);
@@ -74,8 +74,8 @@ describe('Barrier', () => {
     const b = new Barrier(2, fx('countAction'));
     const t = new Thread({ target: (bar: Barrier) => { bar.wait(); bar.wait(); }, args: [b] });
     t.start();
-    b.wait();
-    b.wait();
+    b.wait(10_000);
+    b.wait(10_000);
     t.join();
     expect(counter.value - before).toBe(2);
   });
@@ -113,7 +113,7 @@ describe('Barrier', () => {
     untilWaiting(b, 1);
     expect(() => b.wait(30)).toThrow(BrokenBarrierError);
     t.join();
-    expect(q.get()).toBe('BrokenBarrierError');
+    expect(q.get(true, 10_000)).toBe('BrokenBarrierError');
   });
 
   it('abort() breaks the barrier: waiters get BrokenBarrierError', () => {
@@ -123,7 +123,7 @@ describe('Barrier', () => {
     untilWaiting(b, 1);
     b.abort();
     t.join();
-    expect(q.get()).toBe('BrokenBarrierError');
+    expect(q.get(true, 10_000)).toBe('BrokenBarrierError');
     expect(b.broken).toBe(true);
     expect(() => b.wait()).toThrow(BrokenBarrierError);
   });
@@ -135,12 +135,12 @@ describe('Barrier', () => {
     untilWaiting(b, 1);
     b.reset();
     t.join();
-    expect(q.get()).toBe('BrokenBarrierError');
+    expect(q.get(true, 10_000)).toBe('BrokenBarrierError');
     expect(b.broken).toBe(false);
     const u = waiter(b, q);
-    b.wait();
+    b.wait(10_000);
     u.join();
-    expect(typeof q.get()).toBe('number');
+    expect(typeof q.get(true, 10_000)).toBe('number');
   });
 
   it('reset() after a break makes the barrier usable', () => {
@@ -151,9 +151,9 @@ describe('Barrier', () => {
     expect(b.broken).toBe(false);
     const q = new Queue();
     const t = waiter(b, q);
-    b.wait();
+    b.wait(10_000);
     t.join();
-    expect(typeof q.get()).toBe('number');
+    expect(typeof q.get(true, 10_000)).toBe('number');
   });
 
   it('an action that throws breaks the barrier: its thread gets the error, the others BrokenBarrierError', () => {
@@ -163,7 +163,7 @@ describe('Barrier', () => {
     untilWaiting(b, 1);
     expect(() => b.wait()).toThrow('action failed');
     t.join();
-    expect(q.get()).toBe('BrokenBarrierError');
+    expect(q.get(true, 10_000)).toBe('BrokenBarrierError');
     expect(b.broken).toBe(true);
   });
 
@@ -174,7 +174,7 @@ describe('Barrier', () => {
     const t = waiter(b, q);
     const index = await pending;
     await t.joinAsync();
-    expect([index, q.get()].sort()).toEqual([0, 1]);
+    expect([index, q.get(true, 10_000)].sort()).toEqual([0, 1]);
   });
 
   it('waitAsync(timeout) rejects with BrokenBarrierError after at least the timeout', async () => {

@@ -13,7 +13,7 @@ function waiters(c: Condition, n: number): { woke: Semaphore; threads: Thread[] 
     }),
   );
   for (const t of threads) t.start();
-  for (let i = 0; i < n; i++) arrived.acquire();
+  for (let i = 0; i < n; i++) if (!arrived.acquire(true, 10_000)) throw new Error("waiters never arrived");
   // Each waiter holds the condition's lock from before it signals until it waits, so once we own
   // the lock every waiter is inside wait().
   c.acquire();
@@ -35,7 +35,7 @@ describe('Condition', () => {
     c.notify();
     c.release();
     t.join();
-    expect(q.get()).toBe(5);
+    expect(q.get(true, 10_000)).toBe(5);
   });
 
   it('wait(timeout) returns false after at least the timeout and re-holds the lock', () => {
@@ -48,7 +48,7 @@ describe('Condition', () => {
     const t = new Thread({ target: (cond: Condition, out: Queue) => out.put(cond.acquire(false)), args: [c, q] });
     t.start();
     t.join();
-    expect(q.get()).toBe(false);
+    expect(q.get(true, 10_000)).toBe(false);
     c.release();
   });
 
@@ -192,6 +192,25 @@ describe('Condition', () => {
     expect(lock.locked()).toBe(false);
   });
 
+  it('holdAsync() acquires the underlying lock without blocking the event loop', async () => {
+    const lock = new Lock();
+    const c = new Condition(lock);
+    {
+      using _g = await c.holdAsync();
+      expect(lock.locked()).toBe(true);
+    }
+    expect(lock.locked()).toBe(false);
+  });
+
+  it('waitForAsync(predicate, timeout) resolves with the last falsy value after at least the timeout', async () => {
+    const c = new Condition();
+    await c.acquireAsync();
+    const t0 = performance.now();
+    expect(await c.waitForAsync(() => '', 40)).toBe('');
+    expect(since(t0)).toBeGreaterThanOrEqual(40 - SLACK_MS);
+    c.release();
+  });
+
   it('wait() without holding the lock throws RuntimeError("cannot wait on un-acquired lock")', () => {
     const c = new Condition();
     expect(() => c.wait()).toThrow(RuntimeError);
@@ -210,6 +229,6 @@ describe('Condition', () => {
     const t = new Thread({ target: (cond: Condition, out: Queue) => out.put(cond), args: [c, q] });
     t.start();
     t.join();
-    expect(q.get()).toBe(c);
+    expect(q.get(true, 10_000)).toBe(c);
   });
 });

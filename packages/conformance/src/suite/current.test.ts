@@ -34,7 +34,7 @@ describe('currentThread / mainThread / getIdent', () => {
     const t = new Thread({ target: fx('whoAmI'), args: [q], name: 'who' });
     t.start();
     t.join();
-    const info = q.get() as { ident: number; threadIdent: number; name: string; isMain: boolean };
+    const info = q.get(true, 10_000) as { ident: number; threadIdent: number; name: string; isMain: boolean };
     expect(info.ident).toBe(t.ident);
     expect(info.threadIdent).toBe(t.ident);
     expect(info.name).toBe('who');
@@ -48,7 +48,7 @@ describe('currentThread / mainThread / getIdent', () => {
     const t = new Thread({ target: fx('whoAmI'), args: [q] });
     t.start();
     t.join();
-    const info = q.get() as { nativeId: number; threadNativeId: number };
+    const info = q.get(true, 10_000) as { nativeId: number; threadNativeId: number };
     expect(typeof info.nativeId).toBe('number');
     expect(info.nativeId).toBe(info.threadNativeId);
     expect(t.nativeId).toBe(info.nativeId);
@@ -59,7 +59,7 @@ describe('currentThread / mainThread / getIdent', () => {
     const t = new Thread({ target: fx('putMain'), args: [q] });
     t.start();
     t.join();
-    expect(q.get()).toBe(mainThread());
+    expect(q.get(true, 10_000)).toBe(mainThread());
   });
 
   it('idents of concurrently live threads are distinct', () => {
@@ -67,7 +67,7 @@ describe('currentThread / mainThread / getIdent', () => {
     const release = new Event();
     const threads = Array.from({ length: 4 }, () => new Thread({ target: fx('identThenWait'), args: [q, release] }));
     for (const t of threads) t.start();
-    const seen = threads.map(() => q.get() as [number, number, string]);
+    const seen = threads.map(() => q.get(true, 10_000) as [number, number, string]);
     release.set();
     for (const t of threads) t.join();
     const idents = new Set(seen.map(([ident]) => ident));
@@ -88,7 +88,7 @@ describe('enumerate / activeCount', () => {
     const t = new Thread({ target: (s: Event, r: Event) => { s.set(); r.wait(); }, args: [started, release], name: 'listed' });
     const notStarted = new Thread({ name: 'never-started' });
     t.start();
-    started.wait();
+    started.wait(10_000);
     expect(enumerate()).toContain(t);
     expect(enumerate()).not.toContain(notStarted);
     release.set();
@@ -114,7 +114,7 @@ describe('enumerate / activeCount', () => {
     const release = new Event();
     const t = new Thread({ target: fx('enumerateInside'), args: [q, release], name: 'inside' });
     t.start();
-    const info = q.get() as { names: string[]; count: number; selfListed: boolean };
+    const info = q.get(true, 10_000) as { names: string[]; count: number; selfListed: boolean };
     release.set();
     t.join();
     expect(info.names).toContain('MainThread');

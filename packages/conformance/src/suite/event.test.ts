@@ -47,7 +47,7 @@ describe('Event', () => {
     for (const t of threads) t.start();
     e.set();
     for (const t of threads) t.join();
-    expect([q.get(), q.get(), q.get(), q.get()]).toEqual([true, true, true, true]);
+    expect([q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000)]).toEqual([true, true, true, true]);
   });
 
   it('a thread waiting with a timeout on an event never set gets false', () => {
@@ -56,7 +56,7 @@ describe('Event', () => {
     const t = new Thread({ target: fx('waitEvent'), args: [e, 30, q] });
     t.start();
     t.join();
-    expect(q.get()).toBe(false);
+    expect(q.get(true, 10_000)).toBe(false);
   });
 
   it('waitAsync resolves true when set from another thread, leaving the event loop free', async () => {
@@ -89,8 +89,8 @@ describe('Event', () => {
     const t = new Thread({ target: fx('putNewEventTwice'), args: [q] });
     t.start();
     t.join();
-    const a = q.get() as Event;
-    const b = q.get() as Event;
+    const a = q.get(true, 10_000) as Event;
+    const b = q.get(true, 10_000) as Event;
     expect(a).toBe(b);
     expect(a.isSet()).toBe(true);
   });

@@ -74,7 +74,7 @@ describe('excepthook', () => {
     const u = new tk.Thread({ target: (q: tk.Queue) => q.put('ok'), args: [out] });
     u.start();
     u.join();
-    expect(out.get()).toBe('ok');
+    expect(out.get(true, 10_000)).toBe('ok');
     hookLog().get(true, 10_000);
   });
 

@@ -99,7 +99,7 @@ describe('Future', () => {
     t.start();
     f.setResult(21);
     t.join();
-    expect(q.get()).toBe(42);
+    expect(q.get(true, 10_000)).toBe(42);
   });
 
   it('an exception set in another thread is rebuilt with its class and message', () => {
@@ -186,6 +186,6 @@ describe('Future', () => {
     const t = new Thread({ target: (fut: Future, out: Queue) => out.put(fut), args: [f, q] });
     t.start();
     t.join();
-    expect(q.get()).toBe(f);
+    expect(q.get(true, 10_000)).toBe(f);
   });
 });

@@ -5,12 +5,12 @@ import { Event, local, Queue, Thread } from '#backend';
 function inThread(loc: object, value: unknown): unknown {
   const q = new Queue();
   const t = new Thread({
-    target: (l: Record<string, unknown>, out: Queue, v: unknown) => { const before = l.x; l.x = v; out.put([before, l.x, Object.keys(l)]); },
+    target: (l: Record<string, unknown>, out: Queue, v: unknown) => { const before = l.x; l.x = v; out.put([before, l.x, 'y' in l]); },
     args: [loc, q, value],
   });
   t.start();
   t.join();
-  return q.get();
+  return q.get(true, 10_000);
 }
 
 describe('local', () => {
@@ -34,13 +34,14 @@ describe('local', () => {
   it('another thread starts with nothing and does not see or change this thread’s values', () => {
     const data = local();
     data.x = 'main';
-    expect(inThread(data, 'thread')).toEqual([undefined, 'thread', ['x']]);
+    data.y = 'only here';
+    expect(inThread(data, 'thread')).toEqual([undefined, 'thread', false]);
     expect(data.x).toBe('main');
   });
 
   it('each new thread starts empty, even on a reused worker', () => {
     const data = local();
-    for (let i = 0; i < 6; i++) expect(inThread(data, i)).toEqual([undefined, i, ['x']]);
+    for (let i = 0; i < 6; i++) expect(inThread(data, i)).toEqual([undefined, i, false]);
   });
 
   it('concurrent threads keep separate values', () => {
@@ -57,7 +58,7 @@ describe('local', () => {
     go.set();
     for (const t of threads) t.join();
     for (let i = 0; i < 4; i++) {
-      const [v, seen] = q.get() as [number, number];
+      const [v, seen] = q.get(true, 10_000) as [number, number];
       expect(seen).toBe(v);
     }
     expect(data.n).toBeUndefined();

@@ -11,7 +11,7 @@ function holdInThread(lock: Lock): { release: Event; thread: Thread } {
     args: [lock, held, release],
   });
   thread.start();
-  held.wait();
+  held.wait(10_000);
   return { release, thread };
 }
 
@@ -78,7 +78,7 @@ describe('Lock', () => {
     const t = new Thread({ target: (l: Lock, out: Queue) => out.put([l.locked(), l.acquire(false)]), args: [lock, q] });
     t.start();
     t.join();
-    expect(q.get()).toEqual([true, false]);
+    expect(q.get(true, 10_000)).toEqual([true, false]);
     lock.release();
   });
 

@@ -6,7 +6,7 @@ describe('LifoQueue', () => {
   it('returns the most recently put item first', () => {
     const q = new LifoQueue<number>();
     for (const x of [1, 2, 3]) q.put(x);
-    expect([q.get(), q.get(), q.get()]).toEqual([3, 2, 1]);
+    expect([q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000)]).toEqual([3, 2, 1]);
   });
 
   it('is a Queue with bounds, taskDone and repr', () => {
@@ -15,7 +15,7 @@ describe('LifoQueue', () => {
     q.put('x');
     expect(q.full()).toBe(true);
     expect(String(q)).toBe('<LifoQueue size=1 maxsize=1>');
-    q.get();
+    q.get(true, 10_000);
     q.taskDone();
     q.join();
   });
@@ -25,7 +25,7 @@ describe('LifoQueue', () => {
     const t = new Thread({ target: (qq: LifoQueue) => { qq.put('a'); qq.put('b'); }, args: [q] });
     t.start();
     t.join();
-    expect(q.get()).toBe('b');
+    expect(q.get(true, 10_000)).toBe('b');
   });
 });
 
@@ -33,7 +33,7 @@ describe('PriorityQueue', () => {
   it('returns the smallest number first', () => {
     const q = new PriorityQueue<number>();
     for (const x of [5, 1, 4, 2, 3]) q.put(x);
-    expect([1, 2, 3, 4, 5].map(() => q.get())).toEqual([1, 2, 3, 4, 5]);
+    expect([1, 2, 3, 4, 5].map(() => q.get(true, 10_000))).toEqual([1, 2, 3, 4, 5]);
   });
 
   it('orders [priority, data] pairs like tuples', () => {
@@ -42,13 +42,13 @@ describe('PriorityQueue', () => {
     q.put([1, 'z']);
     q.put([2, 'a']);
     q.put([0, 'first']);
-    expect([q.get(), q.get(), q.get(), q.get()]).toEqual([[0, 'first'], [1, 'z'], [2, 'a'], [2, 'b']]);
+    expect([q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000)]).toEqual([[0, 'first'], [1, 'z'], [2, 'a'], [2, 'b']]);
   });
 
   it('orders strings by code point', () => {
     const q = new PriorityQueue<string>();
     for (const s of ['pear', 'Apple', 'apple']) q.put(s);
-    expect([q.get(), q.get(), q.get()]).toEqual(['Apple', 'apple', 'pear']);
+    expect([q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000)]).toEqual(['Apple', 'apple', 'pear']);
   });
 
   it('items that cannot be ordered make put throw TypeError; the queue stays usable', () => {
@@ -56,7 +56,7 @@ describe('PriorityQueue', () => {
     q.put([1, { a: 1 }]);
     expect(() => q.put([1, { b: 2 }])).toThrow(TypeError);
     expect(() => q.put([1, { b: 2 }])).toThrow("'<' not supported");
-    expect(q.get()).toEqual([1, { a: 1 }]);
+    expect(q.get(true, 10_000)).toEqual([1, { a: 1 }]);
   });
 
   it('items put from several threads come out in order', () => {
@@ -64,7 +64,7 @@ describe('PriorityQueue', () => {
     const threads = [0, 1, 2].map((k) => new Thread({ target: (qq: PriorityQueue, base: number) => { for (let i = 0; i < 10; i++) qq.put(base + i * 3); }, args: [q, k] }));
     for (const t of threads) t.start();
     for (const t of threads) t.join();
-    const out = Array.from({ length: 30 }, () => q.get());
+    const out = Array.from({ length: 30 }, () => q.get(true, 10_000));
     expect(out).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 });
@@ -74,8 +74,8 @@ describe('SimpleQueue', () => {
     const q = new SimpleQueue<number>();
     for (let i = 0; i < 100; i++) q.put(i);
     expect(q.qsize()).toBe(100);
-    expect(q.get()).toBe(0);
-    expect(q.get()).toBe(1);
+    expect(q.get(true, 10_000)).toBe(0);
+    expect(q.get(true, 10_000)).toBe(1);
   });
 
   it('empty / getNowait / get(true, timeout)', () => {
@@ -92,7 +92,7 @@ describe('SimpleQueue', () => {
     q.put(1, true, 0);
     q.put(2, false);
     q.putNowait(3);
-    expect([q.get(), q.get(), q.get()]).toEqual([1, 2, 3]);
+    expect([q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000)]).toEqual([1, 2, 3]);
   });
 
   it('getAsync resolves with an item put by another thread; putAsync resolves', async () => {
@@ -102,7 +102,7 @@ describe('SimpleQueue', () => {
     t.start();
     expect(await pending).toBe('hi');
     await q.putAsync('again');
-    expect(q.get()).toBe('again');
+    expect(q.get(true, 10_000)).toBe('again');
     await t.joinAsync();
   });
 
@@ -118,6 +118,6 @@ describe('SimpleQueue', () => {
     const t = new Thread({ target: (qq: SimpleQueue, o: Queue) => o.put(qq), args: [q, out] });
     t.start();
     t.join();
-    expect(out.get()).toBe(q);
+    expect(out.get(true, 10_000)).toBe(q);
   });
 });

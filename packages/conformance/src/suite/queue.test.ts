@@ -6,7 +6,7 @@ describe('Queue', () => {
   it('is FIFO', () => {
     const q = new Queue<number>();
     for (const x of [3, 1, 2]) q.put(x);
-    expect([q.get(), q.get(), q.get()]).toEqual([3, 1, 2]);
+    expect([q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000)]).toEqual([3, 1, 2]);
   });
 
   it('qsize / empty / full track the contents; maxsize is kept', () => {
@@ -19,7 +19,7 @@ describe('Queue', () => {
     q.put('b');
     expect(q.full()).toBe(true);
     expect(q.empty()).toBe(false);
-    q.get();
+    q.get(true, 10_000);
     expect(q.full()).toBe(false);
   });
 
@@ -44,7 +44,7 @@ describe('Queue', () => {
     expect(() => q.putNowait('y')).toThrow(Full);
     expect(() => q.put('y', false)).toThrow(Full);
     expect(q.qsize()).toBe(1);
-    expect(q.get()).toBe('x');
+    expect(q.get(true, 10_000)).toBe('x');
   });
 
   it('get(true, timeout) on an empty queue throws Empty after at least the timeout', () => {
@@ -85,9 +85,9 @@ describe('Queue', () => {
     const t = new Thread({ target: (qq: Queue, d: Event) => { qq.put('second'); d.set(); }, args: [q, done] });
     t.start();
     expect(done.wait(20)).toBe(false);
-    expect(q.get()).toBe('first');
+    expect(q.get(true, 10_000)).toBe('first');
     expect(done.wait(10_000)).toBe(true);
-    expect(q.get()).toBe('second');
+    expect(q.get(true, 10_000)).toBe('second');
     t.join();
   });
 
@@ -107,7 +107,7 @@ describe('Queue', () => {
     const q = new Queue();
     q.join();
     q.put(1);
-    q.get();
+    q.get(true, 10_000);
     q.taskDone();
     q.join();
     expect(q.unfinishedTasks).toBe(0);
@@ -117,7 +117,7 @@ describe('Queue', () => {
     const q = new Queue();
     expect(() => q.taskDone()).toThrow(RangeError);
     q.put(1);
-    q.get();
+    q.get(true, 10_000);
     q.taskDone();
     expect(() => q.taskDone()).toThrow('task_done() called too many times');
   });
@@ -152,9 +152,9 @@ describe('Queue', () => {
     const q = new Queue(1);
     await q.putAsync('a');
     const pending = q.putAsync('b');
-    setTimeout(() => q.get(), 0);
+    setTimeout(() => q.get(true, 10_000), 0);
     await pending;
-    expect(q.get()).toBe('b');
+    expect(q.get(true, 10_000)).toBe('b');
     q.put('c');
     const t0 = performance.now();
     await expect(q.putAsync('d', 40)).rejects.toBeInstanceOf(Full);
@@ -177,8 +177,8 @@ describe('Queue', () => {
     q.put(item);
     q.put(item);
     item.n.push(2);
-    const a = q.get() as { n: number[] };
-    const b = q.get() as { n: number[] };
+    const a = q.get(true, 10_000) as { n: number[] };
+    const b = q.get(true, 10_000) as { n: number[] };
     expect(a).toEqual({ n: [1] });
     expect(a).not.toBe(b);
     expect(a).not.toBe(item);
@@ -188,7 +188,7 @@ describe('Queue', () => {
     const q = new Queue();
     const lock = new Lock();
     q.put({ lock, list: [lock] });
-    const got = q.get() as { lock: Lock; list: Lock[] };
+    const got = q.get(true, 10_000) as { lock: Lock; list: Lock[] };
     expect(got.lock).toBe(lock);
     expect(got.list[0]).toBe(lock);
   });
@@ -196,7 +196,7 @@ describe('Queue', () => {
   it('holds undefined, null, 0 and empty strings as items', () => {
     const q = new Queue();
     for (const x of [undefined, null, 0, '']) q.put(x);
-    expect([q.get(), q.get(), q.get(), q.get()]).toEqual([undefined, null, 0, '']);
+    expect([q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000), q.get(true, 10_000)]).toEqual([undefined, null, 0, '']);
   });
 
   it('repr shows the size and the bound', () => {
@@ -212,6 +212,6 @@ describe('Queue', () => {
     const t = new Thread({ target: (qq: Queue, o: Queue) => o.put(qq), args: [q, out] });
     t.start();
     t.join();
-    expect(out.get()).toBe(q);
+    expect(out.get(true, 10_000)).toBe(q);
   });
 });

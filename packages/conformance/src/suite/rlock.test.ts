@@ -15,12 +15,12 @@ describe('RLock', () => {
     const t = new Thread({ target: probe, args: [r, q] });
     t.start();
     t.join();
-    expect(q.get()).toBe(false);
+    expect(q.get(true, 10_000)).toBe(false);
     r.release();
     const u = new Thread({ target: (lock: RLock, out: Queue) => { const ok = lock.acquire(false); if (ok) lock.release(); out.put(ok); }, args: [r, q] });
     u.start();
     u.join();
-    expect(q.get()).toBe(true);
+    expect(q.get(true, 10_000)).toBe(true);
   });
 
   it('another thread cannot take it while owned; acquire(true, timeout) waits at least the timeout', () => {
@@ -33,7 +33,7 @@ describe('RLock', () => {
     });
     t.start();
     t.join();
-    const [ok, waited] = q.get() as [boolean, number];
+    const [ok, waited] = q.get(true, 10_000) as [boolean, number];
     expect(ok).toBe(false);
     expect(waited).toBeGreaterThanOrEqual(40 - SLACK_MS);
     r.release();
@@ -49,7 +49,7 @@ describe('RLock', () => {
     });
     t.start();
     t.join();
-    expect(q.get()).toEqual(['RuntimeError', 'cannot release un-acquired lock']);
+    expect(q.get(true, 10_000)).toEqual(['RuntimeError', 'cannot release un-acquired lock']);
     r.release();
   });
 

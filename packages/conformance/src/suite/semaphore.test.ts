@@ -115,6 +115,15 @@ describe('Semaphore', () => {
     expect(s.acquire(false)).toBe(true);
   });
 
+  it('holdAsync() takes one unit and gives it back at the end of the block', async () => {
+    const s = new Semaphore(1);
+    {
+      using _g = await s.holdAsync();
+      expect(String(s)).toBe('<Semaphore value=0>');
+    }
+    expect(String(s)).toBe('<Semaphore value=1>');
+  });
+
   it('a plain Semaphore may be released above its initial value', () => {
     const s = new Semaphore(1);
     s.release();
@@ -127,7 +136,7 @@ describe('Semaphore', () => {
     const t = new Thread({ target: (sem: Semaphore, out: Queue) => { sem.acquire(); out.put(sem); }, args: [s, q] });
     t.start();
     t.join();
-    expect(q.get()).toBe(s);
+    expect(q.get(true, 10_000)).toBe(s);
     expect(String(s)).toBe('<Semaphore value=2>');
   });
 });

@@ -15,9 +15,9 @@ describe('Queue.shutdown', () => {
     q.put(1);
     q.put(2);
     q.shutdown();
-    expect(q.get()).toBe(1);
-    expect(q.get()).toBe(2);
-    expect(() => q.get()).toThrow(ShutDown);
+    expect(q.get(true, 10_000)).toBe(1);
+    expect(q.get(true, 10_000)).toBe(2);
+    expect(() => q.get(true, 10_000)).toThrow(ShutDown);
     expect(() => q.getNowait()).toThrow(ShutDown);
   });
 
@@ -27,14 +27,14 @@ describe('Queue.shutdown', () => {
     q.put(2);
     q.shutdown(true);
     expect(q.qsize()).toBe(0);
-    expect(() => q.get()).toThrow(ShutDown);
+    expect(() => q.get(true, 10_000)).toThrow(ShutDown);
   });
 
   it('shutdown(true) counts the discarded items as done, keeping the ones already got', () => {
     const q = new Queue();
     q.put(1);
     q.put(2);
-    q.get();
+    q.get(true, 10_000);
     q.shutdown(true);
     expect(q.unfinishedTasks).toBe(1);
     q.taskDone();
@@ -51,10 +51,10 @@ describe('Queue.shutdown', () => {
       args: [q, out, started],
     });
     t.start();
-    started.get();
+    started.get(true, 10_000);
     q.shutdown();
     t.join();
-    expect(out.get()).toBe('ShutDown');
+    expect(out.get(true, 10_000)).toBe('ShutDown');
   });
 
   it('shutdown() wakes a put blocked on a full queue with ShutDown', () => {
@@ -67,10 +67,10 @@ describe('Queue.shutdown', () => {
       args: [q, out, started],
     });
     t.start();
-    started.get();
+    started.get(true, 10_000);
     q.shutdown();
     t.join();
-    expect(out.get()).toBe('ShutDown');
+    expect(out.get(true, 10_000)).toBe('ShutDown');
   });
 
   it('shutdown(true) releases join()', () => {

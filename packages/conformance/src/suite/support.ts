@@ -23,12 +23,17 @@ export function since(t0: number): number {
   return performance.now() - t0;
 }
 
-/** The specifier a child process imports to get the backend under test. */
+/**
+ * The specifier a child process imports to get the backend under test, chosen from
+ * THREADKIT_BACKEND as the vitest config does: a path (or `file:` URL) is a module file, a
+ * package name (`@scope/pkg`, `a/b`) is used as is, a short name means `@threadkit/backend-<name>`.
+ */
 export function backendSpecifier(): string {
-  const chosen = process.env.THREADKIT_BACKEND ?? 'workers';
-  if (/^[a-z0-9-]+$/.test(chosen)) return `@threadkit/backend-${chosen}`;
-  if (chosen.startsWith('file:') || chosen.startsWith('@')) return chosen;
-  return pathToFileURL(isAbsolute(chosen) ? chosen : resolve(chosen)).href;
+  const chosen = process.env.THREADKIT_BACKEND || 'workers';
+  if (chosen.startsWith('file:')) return chosen;
+  if (chosen.startsWith('.') || isAbsolute(chosen)) return pathToFileURL(resolve(chosen)).href;
+  if (/^[a-z][a-z0-9]*$/.test(chosen) && !chosen.includes('-')) return `@threadkit/backend-${chosen}`;
+  return chosen;
 }
 
 /** Result of {@link runChild}. */

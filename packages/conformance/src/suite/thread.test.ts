@@ -8,7 +8,7 @@ describe('Thread', () => {
     const t = new Thread({ target: (a: number, b: string, q: Queue) => q.put(`${b}${a * 2}`), args: [21, 'n=', out] });
     t.start();
     t.join();
-    expect(out.get()).toBe('n=42');
+    expect(out.get(true, 10_000)).toBe('n=42');
   });
 
   it('awaits an async target before the thread ends', () => {
@@ -32,7 +32,7 @@ describe('Thread', () => {
     const t = new Thread({ target: (s: Event, r: Event) => { s.set(); r.wait(); }, args: [started, release] });
     expect(t.isAlive()).toBe(false);
     t.start();
-    started.wait();
+    started.wait(10_000);
     expect(t.isAlive()).toBe(true);
     release.set();
     t.join();
@@ -76,7 +76,7 @@ describe('Thread', () => {
     expect(t.name).toBe('renamed');
     t.start();
     t.join();
-    expect((q.get() as { name: string }).name).toBe('renamed');
+    expect((q.get(true, 10_000) as { name: string }).name).toBe('renamed');
   });
 
   it('daemon defaults to false on the main thread and follows the option', () => {
@@ -92,7 +92,7 @@ describe('Thread', () => {
     const t = new Thread({ target: fx('nested'), args: [q], daemon: true });
     t.start();
     t.join();
-    expect(q.get()).toEqual({ value: 42, alive: false, parentDaemon: true, childDaemon: true });
+    expect(q.get(true, 10_000)).toEqual({ value: 42, alive: false, parentDaemon: true, childDaemon: true });
   });
 
   it('threads can start and join threads', () => {
@@ -100,7 +100,7 @@ describe('Thread', () => {
     const t = new Thread({ target: fx('nested'), args: [q] });
     t.start();
     t.join();
-    expect(q.get()).toEqual({ value: 42, alive: false, parentDaemon: false, childDaemon: false });
+    expect(q.get(true, 10_000)).toEqual({ value: 42, alive: false, parentDaemon: false, childDaemon: false });
   });
 
   it('join(timeout) returns undefined after at least the timeout while the thread still runs', () => {
@@ -154,7 +154,7 @@ describe('Thread', () => {
     const t = new Doubler(q, 21);
     t.start();
     t.join();
-    expect(q.get()).toEqual({ doubled: 42, name: 'doubler', self: true });
+    expect(q.get(true, 10_000)).toEqual({ doubled: 42, name: 'doubler', self: true });
   });
 
   it('an async run() of a subclass is awaited', async () => {
@@ -172,7 +172,7 @@ describe('Thread', () => {
     const t = new Thread({ target: (s: Event, r: Event) => { s.set(); r.wait(); }, args: [started, release], name: 'w', daemon: true });
     expect(String(t)).toBe('<Thread(w, initial daemon)>');
     t.start();
-    started.wait();
+    started.wait(10_000);
     expect(String(t)).toBe(`<Thread(w, started daemon ${t.ident})>`);
     release.set();
     t.join();
@@ -198,7 +198,7 @@ describe('Thread', () => {
     t.start();
     arg.list.push(99);
     t.join();
-    expect(q.get()).toEqual({ list: [1, 2, 3] });
+    expect(q.get(true, 10_000)).toEqual({ list: [1, 2, 3] });
     expect(arg.list).toEqual([1, 2, 99]);
   });
 
@@ -225,6 +225,6 @@ describe('Thread', () => {
     const t = new Thread({ target: fx('putSelf'), args: [q] });
     t.start();
     t.join();
-    expect(q.get()).toBe(t);
+    expect(q.get(true, 10_000)).toBe(t);
   });
 });

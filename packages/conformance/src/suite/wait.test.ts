@@ -82,12 +82,30 @@ describe('wait', () => {
     ex.shutdown();
   });
 
-  it('futures already done return at once; cancelled ones count as done', () => {
-    const c = new Future();
-    c.cancel();
-    const r = wait([done(1), c], { timeout: 10_000 });
+  it('futures already done return at once', () => {
+    const r = wait([done(1), done(2)], { timeout: 10_000 });
     expect(r.done.size).toBe(2);
     expect(r.notDone.size).toBe(0);
+  });
+
+  it('a cancelled future counts as done only once its executor noticed (setRunningOrNotifyCancel), as in CPython', () => {
+    const c = new Future();
+    c.cancel();
+    expect(wait([c], 20).notDone.has(c)).toBe(true);
+    expect(c.setRunningOrNotifyCancel()).toBe(false);
+    expect(wait([c], 10_000).done.has(c)).toBe(true);
+  });
+
+  it('a future cancelled while pending in an executor is done once the executor reaches it', () => {
+    const ex = new ThreadPoolExecutor(1);
+    const release = new Event();
+    const blocker = ex.submit((r: Event) => r.wait(), release);
+    const victim = ex.submit((x: number) => x, 1);
+    expect(victim.cancel()).toBe(true);
+    release.set();
+    blocker.result(10_000);
+    ex.shutdown();
+    expect(wait([victim], 10_000).done.has(victim)).toBe(true);
   });
 
   it('duplicate futures appear once', () => {

@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import {
+  Barrier,
+  BoundedSemaphore,
+  Condition,
+  Event,
+  Future,
+  LifoQueue,
+  local,
+  Lock,
+  PriorityQueue,
+  Queue,
+  RLock,
+  Semaphore,
+  shared,
+  SharedArray,
+  SimpleQueue,
+  Thread,
+  ThreadPoolExecutor,
+  Value,
+} from '#backend';
+import { fx } from './support';
+
+/** Sends `value` to a thread and back through a queue; returns what came back. */
+function roundTrip(value: unknown): unknown {
+  const q = new Queue();
+  const t = new Thread({ target: (v: unknown, out: Queue) => out.put(v), args: [value, q] });
+  t.start();
+  t.join();
+  return q.get(true, 10_000);
+}
+
+const kinds: [string, () => object][] = [
+  ['Lock', () => new Lock()],
+  ['RLock', () => new RLock()],
+  ['Condition', () => new Condition()],
+  ['Semaphore', () => new Semaphore(2)],
+  ['BoundedSemaphore', () => new BoundedSemaphore(2)],
+  ['Event', () => new Event()],
+  ['Barrier', () => new Barrier(2)],
+  ['Queue', () => new Queue()],
+  ['LifoQueue', () => new LifoQueue()],
+  ['PriorityQueue', () => new PriorityQueue()],
+  ['SimpleQueue', () => new SimpleQueue()],
+  ['Future', () => new Future()],
+  ['Value', () => new Value('i', 1)],
+  ['SharedArray', () => new SharedArray('i', 2)],
+  ['local', () => local()],
+];
+
+describe('identity of shared objects across threads', () => {
+  for (const [name, make] of kinds) {
+    it(`a ${name} sent to a thread and back is the same object`, () => {
+      const object = make();
+      expect(roundTrip(object)).toBe(object);
+    });
+  }
+
+  it('a Thread object sent to another thread and back is the same object', () => {
+    const t = new Thread({ name: 'carried' });
+    expect(roundTrip(t)).toBe(t);
+  });
+
+  it('the same object received twice in a thread is one object there', () => {
+    const lock = new Lock();
+    const q = new Queue();
+    const t = new Thread({ target: (a: Lock, b: Lock, box: { l: Lock }, out: Queue) => out.put([a === b, a === box.l]), args: [lock, lock, { l: lock }, q] });
+    t.start();
+    t.join();
+    expect(q.get(true, 10_000)).toEqual([true, true]);
+  });
+
+  it('shared objects nested in arrays, objects, Maps and Sets keep identity', () => {
+    const lock = new Lock();
+    const ev = new Event();
+    const back = roundTrip({ list: [lock], map: new Map([['ev', ev]]), set: new Set([lock]), deep: { deeper: { ev } } }) as {
+      list: Lock[];
+      map: Map<string, Event>;
+      set: Set<Lock>;
+      deep: { deeper: { ev: Event } };
+    };
+    expect(back.list[0]).toBe(lock);
+    expect(back.map.get('ev')).toBe(ev);
+    expect([...back.set][0]).toBe(lock);
+    expect(back.deep.deeper.ev).toBe(ev);
+  });
+
+  it('an object created in a thread arrives as the same object each time', () => {
+    const q = new Queue();
+    const t = new Thread({ target: fx('putNewEventTwice'), args: [q] });
+    t.start();
+    t.join();
+    expect(q.get(true, 10_000)).toBe(q.get(true, 10_000));
+  });
+
+  it('state changes made through one thread’s view are seen through every other view', () => {
+    const ev = new Event();
+    const lock = new Lock();
+    const t = new Thread({ target: (e: Event, l: Lock) => { e.set(); l.acquire(); }, args: [ev, lock] });
+    t.start();
+    t.join();
+    expect(ev.isSet()).toBe(true);
+    expect(lock.locked()).toBe(true);
+  });
+
+  it('a shared object relayed through a thread and its child thread comes back as itself', () => {
+    const lock = new RLock();
+    const q = new Queue();
+    const t = new Thread({ target: fx('relayThroughChild'), args: [lock, q] });
+    t.start();
+    t.join();
+    expect(q.get(true, 10_000)).toBe(lock);
+  });
+
+  it('executor arguments and results keep identity', () => {
+    const ex = new ThreadPoolExecutor(2);
+    const v = new Value('i', 0);
+    expect(ex.submit((x: Value) => x, v).result(10_000)).toBe(v);
+    ex.shutdown();
+  });
+
+  it('shared(name) objects are the same as the ones passed as arguments', () => {
+    const v = shared('conformance.identity.value', () => new Value('i', 3));
+    const ex = new ThreadPoolExecutor(1);
+    expect(ex.submit(fx('sameNamed'), 'conformance.identity.value', v).result(10_000)).toBe(true);
+    ex.shutdown();
+  });
+});
