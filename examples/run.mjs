@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// Runs the examples (each examples/<name>.ts in its own Node process, with tsx).
+//   npm run example -- <name> [--backend workers|wasm|native]   one example, its output as is
+//   npm run examples [-- --backend <b>]                           all of them, on every installed
+//                                                                 backend (or just <b>); prints a table
+// An example passes when it exits 0 within 60 s (each checks its own lesson and exits non-zero
+// when it does not hold). The backend is chosen with `node --conditions=<backend>`, which picks
+// the `#threading` import in examples/package.json.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const BACKENDS = ['workers', 'wasm', 'native'];
+const TIMEOUT_MS = 60_000;
+
+function usage(message) {
+  if (message) console.error(message);
+  console.error('usage: node examples/run.mjs <name> [--backend workers|wasm|native]\n       node examples/run.mjs --all [--backend workers|wasm|native]');
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const options = { all: false, backend: undefined, names: [] };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--all') options.all = true;
+    else if (arg === '--backend') options.backend = argv[++i];
+    else if (arg.startsWith('--backend=')) options.backend = arg.slice('--backend='.length);
+    else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
+    else options.names.push(arg);
+  }
+  if (options.backend !== undefined && !BACKENDS.includes(options.backend)) usage(`unknown backend '${options.backend}'`);
+  if (!options.all && options.names.length === 0) usage();
+  return options;
+}
+
+/** The backends whose package resolves from examples/ (i.e. is installed). */
+function installedBackends() {
+  const require = createRequire(join(HERE, 'package.json'));
+  return BACKENDS.filter((b) => {
+    try {
+      require.resolve(`@threadkit/backend-${b}/package.json`);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function allExamples() {
+  return readdirSync(HERE).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort();
+}
+
+function exampleFile(name) {
+  const file = name.replace(/^examples\//, '').replace(/\.ts$/, '') + '.ts';
+  if (!allExamples().includes(file)) usage(`no example '${name}' (have: ${allExamples().map((f) => f.slice(0, -3)).join(', ')})`);
+  return file;
+}
+
+/** Runs one example; resolves { code, signal, timedOut, ms, output }. `capture`: collect output instead of showing it. */
+function runExample(file, backend, capture) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [`--conditions=${backend}`, '--import', 'tsx', file], {
+      cwd: HERE,
+      stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
+    });
+    let output = '';
+    if (capture) {
+      child.stdout.on('data', (chunk) => (output += chunk));
+      child.stderr.on('data', (chunk) => (output += chunk));
+    }
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, TIMEOUT_MS);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, timedOut, ms: performance.now() - started, output });
+    });
+  });
+}
+
+function resultText(r) {
+  if (r.timedOut) return `FAIL (timeout ${TIMEOUT_MS / 1000} s)`;
+  if (r.code === 0) return 'ok';
+  if (r.code === 1) return 'FAIL';
+  return r.signal ? `FAIL (${r.signal})` : `FAIL (exit ${r.code})`;
+}
+
+const options = parseArgs(process.argv.slice(2));
+const installed = installedBackends();
+if (options.backend !== undefined && !installed.includes(options.backend)) {
+  console.error(`backend '${options.backend}' is not installed (installed: ${installed.join(', ') || 'none'})`);
+  process.exit(2);
+}
+
+if (!options.all) {
+  // One (or a few) examples, output shown as it comes.
+  const backend = options.backend ?? installed[0] ?? 'workers';
+  let failed = false;
+  for (const name of options.names) {
+    const r = await runExample(exampleFile(name), backend, false);
+    if (r.code !== 0) failed = true;
+    if (r.code !== 0 || options.names.length > 1) console.error(`[${name} on ${backend}: ${resultText(r)}, ${(r.ms / 1000).toFixed(1)} s]`);
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+// All examples on each backend, one at a time (timing lessons need the machine's cores to themselves).
+const backends = options.backend !== undefined ? [options.backend] : installed;
+if (backends.length === 0) {
+  console.error('no threadkit backend is installed (npm ci at the repo root)');
+  process.exit(2);
+}
+const files = allExamples();
+const rows = [];
+const totalStart = performance.now();
+for (const backend of backends) {
+  for (const file of files) {
+    const r = await runExample(file, backend, true);
+    const row = { example: file.slice(0, -3), backend, result: resultText(r), time: `${(r.ms / 1000).toFixed(1)} s` };
+    rows.push(row);
+    console.log(`${row.result === 'ok' ? 'ok  ' : 'FAIL'} ${row.example} (${backend}, ${row.time})`);
+    if (r.code !== 0) console.log(r.output.replace(/^/gm, '    | '));
+  }
+}
+
+const headers = { example: 'example', backend: 'backend', result: 'result', time: 'time' };
+const keys = Object.keys(headers);
+const width = Object.fromEntries(keys.map((k) => [k, Math.max(headers[k].length, ...rows.map((r) => r[k].length))]));
+const line = (r) => keys.map((k) => r[k].padEnd(width[k])).join('  ').trimEnd();
+console.log('');
+console.log(line(headers));
+console.log(keys.map((k) => '-'.repeat(width[k])).join('  '));
+for (const r of rows) console.log(line(r));
+const failures = rows.filter((r) => r.result !== 'ok').length;
+console.log(`\ntotal ${((performance.now() - totalStart) / 1000).toFixed(1)} s`);
+console.log(`${rows.length - failures} passed, ${failures} failed`);
+process.exit(failures > 0 ? 1 : 0);
