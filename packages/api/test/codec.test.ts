@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encode, registerErrorClass } from '../src/codec';
-import { HANDLE, adopt, registerKind } from '../src/handle';
+import { adopt, registerKind, reviveHandle } from '../src/handle';
 import { BrokenThreadPool, Empty, RuntimeError } from '../src/errors';
 
 function roundTrip<T>(value: T): T {
@@ -360,16 +360,15 @@ describe('codec: shared objects', () => {
 
   it('an address this thread has not seen is revived once, then reused', () => {
     // What another thread sends: a handle this thread has no object for yet.
-    const fromElsewhere = { [HANDLE]: { kind: 'test.fake', address: 8192 } };
-    const first = decode(encode([fromElsewhere, fromElsewhere])) as object[];
-    expect(first[0]).toEqual({ revivedAt: 8192 });
-    expect(first[1]).toBe(first[0]);
-    expect(decode(encode(fromElsewhere))).toBe(first[0]);
-    expect(decode(encode(first[0]))).toBe(first[0]);
+    const first = reviveHandle('test.fake', 8192);
+    expect(first).toEqual({ revivedAt: 8192 });
+    expect(reviveHandle('test.fake', 8192)).toBe(first);
+    expect(decode(encode([first, first]))).toEqual([first, first]);
+    expect(decode(encode(first))).toBe(first);
   });
 
   it('an unknown kind is a TypeError', () => {
-    expect(() => decode(encode({ [HANDLE]: { kind: 'test.nope', address: 64 } }))).toThrow(TypeError);
+    expect(() => reviveHandle('test.nope', 64)).toThrow(TypeError);
   });
 });
 
