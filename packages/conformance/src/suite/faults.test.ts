@@ -88,8 +88,10 @@ describe('faults', () => {
 
   it('an executor whose pool thread dies is broken: running and pending futures get BrokenThreadPool', () => {
     const ex = new ThreadPoolExecutor(1);
-    const dying = ex.submit(fx('exitWorker'), 4);
+    const gate = new Event();
+    const dying = ex.submit(fx('exitWhenSet'), gate, 4);
     const pending = ex.submit((x: number) => x, 1);
+    gate.set();
     expect(() => dying.result(10_000)).toThrow(BrokenThreadPool);
     expect(() => pending.result(10_000)).toThrow(BrokenThreadPool);
     expect(() => ex.submit((x: number) => x, 2)).toThrow(BrokenThreadPool);
@@ -98,8 +100,10 @@ describe('faults', () => {
 
   it('the same, awaited: a dead pool thread fails its futures with BrokenThreadPool', async () => {
     const ex = new ThreadPoolExecutor(1);
-    const dying = ex.submit(fx('exitWorker'), 4);
+    const gate = new Event();
+    const dying = ex.submit(fx('exitWhenSet'), gate, 4);
     const pending = ex.submit((x: number) => x, 1);
+    gate.set();
     await expect(dying.resultAsync(10_000)).rejects.toBeInstanceOf(BrokenThreadPool);
     await expect(pending.resultAsync(10_000)).rejects.toBeInstanceOf(BrokenThreadPool);
     expect(() => ex.submit((x: number) => x, 2)).toThrow(BrokenThreadPool);
