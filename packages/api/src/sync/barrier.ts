@@ -45,9 +45,10 @@ type Action = (...args: unknown[]) => unknown;
  * (0 for the first to arrive … parties - 1 for the last), and the barrier can be used again.
  *
  * `action`, if given, is run by the last thread to arrive, before the others are released;
- * it travels like a thread target (a self-contained function or a `task()` reference, which
- * the sync `wait` can run only in a thread that has already imported its module; `waitAsync`
- * imports it and awaits an async action, the sync `wait` does not await). If it throws, the
+ * it travels like a thread target (a self-contained function or a `task()` reference; the sync
+ * `wait` loads a module action synchronously where the runtime can — Node's `require` of an ES
+ * module — and a thread that receives the barrier as an argument imports it before it runs;
+ * `waitAsync` imports it and awaits an async action, the sync `wait` does not await). If it throws, the
  * barrier breaks and the error propagates from that thread's `wait`.
  *
  * A `wait` that times out breaks the barrier; while broken, every current and future `wait`

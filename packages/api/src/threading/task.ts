@@ -153,9 +153,36 @@ function exportOf(spec: { url: string; name: string }, mod: Record<string, unkno
   return mod[spec.name];
 }
 
+type NodeBuiltins = {
+  getBuiltinModule?: (name: string) => unknown;
+  cwd?: () => string;
+};
+
+/**
+ * Loads a module synchronously where the runtime can (Node ≥ 20.19 / 22.12, whose `require`
+ * loads ES modules without top-level await, sharing the instance `import()` would give);
+ * undefined elsewhere (browsers).
+ */
+function requireModule(url: string): Record<string, unknown> | undefined {
+  const proc = (globalThis as { process?: NodeBuiltins }).process;
+  if (typeof proc?.getBuiltinModule !== 'function') return undefined;
+  const { createRequire } = proc.getBuiltinModule('node:module') as { createRequire: (from: string) => (id: string) => unknown };
+  const { fileURLToPath, pathToFileURL } = proc.getBuiltinModule('node:url') as {
+    fileURLToPath: (url: string) => string;
+    pathToFileURL: (path: string) => URL;
+  };
+  const base = url.startsWith('file:') ? url : pathToFileURL(`${proc.cwd?.() ?? '/'}/`).href;
+  try {
+    return createRequire(base)(url.startsWith('file:') ? fileURLToPath(url) : url) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Resolves a spec in the calling thread without waiting: sources compile, builtins look up,
- * and module exports resolve when their module was already imported here by {@link resolveTask}.
+ * and module exports resolve when their module was already imported here by {@link resolveTask}
+ * or can be loaded synchronously (Node's `require` of an ES module).
  */
 export function resolveTaskSync(spec: TaskSpec): (...args: unknown[]) => unknown {
   switch (spec.kind) {
@@ -167,8 +194,15 @@ export function resolveTaskSync(spec: TaskSpec): (...args: unknown[]) => unknown
       return fn as (...args: unknown[]) => unknown;
     }
     case 'module': {
-      const fn = compiled.get(moduleKey(spec));
-      if (fn === undefined) throw new TypeError(`module task ${moduleKey(spec)} is not loaded in this thread yet`);
+      let fn = compiled.get(moduleKey(spec));
+      if (fn === undefined) {
+        const mod = requireModule(spec.url);
+        if (mod === undefined) {
+          throw new TypeError(`module task ${moduleKey(spec)} is not loaded in this thread yet, and this runtime cannot load it synchronously`);
+        }
+        fn = exportOf(spec, mod);
+        compiled.set(moduleKey(spec), fn);
+      }
       return fn as (...args: unknown[]) => unknown;
     }
   }
