@@ -7,7 +7,7 @@
 // when it does not hold). The backend is chosen with `node --conditions=<backend>`, which picks
 // the `#threading` import in examples/package.json.
 import { spawn } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,13 +37,12 @@ function parseArgs(argv) {
   return options;
 }
 
-/** The backends whose package resolves from examples/ (i.e. is installed). */
+/** The backends whose package is installed and built here (its entry file resolves from examples/). */
 function installedBackends() {
   const require = createRequire(join(HERE, 'package.json'));
   return BACKENDS.filter((b) => {
     try {
-      require.resolve(`@threadkit/backend-${b}/package.json`);
-      return true;
+      return existsSync(require.resolve(`@threadkit/backend-${b}`));
     } catch {
       return false;
     }

@@ -40,7 +40,9 @@ export default defineConfig({
     // Built backends are loaded by Node itself, exactly as an application would load them, so
     // their worker entries resolve from dist/ and there is one copy of each module per thread.
     server: { deps: { external: [/\/dist\//, /@threadkit\//], inline: [/\/conformance\/src\//] } },
-    // Under CI, also a JSON report (relative to `root`: packages/conformance), which .ci/run totals.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results-conformance.json' }]] : ['default'],
+    // Under CI, also a JSON report per backend (relative to `root`: packages/conformance), which .ci/run totals.
+    reporters: process.env.CI
+      ? ['default', ['json', { outputFile: `test-results-conformance-${(process.env.THREADKIT_BACKEND || 'workers').replace(/[^\w.-]+/g, '_')}.json` }]]
+      : ['default'],
   },
 });

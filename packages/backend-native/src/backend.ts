@@ -1,0 +1,86 @@
+/**
+ * The native backend's SPI object: the shared heap is a SharedArrayBuffer whose memory the
+ * addon reads directly; parking, async waits, the contended core lock and the allocator run in
+ * the addon; threads are worker_threads fed through the heap. One instance per thread.
+ */
+import { writeSync } from 'node:fs';
+import type { Backend, Heap, ParkResult, SpawnRequest } from '@threadkit/api';
+import { addon } from './addon';
+import { CoreLock } from './core-lock';
+import { queueSpawn } from './spawn-queue';
+
+/** The SPI over the native addon. */
+export class NativeBackend implements Backend {
+  readonly name = 'native';
+  readonly canBlock = true;
+  readonly heap: Heap;
+  readonly nativeId: number;
+  private readonly core: CoreLock;
+
+  /**
+   * Attaches this thread to `buffer`, the process's heap. `isMain` is true on the main thread;
+   * `beforeSpawn` runs before each spawn (the main thread uses it to start the supervisor).
+   */
+  constructor(
+    buffer: SharedArrayBuffer,
+    readonly isMain: boolean,
+    private readonly beforeSpawn: () => void = () => {},
+  ) {
+    this.heap = {
+      buffer,
+      u8: new Uint8Array(buffer),
+      i32: new Int32Array(buffer),
+      u32: new Uint32Array(buffer),
+      f64: new Float64Array(buffer),
+      i64: new BigInt64Array(buffer),
+    };
+    addon.attach(this.heap.i32);
+    this.nativeId = addon.threadId();
+    this.core = new CoreLock(this.heap.i32, addon);
+  }
+
+  alloc(bytes: number): number {
+    return addon.alloc(bytes);
+  }
+
+  free(address: number): void {
+    addon.free(address);
+  }
+
+  park(address: number, expected: number, timeoutMs: number): ParkResult {
+    return addon.park(address, expected, timeoutMs);
+  }
+
+  parkAsync(address: number, expected: number, timeoutMs: number, keepAlive = true): Promise<ParkResult> {
+    return addon.parkAsync(address, expected, timeoutMs, keepAlive);
+  }
+
+  unpark(address: number, count: number): number {
+    return addon.unpark(address, count);
+  }
+
+  lockAcquire(address: number, timeoutMs: number): boolean {
+    return this.core.acquire(address, timeoutMs);
+  }
+
+  lockAcquireAsync(address: number, timeoutMs: number): Promise<boolean> {
+    return this.core.acquireAsync(address, timeoutMs);
+  }
+
+  lockRelease(address: number): boolean {
+    return this.core.release(address);
+  }
+
+  lockLocked(address: number): boolean {
+    return this.core.locked(address);
+  }
+
+  spawn(request: SpawnRequest): void {
+    this.beforeSpawn();
+    queueSpawn(this, request);
+  }
+
+  writeStderr(text: string): void {
+    writeSync(2, text);
+  }
+}

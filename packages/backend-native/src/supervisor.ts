@@ -1,0 +1,46 @@
+/**
+ * The supervisor: a worker whose event loop is always free. It waits (natively, without
+ * blocking its loop) for requests for workers from any thread, starts them, and watches them:
+ * a worker that exits or crashes mid-thread gets that thread's record finished (as crashed),
+ * so no joiner hangs, even while the main thread is blocked.
+ *
+ * Slot block per worker: [record being run (0: none), booted flag].
+ */
+import { Worker, workerData } from 'node:worker_threads';
+import { finishCrashedThread, installBackend } from '@threadkit/api';
+import { NativeBackend } from './backend';
+import { inheritedExecArgv } from './exec-argv';
+import { Pool } from './layout';
+
+const { heap } = workerData as { heap: SharedArrayBuffer };
+const backend = new NativeBackend(heap, false);
+installBackend(backend);
+const i32 = backend.heap.i32;
+const entry = new URL('./worker.js', import.meta.url);
+
+// Keeps this loop running; the main thread unrefs the supervisor, so this holds nothing else open.
+setInterval(() => {}, 2 ** 30);
+
+function startWorker(): void {
+  const slot = backend.alloc(8);
+  const worker = new Worker(entry, { workerData: { heap, slot }, execArgv: inheritedExecArgv() });
+  worker.unref();
+  worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
+  worker.on('exit', () => {
+    const record = Atomics.exchange(i32, slot >> 2, 0);
+    if (record !== 0) finishCrashedThread(record);
+    if (Atomics.load(i32, (slot + 4) >> 2) === 0) {
+      // It died before it took work: ask for a replacement so queued threads still get a worker.
+      Atomics.add(i32, Pool.wanted >> 2, 1);
+      backend.unpark(Pool.wanted, 1);
+    }
+    backend.free(slot);
+  });
+}
+
+let started = 0;
+for (;;) {
+  const wanted = Atomics.load(i32, Pool.wanted >> 2);
+  for (; started < wanted; started++) startWorker();
+  await backend.parkAsync(Pool.wanted, wanted, Infinity, false);
+}

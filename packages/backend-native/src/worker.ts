@@ -1,0 +1,31 @@
+/**
+ * A warm worker: attaches to the heap, installs the backend in its isolate, then runs threads
+ * one after another, asleep in the addon while idle. If the worker dies mid-thread
+ * (`process.exit()` in the thread), its exit handler finishes the thread's record first.
+ *
+ * Slot block (from the supervisor): [record being run (0: none), booted flag].
+ */
+import { workerData } from 'node:worker_threads';
+import { finishCrashedThread, installBackend, runThreadTask } from '@threadkit/api';
+import { NativeBackend } from './backend';
+import { takeSpawn } from './spawn-queue';
+import { writeStdioDirectly } from './worker-output';
+
+const { heap, slot } = workerData as { heap: SharedArrayBuffer; slot: number };
+writeStdioDirectly();
+const backend = new NativeBackend(heap, false);
+installBackend(backend);
+const i32 = backend.heap.i32;
+
+process.on('exit', () => {
+  const record = Atomics.exchange(i32, slot >> 2, 0);
+  if (record !== 0) finishCrashedThread(record);
+});
+
+for (let fresh = true; ; fresh = false) {
+  const request = takeSpawn(backend, fresh);
+  if (fresh) Atomics.store(i32, (slot + 4) >> 2, 1);
+  Atomics.store(i32, slot >> 2, request.record);
+  await runThreadTask(request.record, request.task, backend.nativeId);
+  Atomics.store(i32, slot >> 2, 0);
+}
