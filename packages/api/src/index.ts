@@ -68,5 +68,7 @@ export { API_ROOT_BYTES, type Backend, type Heap, type ParkResult, type SpawnReq
 export { installBackend, hasBackend } from './runtime';
 export { runThreadTask, finishCrashedThread, initMainThread } from './threading/runner';
 export { HANDLE, isShared, type Handle, type SharedObject } from './handle';
+export { heapViews } from './host/heap-views';
+export { KeepAlive } from './host/keep-alive';
 
 setTaskScope(self as unknown as Record<string, unknown>);

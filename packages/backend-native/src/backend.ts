@@ -3,8 +3,8 @@
  * addon reads directly; parking, async waits, the contended core lock and the allocator run in
  * the addon; threads are worker_threads fed through the heap. One instance per thread.
  */
-import { writeSync } from 'node:fs';
-import type { Backend, Heap, ParkResult, SpawnRequest } from '@threadkit/api';
+import { writeStderr } from '@threadkit/api/node';
+import { heapViews, type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
 import { addon } from './addon';
 import { CoreLock } from './core-lock';
 import { queueSpawn } from './spawn-queue';
@@ -26,14 +26,7 @@ export class NativeBackend implements Backend {
     readonly isMain: boolean,
     private readonly beforeSpawn: () => void = () => {},
   ) {
-    this.heap = {
-      buffer,
-      u8: new Uint8Array(buffer),
-      i32: new Int32Array(buffer),
-      u32: new Uint32Array(buffer),
-      f64: new Float64Array(buffer),
-      i64: new BigInt64Array(buffer),
-    };
+    this.heap = heapViews(buffer);
     addon.attach(this.heap.i32);
     this.nativeId = addon.threadId();
     this.core = new CoreLock(this.heap.i32, addon);
@@ -81,6 +74,6 @@ export class NativeBackend implements Backend {
   }
 
   writeStderr(text: string): void {
-    writeSync(2, text);
+    writeStderr(text);
   }
 }

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import { hasBackend, initMainThread, installBackend } from '@threadkit/api';
 import { addon } from './addon';
 import { NativeBackend } from './backend';
-import { inheritedExecArgv } from './exec-argv';
+import { workerExecArgv } from '@threadkit/api/node';
 import { heapBytes } from './layout';
 import { prewarm } from './spawn-queue';
 
@@ -20,7 +20,7 @@ function startMain(): void {
   let supervisor: Worker | undefined;
   const startSupervisor = (): void => {
     if (supervisor !== undefined) return;
-    supervisor = new Worker(new URL('./supervisor.js', import.meta.url), { workerData: { heap: buffer }, execArgv: inheritedExecArgv() });
+    supervisor = new Worker(new URL('./supervisor.js', import.meta.url), { workerData: { heap: buffer }, execArgv: workerExecArgv() });
     supervisor.unref();
   };
   const backend = new NativeBackend(buffer, true, startSupervisor);

@@ -9,7 +9,7 @@
 import { Worker, workerData } from 'node:worker_threads';
 import { finishCrashedThread, installBackend } from '@threadkit/api';
 import { NativeBackend } from './backend';
-import { inheritedExecArgv } from './exec-argv';
+import { workerExecArgv } from '@threadkit/api/node';
 import { Pool } from './layout';
 
 const { heap } = workerData as { heap: SharedArrayBuffer };
@@ -23,7 +23,7 @@ setInterval(() => {}, 2 ** 30);
 
 function startWorker(): void {
   const slot = backend.alloc(8);
-  const worker = new Worker(entry, { workerData: { heap, slot }, execArgv: inheritedExecArgv() });
+  const worker = new Worker(entry, { workerData: { heap, slot }, execArgv: workerExecArgv() });
   worker.unref();
   worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
   worker.on('exit', () => {

@@ -9,7 +9,7 @@ import { workerData } from 'node:worker_threads';
 import { finishCrashedThread, installBackend, runThreadTask } from '@threadkit/api';
 import { NativeBackend } from './backend';
 import { takeSpawn } from './spawn-queue';
-import { writeStdioDirectly } from './worker-output';
+import { writeStdioDirectly } from '@threadkit/api/node';
 
 const { heap, slot } = workerData as { heap: SharedArrayBuffer; slot: number };
 writeStdioDirectly();

@@ -3,25 +3,13 @@
  * `Atomics.wait`/`waitAsync`, the futex core lock, the allocator, and thread hand-off to warm
  * worker_threads. One instance per thread, all over the same buffer.
  */
-import { writeSync } from 'node:fs';
-import { type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
+import { writeStderr } from '@threadkit/api/node';
+import { heapViews, type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
 import { Allocator } from './allocator';
 import { CoreLock } from './core-lock';
 import { Parking } from './park';
 import { enqueueSpawn } from './spawn-queue';
 import { heapBytes } from './layout';
-
-/** Builds the typed views of a heap buffer. */
-function views(buffer: SharedArrayBuffer): Heap {
-  return {
-    buffer,
-    u8: new Uint8Array(buffer),
-    i32: new Int32Array(buffer),
-    u32: new Uint32Array(buffer),
-    f64: new Float64Array(buffer),
-    i64: new BigInt64Array(buffer),
-  };
-}
 
 /** The SPI over SharedArrayBuffer + Atomics. */
 export class WorkersBackend implements Backend {
@@ -43,7 +31,7 @@ export class WorkersBackend implements Backend {
     readonly nativeId: number,
     private readonly onSpawn: () => void = () => {},
   ) {
-    this.heap = views(buffer);
+    this.heap = heapViews(buffer);
     this.parking = new Parking(this.heap.i32);
     this.core = new CoreLock(this.heap.i32, this.parking);
     this.allocator = new Allocator(this.heap.i32, this.heap.u8, this.core);
@@ -98,6 +86,6 @@ export class WorkersBackend implements Backend {
   }
 
   writeStderr(text: string): void {
-    writeSync(2, text);
+    writeStderr(text);
   }
 }

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { hasBackend, initMainThread, installBackend } from '@threadkit/api';
 import { WorkersBackend } from './backend';
 import { prewarm } from './spawn-queue';
-import { workerExecArgv } from './exec-argv';
+import { workerExecArgv } from '@threadkit/api/node';
 
 export * from '@threadkit/api';
 export { WorkersBackend } from './backend';

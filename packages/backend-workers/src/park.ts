@@ -3,24 +3,7 @@
  * makes a pending async wait hold the process open like pending I/O (a bare `waitAsync` does
  * not keep Node's event loop alive).
  */
-import type { ParkResult } from '@threadkit/api';
-
-/** A ref-counted keep-alive: one long, referenced interval while anything holds it. */
-class KeepAlive {
-  private holders = 0;
-  private timer: ReturnType<typeof setInterval> | undefined;
-
-  hold(): void {
-    if (this.holders++ === 0) this.timer = setInterval(() => {}, 1 << 30);
-  }
-
-  release(): void {
-    if (--this.holders === 0) {
-      clearInterval(this.timer);
-      this.timer = undefined;
-    }
-  }
-}
+import { KeepAlive, type ParkResult } from '@threadkit/api';
 
 const MAX_WAIT_MS = 2 ** 31 - 1;
 
@@ -39,9 +22,7 @@ export class Parking {
   parkAsync(address: number, expected: number, timeoutMs: number, keepAlive = true): Promise<ParkResult> {
     const result = Atomics.waitAsync(this.i32, address >> 2, expected, timeoutMs === Infinity ? undefined : Math.min(timeoutMs, MAX_WAIT_MS));
     if (!result.async) return Promise.resolve(result.value as ParkResult);
-    if (!keepAlive) return result.value as Promise<ParkResult>;
-    this.keepAlive.hold();
-    return (result.value as Promise<ParkResult>).finally(() => this.keepAlive.release());
+    return keepAlive ? this.keepAlive.during(result.value as Promise<ParkResult>) : (result.value as Promise<ParkResult>);
   }
 
   /** Wakes up to `count` waiters of the cell (sync and async alike). */

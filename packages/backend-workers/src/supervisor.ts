@@ -8,7 +8,7 @@ import { threadId, Worker, workerData } from 'node:worker_threads';
 import { finishCrashedThread, installBackend } from '@threadkit/api';
 import { WorkersBackend } from './backend';
 import { Cell } from './layout';
-import { workerExecArgv } from './exec-argv';
+import { workerExecArgv } from '@threadkit/api/node';
 
 const { heap } = workerData as { heap: SharedArrayBuffer };
 const backend = new WorkersBackend(heap, false, threadId);

@@ -9,10 +9,10 @@ import { threadId, workerData } from 'node:worker_threads';
 import { finishCrashedThread, installBackend, runThreadTask } from '@threadkit/api';
 import { WorkersBackend } from './backend';
 import { takeSpawn } from './spawn-queue';
-import { writeOutputDirectly } from './worker-output';
+import { writeStdioDirectly } from '@threadkit/api/node';
 
 const { heap, slot } = workerData as { heap: SharedArrayBuffer; slot: number };
-writeOutputDirectly();
+writeStdioDirectly();
 const backend = new WorkersBackend(heap, false, threadId);
 installBackend(backend);
 const i32 = backend.heap.i32;

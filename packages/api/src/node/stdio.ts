@@ -5,13 +5,9 @@
  */
 import { writeSync } from 'node:fs';
 
-/** Makes this worker's standard streams write straight to the process's descriptors. */
+/** Makes this worker's standard streams write straight to the process's file descriptors. */
 export function writeStdioDirectly(): void {
-  const targets: Array<[NodeJS.WriteStream, number]> = [
-    [process.stdout, 1],
-    [process.stderr, 2],
-  ];
-  for (const [stream, fd] of targets) {
+  for (const [stream, fd] of [[process.stdout, 1], [process.stderr, 2]] as const) {
     stream.write = ((chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
       writeSync(fd, chunk as string);
       const done = typeof encoding === 'function' ? encoding : callback;
@@ -19,4 +15,9 @@ export function writeStdioDirectly(): void {
       return true;
     }) as typeof stream.write;
   }
+}
+
+/** Writes text to the process's standard error at once, even while other threads block. */
+export function writeStderr(text: string): void {
+  writeSync(2, text);
 }

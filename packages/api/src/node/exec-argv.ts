@@ -6,9 +6,9 @@
  * ERR_WORKER_INVALID_EXEC_ARGV) and `--input-type` of `node -e`.
  */
 const WITH_VALUE = new Set(['--conditions', '-C', '--import', '--require', '-r', '--loader', '--experimental-loader']);
-const ALONE = /^--(no-warnings|enable-source-maps|experimental-[\w-]+|no-experimental-[\w-]+|disable-warning=.*|conditions=.*|import=.*|require=.*|loader=.*|experimental-loader=.*)$/;
+const ALONE = /^--(?:(?:conditions|import|require|loader|experimental-loader|disable-warning)=.+|no-warnings|enable-source-maps|(?:no-)?experimental-[\w-]+)$/;
 
-/** The subset of `process.execArgv` to pass to a worker. */
+/** The flags of `argv` (default: `process.execArgv`) a thread's worker should start with. */
 export function workerExecArgv(argv: readonly string[] = process.execArgv): string[] {
   const kept: string[] = [];
   for (let i = 0; i < argv.length; i++) {

@@ -1,0 +1,96 @@
+/**
+ * Thread hand-off through the shared Memory. `Thread.start()` in any thread queues a request;
+ * an idle warm worker parked on WORK_SEQ takes it. When no worker is idle or booting, the
+ * supervisor (parked on SPAWN_REQUESTED) is asked for a new one. No step needs any thread's
+ * event loop, so a main thread blocked in `join()` never stalls a start.
+ *
+ * Request block: [next, record, task] (12 bytes).
+ * Worker slot block (8 bytes, one per worker): [record being run, booted flag].
+ */
+import {
+  BOOTING, IDLE_COUNT, PENDING_COUNT, PENDING_HEAD, PENDING_TAIL, POOL_LOCK, SPAWN_REQUESTED, WORK_SEQ,
+} from './layout';
+import { lockAcquire, lockRelease } from './core-lock';
+import { parkCell, unparkCell } from './park';
+import { alloc, free } from './allocator';
+
+/**
+ * Queues thread `record` with task `task`. Returns 1 when queued (and a worker woken, or the
+ * supervisor asked for one), 0 when the heap had no room for the request.
+ */
+export function enqueueSpawn(record: u32, task: u32): i32 {
+  const block = <u32>alloc(12);
+  if (block == 0 || block == <u32>-1) return 0;
+  atomic.store<u32>(block + 4, record);
+  atomic.store<u32>(block + 8, task);
+  lockAcquire(POOL_LOCK, Infinity);
+  const tail = atomic.load<u32>(PENDING_TAIL);
+  if (tail == 0) atomic.store<u32>(PENDING_HEAD, block);
+  else atomic.store<u32>(tail, block);
+  atomic.store<u32>(PENDING_TAIL, block);
+  const pending = atomic.add<i32>(PENDING_COUNT, 1) + 1;
+  const needWorker = pending > atomic.load<i32>(IDLE_COUNT) + atomic.load<i32>(BOOTING);
+  atomic.add<i32>(WORK_SEQ, 1);
+  if (needWorker) {
+    atomic.add<i32>(BOOTING, 1);
+    atomic.add<i32>(SPAWN_REQUESTED, 1);
+  }
+  lockRelease(POOL_LOCK);
+  unparkCell(WORK_SEQ, 1);
+  if (needWorker) unparkCell(SPAWN_REQUESTED, 1);
+  return 1;
+}
+
+/** Pops the first pending request under POOL_LOCK (held); 0 when none. */
+function popPending(): u32 {
+  const head = atomic.load<u32>(PENDING_HEAD);
+  if (head == 0) return 0;
+  const next = atomic.load<u32>(head);
+  atomic.store<u32>(PENDING_HEAD, next);
+  if (next == 0) atomic.store<u32>(PENDING_TAIL, 0);
+  atomic.sub<i32>(PENDING_COUNT, 1);
+  return head;
+}
+
+/**
+ * Takes the next request for the worker whose slot is `slot`, parking as an idle worker until
+ * one arrives. Stores the thread's record in the slot (so a crash can finish it) and returns
+ * the task address. A worker's first call also ends its "booting" count.
+ */
+export function takeSpawn(slot: u32): u32 {
+  lockAcquire(POOL_LOCK, Infinity);
+  if (atomic.load<u32>(slot + 4) == 0) {
+    atomic.store<u32>(slot + 4, 1);
+    atomic.sub<i32>(BOOTING, 1);
+  }
+  let request = popPending();
+  while (request == 0) {
+    const seq = atomic.load<i32>(WORK_SEQ);
+    atomic.add<i32>(IDLE_COUNT, 1);
+    lockRelease(POOL_LOCK);
+    parkCell(WORK_SEQ, seq, Infinity);
+    lockAcquire(POOL_LOCK, Infinity);
+    atomic.sub<i32>(IDLE_COUNT, 1);
+    request = popPending();
+  }
+  atomic.store<u32>(slot, atomic.load<u32>(request + 4));
+  lockRelease(POOL_LOCK);
+  const task = atomic.load<u32>(request + 8);
+  free(request);
+  return task;
+}
+
+/** Asks the supervisor for `count` warm workers ahead of any request. */
+export function prewarm(count: i32): void {
+  lockAcquire(POOL_LOCK, Infinity);
+  atomic.add<i32>(BOOTING, count);
+  atomic.add<i32>(SPAWN_REQUESTED, count);
+  lockRelease(POOL_LOCK);
+  unparkCell(SPAWN_REQUESTED, 1);
+}
+
+/** Asks the supervisor for a worker to replace one that died before taking a request. */
+export function requestReplacement(): void {
+  atomic.add<i32>(SPAWN_REQUESTED, 1);
+  unparkCell(SPAWN_REQUESTED, 1);
+}

@@ -1,0 +1,124 @@
+/**
+ * The wasm backend's SPI object: thin JS glue over the AssemblyScript module, whose functions
+ * do the work on the shared Memory — compare-and-swap, `memory.atomic.wait32`/`notify`, the
+ * futex core lock, the allocator, the spawn queue. One instance per thread, all over the same
+ * Memory. Only `parkAsync` is JS (`Atomics.waitAsync`: a wasm function cannot return a promise).
+ */
+import { type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
+import { instantiate, type WasmPrimitives } from './instance';
+import { views } from './heap';
+import { AsyncParking } from './park-async';
+
+const RESULTS: readonly ParkResult[] = ['ok', 'not-equal', 'timed-out'];
+
+/** What a thread tells its backend about itself. */
+export interface ThreadTraits {
+  /** True on the process's (or page's) main thread. */
+  readonly isMain: boolean;
+  /** False where the thread may not block (a browser's main thread). */
+  readonly canBlock: boolean;
+  /** The runtime's id of this thread. */
+  readonly nativeId: number;
+  /** Writes to standard error at once. */
+  readonly writeStderr: (text: string) => void;
+  /** Called before each spawn (the main thread starts its supervisor lazily). */
+  readonly onSpawn?: () => void;
+  /** The compiled module, when the parent handed it over. */
+  readonly module?: WebAssembly.Module;
+}
+
+/** Throws the error for a blocking call on a thread that may not block. */
+function cannotBlock(): never {
+  throw new Error(
+    "threadkit: this thread cannot block (a browser's main thread may not wait): use the …Async form of the call (acquireAsync, joinAsync, getAsync, waitAsync, resultAsync…)",
+  );
+}
+
+/** The SPI over WebAssembly threads. */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  readonly heap: Heap;
+  readonly isMain: boolean;
+  readonly canBlock: boolean;
+  readonly nativeId: number;
+  /** The AssemblyScript module's exports, instantiated over {@link memory}. */
+  readonly wasm: WasmPrimitives;
+  private readonly parking: AsyncParking;
+
+  /** @param memory the process's shared Memory. @param traits what this thread is. */
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    private readonly traits: ThreadTraits,
+  ) {
+    this.heap = views(memory);
+    this.isMain = traits.isMain;
+    this.canBlock = traits.canBlock;
+    this.nativeId = traits.nativeId;
+    this.wasm = instantiate(memory, traits.canBlock, traits.module);
+    this.parking = new AsyncParking(this.heap.i32);
+  }
+
+  alloc(bytes: number): number {
+    const address = this.wasm.alloc(bytes >= 0 && bytes <= 2 ** 30 ? bytes : 2 ** 31);
+    if (address > 0) return address;
+    if (address < 0 || !(bytes >= 0)) throw new RangeError(`cannot allocate ${bytes} bytes of shared memory`);
+    throw new RangeError(`out of shared memory: the ${this.heap.u8.length >> 20} MiB heap is full (set THREADKIT_HEAP_MB)`);
+  }
+
+  free(address: number): void {
+    if (this.wasm.free(address) === 0) {
+      throw new RangeError(`threadkit: free of an address that is not an allocated block (${address})`);
+    }
+  }
+
+  park(address: number, expected: number, timeoutMs: number): ParkResult {
+    if (!this.canBlock) cannotBlock();
+    return RESULTS[this.wasm.parkCell(address, expected, timeoutMs)]!;
+  }
+
+  parkAsync(address: number, expected: number, timeoutMs: number, keepAlive = true): Promise<ParkResult> {
+    return this.parking.park(address, expected, timeoutMs, keepAlive);
+  }
+
+  unpark(address: number, count: number): number {
+    return this.wasm.unparkCell(address, count === Infinity || count > 0x7fffffff ? -1 : count);
+  }
+
+  lockAcquire(address: number, timeoutMs: number): boolean {
+    if (this.wasm.lockTry(address) === 1) return true;
+    if (timeoutMs === 0) return false;
+    if (!this.canBlock) cannotBlock();
+    return this.wasm.lockAcquire(address, timeoutMs) === 1;
+  }
+
+  async lockAcquireAsync(address: number, timeoutMs: number): Promise<boolean> {
+    if (this.wasm.lockTry(address) === 1) return true;
+    if (timeoutMs === 0) return false;
+    const end = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+    for (;;) {
+      if (this.wasm.lockTryContended(address) === 1) return true;
+      const left = end === Infinity ? Infinity : end - performance.now();
+      if (left <= 0) return false;
+      await this.parking.park(address, 2, left, true);
+    }
+  }
+
+  lockRelease(address: number): boolean {
+    return this.wasm.lockRelease(address) === 1;
+  }
+
+  lockLocked(address: number): boolean {
+    return this.wasm.lockLocked(address) === 1;
+  }
+
+  spawn(request: SpawnRequest): void {
+    this.traits.onSpawn?.();
+    if (this.wasm.enqueueSpawn(request.record, request.task) === 0) {
+      throw new RangeError(`out of shared memory: the ${this.heap.u8.length >> 20} MiB heap is full (set THREADKIT_HEAP_MB)`);
+    }
+  }
+
+  writeStderr(text: string): void {
+    this.traits.writeStderr(text);
+  }
+}

@@ -1,0 +1,15 @@
+/**
+ * Browser: a warm worker's entry (a module Web Worker, started by the supervisor). It receives
+ * the shared Memory, the compiled module and its slot, installs the backend in this worker,
+ * then runs threads (thread-loop.ts); Web Workers may block, so it parks in wasm while idle.
+ */
+import { installBackend } from '@threadkit/api';
+import { WasmBackend } from './backend';
+import { consoleStderr, onStart, type WorkerInit } from './browser-messages';
+import { runThreads } from './thread-loop';
+
+onStart<WorkerInit>(({ memory, module, slot }) => {
+  const backend = new WasmBackend(memory, { isMain: false, canBlock: true, nativeId: slot, writeStderr: consoleStderr, module });
+  installBackend(backend);
+  void runThreads(backend, slot, slot);
+});

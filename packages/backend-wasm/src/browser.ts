@@ -1,0 +1,36 @@
+/**
+ * `@threadkit/backend-wasm` in a browser: the complete threadkit API with its primitives running
+ * as WebAssembly over one shared `WebAssembly.Memory`, threads on module Web Workers. Needs a
+ * cross-origin-isolated page (`Cross-Origin-Opener-Policy: same-origin`,
+ * `Cross-Origin-Embedder-Policy: require-corp`) for shared memory. The page's main thread may
+ * not block: there, use the `…Async` forms (`joinAsync`, `acquireAsync`, `getAsync`,
+ * `resultAsync`…); the sync forms throw an error naming them. Inside threads both work.
+ */
+import { hasBackend, initMainThread, installBackend } from '@threadkit/api';
+import { WasmBackend } from './backend';
+import { consoleStderr, type SupervisorInit } from './browser-messages';
+import { createMemory } from './heap';
+import { wasmModule } from './instance';
+
+export * from '@threadkit/api';
+export { WasmBackend, type ThreadTraits } from './backend';
+
+function startPage(): void {
+  if (!globalThis.crossOriginIsolated) {
+    throw new Error(
+      'threadkit: shared memory needs a cross-origin-isolated page: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp',
+    );
+  }
+  const memory = createMemory();
+  const module = wasmModule();
+  const canBlock = typeof (globalThis as { document?: unknown }).document === 'undefined';
+  const backend = new WasmBackend(memory, { isMain: true, canBlock, nativeId: 1, writeStderr: consoleStderr, module });
+  backend.wasm.formatHeap();
+  installBackend(backend);
+  initMainThread(1);
+  backend.wasm.prewarm(1);
+  const supervisor = new Worker(new URL('./browser-supervisor.js', import.meta.url), { type: 'module', name: 'threadkit-supervisor' });
+  supervisor.postMessage({ memory, module } satisfies SupervisorInit);
+}
+
+if (!hasBackend()) startPage();

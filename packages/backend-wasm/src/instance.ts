@@ -1,0 +1,45 @@
+/**
+ * The WebAssembly side, instantiated in this thread over the shared Memory. The module is
+ * compiled once per isolate from the bytes bundled into this file (no path to resolve) and can
+ * be handed to new workers already compiled.
+ */
+import bytes from '../build/threadkit.wasm';
+
+/** The functions and cells the AssemblyScript module exports (see assembly/). */
+export interface WasmPrimitives {
+  setCanBlock(flag: number): void;
+  parkCell(address: number, expected: number, timeoutMs: number): number;
+  unparkCell(address: number, count: number): number;
+  lockTry(address: number): number;
+  lockTryContended(address: number): number;
+  lockAcquire(address: number, timeoutMs: number): number;
+  lockRelease(address: number): number;
+  lockLocked(address: number): number;
+  formatHeap(): void;
+  heapSize(): number;
+  alloc(bytes: number): number;
+  free(address: number): number;
+  enqueueSpawn(record: number, task: number): number;
+  takeSpawn(slot: number): number;
+  prewarm(count: number): void;
+  requestReplacement(): void;
+  readonly SPAWN_REQUESTED: WebAssembly.Global;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** This isolate's compiled module (compiled on first use). */
+export function wasmModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(bytes as Uint8Array<ArrayBuffer>);
+  return compiled;
+}
+
+/** Instantiates the module over `memory`; `canBlock` false makes its internal waits spin. */
+export function instantiate(memory: WebAssembly.Memory, canBlock: boolean, module: WebAssembly.Module = wasmModule()): WasmPrimitives {
+  compiled ??= module;
+  const now = (): number => performance.now();
+  const instance = new WebAssembly.Instance(module, { env: { memory, now } });
+  const exports = instance.exports as unknown as WasmPrimitives;
+  exports.setCanBlock(canBlock ? 1 : 0);
+  return exports;
+}

@@ -1,0 +1,12 @@
+// Node built-ins the suite's support code imports, in a browser: present, but any use fails.
+function needsNode(name) {
+  return () => {
+    throw new Error(`needs Node (${name})`);
+  };
+}
+export const spawnSync = needsNode('child_process');
+export const isAbsolute = needsNode('path');
+export const resolve = needsNode('path');
+export const fileURLToPath = needsNode('url');
+export const pathToFileURL = needsNode('url');
+export const availableParallelism = () => navigator.hardwareConcurrency;

@@ -1,0 +1,88 @@
+/**
+ * The browser suite: bundles the conformance suite's files, serves them cross-origin isolated
+ * from 127.0.0.1, runs them in headless Chromium (Debian's `chromium`, through playwright-core)
+ * on the page's main thread with threads on Web Workers, and prints a per-area table.
+ *
+ * The page's main thread may not block, so tests that call a sync form there fail (the backend
+ * refuses with its "use the …Async form" error, or the test's own Atomics.wait throws); they and
+ * tests that need Node (child processes, process.exit) are counted as not applicable. Any other failure fails the run.
+ * Env: CHROMIUM (default /usr/bin/chromium), BROWSER_SUITE (comma-separated areas to run).
+ */
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const packages = fileURLToPath(new URL('../../../', import.meta.url));
+const suiteDir = join(packages, 'conformance/src/suite');
+const NOT_APPLICABLE = /this thread cannot block|needs Node|process is not defined|Atomics.wait cannot be called/;
+
+const out = await mkdtemp(join(tmpdir(), 'threadkit-browser-'));
+const only = process.env.BROWSER_SUITE?.split(',');
+const files = (await readdir(suiteDir))
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => f.slice(0, -'.test.ts'.length))
+  .filter((name) => only === undefined || only.includes(name));
+const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error' };
+await build({ ...common, entryPoints: { api: join(packages, 'api/dist/index.js'), 'vitest-shim': join(here, 'vitest-shim.ts') }, outdir: join(out, 'b') });
+await build({
+  ...common,
+  entryPoints: Object.fromEntries(files.map((name) => [name, join(suiteDir, `${name}.test.ts`)])),
+  outdir: join(out, 'suite'),
+  external: ['vitest', '#backend', '@threadkit/*', 'node:*'],
+});
+await writeFile(join(out, 'b/files.json'), JSON.stringify(files));
+
+const server = await serve(
+  {
+    '/packages/': packages,
+    '/packages/conformance/src/__browser/': join(out, 'suite'),
+    '/__b/node-stub.js': join(here, 'node-stub.js'),
+    '/__b/page.js': join(here, 'page.js'),
+    '/__b/': join(out, 'b'),
+  },
+  { '/': '<!doctype html><meta charset="utf-8"><title>threadkit browser suite</title><script type="module" src="/__b/page.js"></script>' },
+);
+const { port } = server.address();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+let state;
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (error) => console.error(`page error: ${error}`));
+  await page.goto(`http://127.0.0.1:${port}/`);
+  await page.waitForFunction(() => window.__threadkit?.done === true, null, { timeout: 30 * 60_000, polling: 500 });
+  state = await page.evaluate(() => window.__threadkit);
+} finally {
+  await browser.close();
+  server.close();
+  await rm(out, { recursive: true, force: true });
+}
+
+const areas = new Map();
+const failures = [];
+for (const o of state.outcomes) {
+  const row = areas.get(o.file) ?? { passed: 0, failed: 0, na: 0 };
+  if (o.ok) row.passed++;
+  else if (o.blocked || NOT_APPLICABLE.test(o.error)) row.na++;
+  else (row.failed++, failures.push(o));
+  areas.set(o.file, row);
+}
+console.log(`\nthreadkit browser suite — backend: wasm, Chromium, crossOriginIsolated=${state.crossOriginIsolated}\n`);
+console.log('area           passed  failed  n/a (sync on main thread, or needs Node)');
+const total = { passed: 0, failed: 0, na: 0 };
+for (const [area, row] of areas) {
+  console.log(`${area.padEnd(14)} ${String(row.passed).padStart(6)}  ${String(row.failed).padStart(6)}  ${String(row.na).padStart(3)}`);
+  for (const k of Object.keys(total)) total[k] += row[k];
+}
+console.log(`${'total'.padEnd(14)} ${String(total.passed).padStart(6)}  ${String(total.failed).padStart(6)}  ${String(total.na).padStart(3)}`);
+for (const f of failures) console.log(`  ✗ [${f.file}] ${f.name}\n      ${f.error}`);
+console.log(`\n${total.passed} passed, ${total.failed} failed, ${total.na} not applicable in a browser`);
+process.exitCode = total.failed === 0 && total.passed > 0 ? 0 : 1;
