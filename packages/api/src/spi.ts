@@ -59,7 +59,12 @@ export interface Backend {
   /** Returns a block from {@link alloc} to the allocator. */
   free(address: number): void;
 
-  /** Sleeps while the cell at `address` holds `expected`, until woken or `timeoutMs` passes. */
+  /**
+   * Sleeps while the cell at `address` holds `expected`, until woken or `timeoutMs` passes.
+   * May return early ('ok') at any time — callers re-check their condition — and must return
+   * when the process is exiting: a backend that sleeps outside V8 (a futex in native code) wakes
+   * its sleepers at exit, or Node's exit, which joins every worker, would hang.
+   */
   park(address: number, expected: number, timeoutMs: number): ParkResult;
   /** {@link park} without blocking the event loop. While pending it keeps the process alive unless `keepAlive` is false. */
   parkAsync(address: number, expected: number, timeoutMs: number, keepAlive?: boolean): Promise<ParkResult>;

@@ -8,6 +8,7 @@ import { waitTimeout } from '../timeout';
 import { Future } from './future';
 import { F, cell, isSettled } from './future-core';
 import { Waiter, deadlineAfter } from './waiter';
+import { mustBlock } from '../runtime';
 
 /**
  * The iterator returned by {@link asCompleted}: both iterable and async-iterable. Use one
@@ -32,6 +33,7 @@ export class AsCompletedIterator<T> implements IterableIterator<Future<T>>, Asyn
 
   /** Yields the next future to complete, blocking the thread while none has. */
   next(): IteratorResult<Future<T>> {
+    mustBlock('for await (… of asCompleted(…))');
     this.start();
     for (;;) {
       const step = this.step();

@@ -5,6 +5,7 @@
  */
 import { waitTimeout } from '../timeout';
 import type { Future } from './future';
+import { mustBlock } from '../runtime';
 
 /** Trailing options of `map`/`mapAsync`. */
 export interface MapOptions {
@@ -59,6 +60,7 @@ function cancelFrom<R>(futures: Future<R>[], start: number): void {
 
 /** Yields the results of `futures` in order (blocking), as CPython's `map` iterator. */
 export function* mapIterator<R>(futures: Future<R>[], deadline: number): Generator<R, void, undefined> {
+  mustBlock('mapAsync()');
   let next = 0;
   try {
     while (next < futures.length) {

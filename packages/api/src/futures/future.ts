@@ -6,7 +6,7 @@
  */
 import { adopt, registerKind } from '../handle';
 import { INSPECT } from '../inspect';
-import { backend } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import { loadValue, storeValue, freeValue } from '../codec';
 import { CancelledError, InvalidStateError, TimeoutError } from '../errors';
 import { waitTimeout } from '../timeout';
@@ -136,6 +136,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * poll). Throws the call's exception, CancelledError when cancelled, or TimeoutError.
    */
   result(timeout?: number): T {
+    mustBlock('resultAsync() or await future');
     return this.settle(parkUntilDone(this.address, deadlineOf(timeout)), true) as T;
   }
 
@@ -150,6 +151,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * CancelledError when cancelled, TimeoutError when the wait runs out.
    */
   exception(timeout?: number): unknown {
+    mustBlock('exceptionAsync()');
     return this.settle(parkUntilDone(this.address, deadlineOf(timeout)), false);
   }
 

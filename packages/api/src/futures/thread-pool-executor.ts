@@ -6,7 +6,7 @@
 import { storeValue, freeValue } from '../codec';
 import { BrokenThreadPool, RuntimeError } from '../errors';
 import { Root } from '../roots';
-import { backend } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import { INSPECT } from '../inspect';
 import { builtinTask, registerBuiltinTask, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
 import { Thread } from '../threading/thread';
@@ -155,6 +155,7 @@ export class ThreadPoolExecutor {
    * (default true), returns once every pool thread has exited. Also takes `{ wait, cancelFutures }`.
    */
   shutdown(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): void {
+    if ((typeof wait === 'object' && wait !== null ? wait.wait ?? true : wait) === true) mustBlock('shutdownAsync()');
     if (this.stop(wait, options)) for (const thread of this.threads) thread.join();
   }
 

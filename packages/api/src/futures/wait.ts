@@ -5,6 +5,7 @@ import { waitTimeout } from '../timeout';
 import { Future } from './future';
 import { EXCEPTION, F, FINISHED, cell, isSettled } from './future-core';
 import { Waiter, deadlineAfter } from './waiter';
+import { mustBlock } from '../runtime';
 
 /** `wait()` returns when any future finishes or is cancelled. */
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
@@ -95,6 +96,7 @@ class WaitCall<T> {
  * as done once finished, or cancelled and noticed by its executor (as in CPython).
  */
 export function wait<T>(fs: Iterable<Future<T>>, timeout?: number | WaitOptions, returnWhen?: ReturnWhen): DoneAndNotDoneFutures<T> {
+  mustBlock('waitAsync()');
   const call = new WaitCall(fs, timeout, returnWhen);
   if (call.satisfied() || call.expired()) return call.result();
   const waiter = call.install();

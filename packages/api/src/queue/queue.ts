@@ -10,6 +10,7 @@ import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../
 import { INSPECT } from '../inspect';
 import * as engine from './engine';
 import { allocQueue, Cell, cell, maxsizeOf, Order } from './store';
+import { mustBlock } from '../runtime';
 
 const KIND = { FIFO: 'queue.Queue', LIFO: 'queue.LifoQueue', PRIORITY: 'queue.PriorityQueue' } as const;
 
@@ -78,6 +79,7 @@ export class Queue<T = unknown> implements SharedObject {
    * {@link shutdown}, and RangeError for a negative timeout on a bounded queue.
    */
   put(item: T, block = true, timeout?: number): void {
+    if (block) mustBlock('putAsync()');
     engine.put(this.address, item, block, timeout);
   }
 
@@ -99,6 +101,7 @@ export class Queue<T = unknown> implements SharedObject {
    * timeout.
    */
   get(block = true, timeout?: number): T {
+    if (block) mustBlock('getAsync()');
     return engine.get(this.address, block, timeout) as T;
   }
 
@@ -122,6 +125,7 @@ export class Queue<T = unknown> implements SharedObject {
 
   /** Blocks until every item put has been marked done with {@link taskDone}. */
   join(): void {
+    mustBlock('joinAsync()');
     engine.join(this.address);
   }
 

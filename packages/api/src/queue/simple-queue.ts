@@ -6,6 +6,7 @@ import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../
 import { INSPECT } from '../inspect';
 import * as engine from './engine';
 import { allocQueue, Cell, cell, Order } from './store';
+import { mustBlock } from '../runtime';
 
 const KIND = 'queue.SimpleQueue';
 
@@ -52,6 +53,7 @@ export class SimpleQueue<T = unknown> implements SharedObject {
    * throws `Empty` at once when empty (`timeout` is ignored). RangeError for a negative timeout.
    */
   get(block = true, timeout?: number): T {
+    if (block) mustBlock('getAsync()');
     return engine.get(this.address, block, timeout) as T;
   }
 

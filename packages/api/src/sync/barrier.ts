@@ -18,7 +18,7 @@ import { storeValue, loadValue } from '../codec';
 import { BrokenBarrierError } from '../errors';
 import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
-import { backend } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import type { Backend } from '../spi';
 import { preloadTask, resolveTask, resolveTaskSync, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
 import { Deadline, waitTimeout } from '../timeout';
@@ -114,6 +114,7 @@ export class Barrier implements SharedObject {
    * breaks and BrokenBarrierError is thrown here and in every other waiter.
    */
   wait(timeout?: number): number {
+    mustBlock('waitAsync()');
     const ms = this.waitMs(timeout);
     const b = backend();
     b.lockAcquire(this.address, Infinity);

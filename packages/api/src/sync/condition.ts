@@ -21,7 +21,7 @@
 import { RuntimeError } from '../errors';
 import { adopt, type Handle, HANDLE, registerKind, reviveHandle, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
-import { backend } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 import { Guard } from './guard';
 import { Lock, LOCK_KIND } from './lock';
@@ -72,6 +72,7 @@ export class Condition implements SharedObject {
 
   /** Acquires the underlying lock (its `acquire`, same arguments and result). */
   acquire(blocking = true, timeout = -1): boolean {
+    if (blocking) mustBlock('acquireAsync()');
     return this.lock.acquire(blocking, timeout);
   }
 
@@ -87,6 +88,7 @@ export class Condition implements SharedObject {
 
   /** Acquires the lock (waiting forever) and returns a guard that releases it: `using _ = cond.hold();`. */
   hold(): Guard<Condition> {
+    mustBlock('holdAsync()');
     this.lock.acquire();
     return new Guard(this);
   }
@@ -105,6 +107,7 @@ export class Condition implements SharedObject {
    * it returns (or use {@link waitFor}).
    */
   wait(timeout?: number): boolean {
+    mustBlock('waitAsync()');
     const ms = waitTimeout(timeout);
     if (!this.isOwned()) throw new RuntimeError('cannot wait on un-acquired lock');
     const b = backend();

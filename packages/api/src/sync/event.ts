@@ -10,7 +10,7 @@
  */
 import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
-import { backend } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 
 const KIND = 'sync.Event';
@@ -68,6 +68,7 @@ export class Event implements SharedObject {
    * cleared again since), false on timeout.
    */
   wait(timeout?: number): boolean {
+    mustBlock('waitAsync()');
     const ms = waitTimeout(timeout);
     const b = backend();
     const i32 = b.heap.i32;

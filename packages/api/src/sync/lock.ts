@@ -7,7 +7,7 @@
 import { RuntimeError } from '../errors';
 import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
-import { backend } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import { lockTimeout } from '../timeout';
 import { Guard } from './guard';
 
@@ -45,6 +45,7 @@ export class Lock implements SharedObject {
    * `blocking = false` is a RangeError. Returns false when the timeout passes.
    */
   acquire(blocking = true, timeout = -1): boolean {
+    if (blocking) mustBlock('acquireAsync()');
     const ms = blocking === true && timeout === -1 ? Infinity : lockTimeout(blocking, timeout);
     return backend().lockAcquire(this.cell, ms);
   }
@@ -73,6 +74,7 @@ export class Lock implements SharedObject {
 
   /** Acquires the lock (waiting forever) and returns a guard that releases it: `using _ = lock.hold();`. */
   hold(): Guard<Lock> {
+    mustBlock('holdAsync()');
     backend().lockAcquire(this.cell, Infinity);
     return new Guard(this);
   }

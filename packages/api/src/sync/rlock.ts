@@ -12,7 +12,7 @@
 import { RuntimeError } from '../errors';
 import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
-import { backend } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import { currentIdent } from '../threading/current';
 import { lockTimeout } from '../timeout';
 import { Guard } from './guard';
@@ -52,6 +52,7 @@ export class RLock implements SharedObject {
    * wait and false is returned when it passes.
    */
   acquire(blocking = true, timeout = -1): boolean {
+    if (blocking) mustBlock('acquireAsync()');
     const ms = blocking === true && timeout === -1 ? Infinity : lockTimeout(blocking, timeout);
     const me = currentIdent();
     const b = backend();
@@ -106,6 +107,7 @@ export class RLock implements SharedObject {
 
   /** Acquires the lock (waiting forever) and returns a guard that releases it once: `using _ = rlock.hold();`. */
   hold(): Guard<RLock> {
+    mustBlock('holdAsync()');
     this.acquire();
     return new Guard(this);
   }

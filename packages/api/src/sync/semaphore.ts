@@ -14,7 +14,7 @@
  */
 import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
-import { backend } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 import { Guard } from './guard';
 
@@ -65,6 +65,7 @@ export class Semaphore implements SharedObject {
    * timeout for non-blocking acquire").
    */
   acquire(blocking = true, timeout?: number): boolean {
+    if (blocking) mustBlock('acquireAsync()');
     if (!blocking && timeout !== undefined) throw new RangeError("can't specify timeout for non-blocking acquire");
     const ms = blocking ? waitTimeout(timeout) : 0;
     const b = backend();
@@ -116,6 +117,7 @@ export class Semaphore implements SharedObject {
 
   /** Acquires one unit (waiting forever) and returns a guard that releases it: `using _ = sem.hold();`. */
   hold(): Guard<Semaphore> {
+    mustBlock('holdAsync()');
     this.acquire();
     return new Guard(this);
   }

@@ -1,5 +1,5 @@
 /** Blocking and async sleeps (`time.sleep`), in milliseconds. */
-import { backend } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import { Deadline } from '../timeout';
 
 let sleepCell = 0;
@@ -11,6 +11,7 @@ function checkDelay(ms: number): void {
 
 /** Blocks the calling thread for `ms` milliseconds (never less). */
 export function sleep(ms: number): void {
+    mustBlock('sleepAsync()');
   checkDelay(ms);
   const b = backend();
   if (sleepCell === 0) sleepCell = b.alloc(4);

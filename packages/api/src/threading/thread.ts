@@ -6,7 +6,7 @@
  * them arrive as the same objects. A subclass instance's own fields travel the same way.
  */
 import { adopt, HANDLE, registerKind, type Handle } from '../handle';
-import { backend } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import { RuntimeError } from '../errors';
 import { INSPECT } from '../inspect';
 import { Root } from '../roots';
@@ -176,6 +176,7 @@ export class Thread {
    * in Python: check `isAlive()` after a timed join. Blocks this thread; see {@link joinAsync}.
    */
   join(timeout?: number): void {
+    mustBlock('joinAsync()');
     this.checkJoinable();
     const deadline = new Deadline(waitTimeout(timeout));
     const b = backend();

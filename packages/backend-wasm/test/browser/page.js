@@ -1,12 +1,14 @@
 // The browser suite's page script: installs the backend, then loads each conformance suite
 // file (bundled by run.mjs) and runs its tests; results go to window.__threadkit. A test that
-// tried to block the page's main thread (the backend refused a sync wait) is marked `blocked`.
-import { WasmBackend } from '@threadkit/backend-wasm';
+// tried to block the page's main thread (the api or the backend refused a sync wait) is marked `blocked`.
+import { Lock, Queue, RuntimeError, WasmBackend } from '@threadkit/backend-wasm';
 import { beginFile, runAll } from 'vitest';
 
 const state = { done: false, outcomes: [], crossOriginIsolated: globalThis.crossOriginIsolated };
 window.__threadkit = state;
 let refusals = 0;
+// Every sync form refused on the page's main thread (the api's guard names the …Async form).
+globalThis[Symbol.for('threadkit.onRefusedBlock')] = () => refusals++;
 for (const method of ['park', 'lockAcquire']) {
   const original = WasmBackend.prototype[method];
   WasmBackend.prototype[method] = function (...args) {
@@ -33,5 +35,19 @@ for (const name of files) {
     continue;
   }
   await runAll(10_000, record);
+}
+// The page's own check: a sync form that may wait throws a clear error naming its async form.
+for (const [name, call, asyncForm] of [
+  ['Lock.acquire()', () => new Lock().acquire(), 'acquireAsync()'],
+  ['Queue.get()', () => new Queue().get(), 'getAsync()'],
+]) {
+  let error;
+  try {
+    call();
+  } catch (e) {
+    error = e;
+  }
+  const ok = error instanceof RuntimeError && error.message.includes(asyncForm);
+  state.outcomes.push({ file: 'main-thread', name: `${name} on the main thread names ${asyncForm}`, ok, error: ok ? undefined : String(error) });
 }
 state.done = true;
