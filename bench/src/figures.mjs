@@ -92,7 +92,7 @@ export const FIGURES = [
     title: 'CPU scaling',
     workload: "the seeds' crunch (Σ i², i < n) × 4 on a 1-thread vs a 2-thread pool; speed-up",
     kind: 'factor',
-    n: { full: 10_000_000, quick: 100_000, cpython: [2_000_000, 20_000] },
+    n: { full: 100_000_000, quick: 100_000, cpython: [2_000_000, 20_000] },
     anchors: { cpython: 'CPython (the GIL)', piscina: 'piscina', tinypool: 'tinypool' },
     goals: [
       {
