@@ -61,17 +61,14 @@ export class CoreLock {
     }
   }
 
-  /** Releases the lock; false (nothing changed) when it was not locked. */
+  /**
+   * Releases the lock; false when it was not locked. One exchange: writing 0 over 0 changes
+   * nothing, so an unlocked lock stays as it was.
+   */
   release(address: number): boolean {
-    const index = address >> 2;
-    for (;;) {
-      const state = Atomics.load(this.i32, index);
-      if (state === UNLOCKED) return false;
-      if (Atomics.compareExchange(this.i32, index, state, UNLOCKED) === state) {
-        if (state === CONTENDED) this.parker.unpark(address, 1);
-        return true;
-      }
-    }
+    const state = Atomics.exchange(this.i32, address >> 2, UNLOCKED);
+    if (state === CONTENDED) this.parker.unpark(address, 1);
+    return state !== UNLOCKED;
   }
 
   /** True while the lock is held. */
