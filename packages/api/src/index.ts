@@ -70,5 +70,6 @@ export { runThreadTask, finishCrashedThread, initMainThread } from './threading/
 export { HANDLE, isShared, type Handle, type SharedObject } from './handle';
 export { heapViews } from './host/heap-views';
 export { KeepAlive } from './host/keep-alive';
+export { SpawnQueue, SPAWN_QUEUE_BYTES } from './host/spawn-queue';
 
 setTaskScope(self as unknown as Record<string, unknown>);

@@ -4,10 +4,10 @@
  * the addon; threads are worker_threads fed through the heap. One instance per thread.
  */
 import { writeStderr } from '@threadkit/api/node';
-import { heapViews, type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
+import { heapViews, SpawnQueue, type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
 import { addon } from './addon';
 import { CoreLock } from './core-lock';
-import { queueSpawn } from './spawn-queue';
+import { SPAWN_QUEUE_BASE } from './layout';
 
 /** The SPI over the native addon. */
 export class NativeBackend implements Backend {
@@ -16,6 +16,8 @@ export class NativeBackend implements Backend {
   readonly heap: Heap;
   readonly nativeId: number;
   private readonly core: CoreLock;
+  /** Where started threads wait for a warm worker. */
+  readonly spawnQueue: SpawnQueue;
 
   /**
    * Attaches this thread to `buffer`, the process's heap. `isMain` is true on the main thread;
@@ -30,6 +32,7 @@ export class NativeBackend implements Backend {
     addon.attach(this.heap.i32);
     this.nativeId = addon.threadId();
     this.core = new CoreLock(this.heap.i32, addon);
+    this.spawnQueue = new SpawnQueue(this, SPAWN_QUEUE_BASE);
   }
 
   alloc(bytes: number): number {
@@ -70,7 +73,7 @@ export class NativeBackend implements Backend {
 
   spawn(request: SpawnRequest): void {
     this.beforeSpawn();
-    queueSpawn(this, request);
+    this.spawnQueue.enqueue(request);
   }
 
   writeStderr(text: string): void {

@@ -10,7 +10,6 @@ import { addon } from './addon';
 import { NativeBackend } from './backend';
 import { workerExecArgv } from '@threadkit/api/node';
 import { heapBytes } from './layout';
-import { prewarm } from './spawn-queue';
 
 export * from '@threadkit/api';
 export { NativeBackend } from './backend';
@@ -29,7 +28,7 @@ function startMain(): void {
   initMainThread(backend.nativeId);
   // Node joins every worker when the process ends; threads asleep in the kernel must be woken for that.
   process.on('exit', () => addon.shutdown());
-  prewarm(backend, 1);
+  backend.spawnQueue.prewarm(1);
   startSupervisor();
 }
 

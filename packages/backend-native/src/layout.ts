@@ -1,28 +1,11 @@
 /**
  * The JS side's cells in the shared heap, and the heap's size. Bytes [0, 256) are the api's
- * roots; [256, 384) belong to the addon's allocator (`native/allocator.rs`); the thread pool's
- * cells below live in [384, 512); blocks start at 512. Byte offsets; every cell is 4 bytes.
+ * roots; [256, 384) belong to the addon's allocator (`native/allocator.rs`); the spawn queue's
+ * cells start at 384 (below 512); blocks start at 512. Byte offsets; every cell is 4 bytes.
  */
 
-/** Thread-pool cells. */
-export const Pool = {
-  /** Core lock guarding the queue and the counts below. */
-  lock: 384,
-  /** First queued spawn request (0 = none). */
-  head: 388,
-  /** Last queued spawn request. */
-  tail: 392,
-  /** Queued spawn requests. */
-  queued: 396,
-  /** Idle workers, asleep on {@link Pool.seq}. */
-  idle: 400,
-  /** Bumped whenever a request is queued; idle workers sleep on it. */
-  seq: 404,
-  /** Workers asked of the supervisor so far (only grows); the supervisor waits on it. */
-  wanted: 408,
-  /** Workers asked for that have not yet become idle once. */
-  booting: 412,
-} as const;
+/** Where the spawn queue's cells start (SPAWN_QUEUE_BYTES of them; see the api's host/spawn-queue.ts). */
+export const SPAWN_QUEUE_BASE = 384;
 
 /** Default heap: 256 MiB of address space (pages are committed when touched); THREADKIT_HEAP_MB overrides. */
 export function heapBytes(): number {

@@ -10,7 +10,6 @@ import { Worker, workerData } from 'node:worker_threads';
 import { finishCrashedThread, installBackend } from '@threadkit/api';
 import { NativeBackend } from './backend';
 import { workerExecArgv } from '@threadkit/api/node';
-import { Pool } from './layout';
 
 const { heap } = workerData as { heap: SharedArrayBuffer };
 const backend = new NativeBackend(heap, false);
@@ -31,8 +30,7 @@ function startWorker(): void {
     if (record !== 0) finishCrashedThread(record);
     if (Atomics.load(i32, (slot + 4) >> 2) === 0) {
       // It died before it took work: ask for a replacement so queued threads still get a worker.
-      Atomics.add(i32, Pool.wanted >> 2, 1);
-      backend.unpark(Pool.wanted, 1);
+      backend.spawnQueue.requestReplacement();
     }
     backend.free(slot);
   });
@@ -40,7 +38,7 @@ function startWorker(): void {
 
 let started = 0;
 for (;;) {
-  const wanted = Atomics.load(i32, Pool.wanted >> 2);
+  const wanted = Atomics.load(i32, backend.spawnQueue.requestedCell >> 2);
   for (; started < wanted; started++) startWorker();
-  await backend.parkAsync(Pool.wanted, wanted, Infinity, false);
+  await backend.parkAsync(backend.spawnQueue.requestedCell, wanted, Infinity, false);
 }

@@ -8,7 +8,6 @@
 import { workerData } from 'node:worker_threads';
 import { finishCrashedThread, installBackend, runThreadTask } from '@threadkit/api';
 import { NativeBackend } from './backend';
-import { takeSpawn } from './spawn-queue';
 import { writeStdioDirectly } from '@threadkit/api/node';
 
 const { heap, slot } = workerData as { heap: SharedArrayBuffer; slot: number };
@@ -23,7 +22,7 @@ process.on('exit', () => {
 });
 
 for (let fresh = true; ; fresh = false) {
-  const request = takeSpawn(backend, fresh);
+  const request = backend.spawnQueue.take(fresh);
   if (fresh) Atomics.store(i32, (slot + 4) >> 2, 1);
   Atomics.store(i32, slot >> 2, request.record);
   await runThreadTask(request.record, request.task, backend.nativeId);

@@ -4,12 +4,11 @@
  * worker_threads. One instance per thread, all over the same buffer.
  */
 import { writeStderr } from '@threadkit/api/node';
-import { heapViews, type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
+import { heapViews, SpawnQueue, type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
 import { Allocator } from './allocator';
 import { CoreLock } from './core-lock';
 import { Parking } from './park';
-import { enqueueSpawn } from './spawn-queue';
-import { heapBytes } from './layout';
+import { Cell, heapBytes } from './layout';
 
 /** The SPI over SharedArrayBuffer + Atomics. */
 export class WorkersBackend implements Backend {
@@ -19,6 +18,8 @@ export class WorkersBackend implements Backend {
   private readonly parking: Parking;
   private readonly core: CoreLock;
   private readonly allocator: Allocator;
+  /** Where started threads wait for a warm worker. */
+  readonly spawnQueue: SpawnQueue;
 
   /**
    * @param buffer the process's heap. @param isMain true on the main thread.
@@ -35,6 +36,7 @@ export class WorkersBackend implements Backend {
     this.parking = new Parking(this.heap.i32);
     this.core = new CoreLock(this.heap.i32, this.parking);
     this.allocator = new Allocator(this.heap.i32, this.heap.u8, this.core);
+    this.spawnQueue = new SpawnQueue(this, Cell.spawnQueue);
   }
 
   /** Creates a fresh, formatted heap buffer (main thread, once per process). */
@@ -82,7 +84,7 @@ export class WorkersBackend implements Backend {
 
   spawn(request: SpawnRequest): void {
     this.onSpawn();
-    enqueueSpawn(this, request);
+    this.spawnQueue.enqueue(request);
   }
 
   writeStderr(text: string): void {

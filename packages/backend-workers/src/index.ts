@@ -6,7 +6,6 @@
 import { Worker } from 'node:worker_threads';
 import { hasBackend, initMainThread, installBackend } from '@threadkit/api';
 import { WorkersBackend } from './backend';
-import { prewarm } from './spawn-queue';
 import { workerExecArgv } from '@threadkit/api/node';
 
 export * from '@threadkit/api';
@@ -24,7 +23,7 @@ function startMain(): void {
   installBackend(backend);
   initMainThread(process.pid);
   // Boot the supervisor and one warm worker in the background, so the first start() is fast.
-  prewarm(backend, 1);
+  backend.spawnQueue.prewarm(1);
   startSupervisor();
 }
 

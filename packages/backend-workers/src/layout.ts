@@ -10,24 +10,10 @@ export const Cell = {
   allocLock: API_ROOT_BYTES + 0,
   /** Next never-used byte of the heap (bump pointer). */
   allocTop: API_ROOT_BYTES + 4,
-  /** Core lock guarding the spawn queue and the idle count. */
-  poolLock: API_ROOT_BYTES + 8,
-  /** First pending spawn request (0 = none). */
-  pendingHead: API_ROOT_BYTES + 12,
-  /** Last pending spawn request. */
-  pendingTail: API_ROOT_BYTES + 16,
-  /** Pending spawn requests. */
-  pendingCount: API_ROOT_BYTES + 20,
-  /** Idle workers parked on {@link Cell.workSeq}. */
-  idleCount: API_ROOT_BYTES + 24,
-  /** Bumped whenever a request is queued; idle workers park on it. */
-  workSeq: API_ROOT_BYTES + 28,
-  /** Workers ever asked of the supervisor (only grows); it parks on this cell. */
-  spawnRequested: API_ROOT_BYTES + 32,
-  /** Live workers. */
-  workerCount: API_ROOT_BYTES + 36,
-  /** Workers asked for that have not yet become idle once. */
-  booting: API_ROOT_BYTES + 40,
+  /** The spawn queue's cells (SPAWN_QUEUE_BYTES of them; see the api's host/spawn-queue.ts). */
+  spawnQueue: API_ROOT_BYTES + 8,
+  /** Live workers (the supervisor's count). */
+  workerCount: API_ROOT_BYTES + 40,
   /** Free-list heads, one per power-of-two size class (CLASS_COUNT cells). */
   freeLists: API_ROOT_BYTES + 64,
 } as const;

@@ -31,8 +31,7 @@ function startWorker(): void {
     if (record !== 0) finishCrashedThread(record);
     if (Atomics.load(i32, (slot + 4) >> 2) === 0) {
       // It died before taking work: ask for a replacement so queued threads still get a worker.
-      Atomics.add(i32, Cell.spawnRequested >> 2, 1);
-      backend.unpark(Cell.spawnRequested, 1);
+      backend.spawnQueue.requestReplacement();
     }
     backend.free(slot);
   });
@@ -40,10 +39,10 @@ function startWorker(): void {
 
 let started = 0;
 for (;;) {
-  const requested = Atomics.load(i32, Cell.spawnRequested >> 2);
+  const requested = Atomics.load(i32, backend.spawnQueue.requestedCell >> 2);
   while (started < requested) {
     startWorker();
     started++;
   }
-  await backend.parkAsync(Cell.spawnRequested, requested, Infinity, false);
+  await backend.parkAsync(backend.spawnQueue.requestedCell, requested, Infinity, false);
 }

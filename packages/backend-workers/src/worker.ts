@@ -8,7 +8,6 @@
 import { threadId, workerData } from 'node:worker_threads';
 import { finishCrashedThread, installBackend, runThreadTask } from '@threadkit/api';
 import { WorkersBackend } from './backend';
-import { takeSpawn } from './spawn-queue';
 import { writeStdioDirectly } from '@threadkit/api/node';
 
 const { heap, slot } = workerData as { heap: SharedArrayBuffer; slot: number };
@@ -24,7 +23,7 @@ process.on('exit', () => {
 
 let booted = true;
 for (;;) {
-  const request = takeSpawn(backend, booted);
+  const request = backend.spawnQueue.take(booted);
   if (booted) Atomics.store(i32, (slot + 4) >> 2, 1);
   booted = false;
   Atomics.store(i32, slot >> 2, request.record);
