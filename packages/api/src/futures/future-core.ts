@@ -23,6 +23,7 @@
 import { backend } from '../runtime';
 import { freeValue } from '../codec';
 import { RuntimeError } from '../errors';
+import { parkSpinning } from '../park';
 
 /** Future states, as CPython's `_base` names them. */
 export const PENDING = 0;
@@ -245,7 +246,7 @@ export function parkUntilDone(address: number, deadline: number): number {
       if (isDone(state)) return state;
       const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
       if (remaining <= 0) return state;
-      b.park(address + F.seq, seq, remaining);
+      parkSpinning(address + F.seq, seq, remaining);
     }
   } finally {
     Atomics.sub(i32, (address + F.sleepers) >> 2, 1);

@@ -10,6 +10,7 @@
 import { backend } from '../runtime';
 import { Future } from './future';
 import { addWaiter, removeWaiter } from './future-core';
+import { parkSpinning } from '../park';
 
 const WAITER_BYTES = 8;
 
@@ -37,7 +38,7 @@ export class Waiter {
   /** Parks until a watched future signals after `seq` was read, or `deadline` passes. */
   park(seq: number, deadline: number): void {
     const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
-    if (remaining > 0) backend().park(this.cell, seq, remaining);
+    if (remaining > 0) parkSpinning(this.cell, seq, remaining);
   }
 
   /** {@link park} without blocking the event loop (keeps the process alive while pending). */

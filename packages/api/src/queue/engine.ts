@@ -18,6 +18,7 @@ import { Empty, Full, ShutDown } from '../errors';
 import { backend } from '../runtime';
 import { Deadline, queueTimeout } from '../timeout';
 import { Cell, cell, drainItems, maxsizeOf, popItem, pushItem } from './store';
+import { parkSpinning } from '../park';
 
 /** A request to wait: park on `q + cell` while it holds `seen`, for at most `remaining` ms. */
 interface Wait {
@@ -82,7 +83,7 @@ function runSync<T>(q: number, steps: Steps<T>): T {
       const { cell: park, waiters, seen, remaining } = step.value;
       Atomics.add(i32, (q + waiters) >> 2, 1);
       unlock(q);
-      b.park(q + park, seen, remaining);
+      parkSpinning(q + park, seen, remaining);
       Atomics.sub(i32, (q + waiters) >> 2, 1);
       b.lockAcquire(q + Cell.LOCK, Infinity);
       step = steps.next();

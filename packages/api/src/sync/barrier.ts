@@ -22,6 +22,7 @@ import { backend, mustBlock } from '../runtime';
 import type { Backend } from '../spi';
 import { preloadTask, resolveTask, resolveTaskSync, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
 import { Deadline, waitTimeout } from '../timeout';
+import { parkSpinning } from '../park';
 
 const KIND = 'sync.Barrier';
 const BLOCK_BYTES = 32;
@@ -256,7 +257,7 @@ export class Barrier implements SharedObject {
   private condWait(b: Backend, ms: number): void {
     const seq = Atomics.load(b.heap.i32, (this.address + SEQ) >> 2);
     b.lockRelease(this.address);
-    b.park(this.address + SEQ, seq, ms);
+    parkSpinning(this.address + SEQ, seq, ms);
     b.lockAcquire(this.address, Infinity);
   }
 

@@ -21,6 +21,7 @@
 import { RuntimeError } from '../errors';
 import { adopt, type Handle, HANDLE, registerKind, reviveHandle, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
+import { parkSpinning } from '../park';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 import { Guard } from './guard';
@@ -116,7 +117,7 @@ export class Condition implements SharedObject {
     try {
       const deadline = new Deadline(ms);
       for (let left = ms; Atomics.load(b.heap.i32, node >> 2) === 0 && left > 0; left = deadline.remaining()) {
-        b.park(node, 0, left);
+        parkSpinning(node, 0, left);
       }
     } finally {
       this.acquireRestore(saved);

@@ -10,6 +10,7 @@
  */
 import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
+import { parkSpinning } from '../park';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 
@@ -77,7 +78,7 @@ export class Event implements SharedObject {
     if ((entry & FLAG) !== 0) return true;
     const deadline = new Deadline(ms);
     for (let left = ms; left > 0; left = deadline.remaining()) {
-      b.park(this.cell, entry, left);
+      parkSpinning(this.cell, entry, left);
       if (Atomics.load(i32, at) !== entry) return true;
     }
     return false;

@@ -17,6 +17,7 @@ import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 import { Guard } from './guard';
+import { parkSpinning } from '../park';
 
 const SEMAPHORE_KIND = 'sync.Semaphore';
 const BOUNDED_KIND = 'sync.BoundedSemaphore';
@@ -77,7 +78,7 @@ export class Semaphore implements SharedObject {
       if (left === 0) return false;
       const at = this.address >> 2;
       Atomics.add(b.heap.i32, at + 1, 1);
-      b.park(this.address, 0, left);
+      parkSpinning(this.address, 0, left);
       Atomics.sub(b.heap.i32, at + 1, 1);
       if (this.take(b.heap.i32)) return true;
     }

@@ -24,6 +24,7 @@ import {
   State,
   writeField,
 } from './thread-record';
+import { parkSpinning } from '../park';
 
 /** Options of `new Thread(...)`, Python's keyword arguments. */
 export interface ThreadOptions {
@@ -186,7 +187,7 @@ export class Thread {
       if (s === State.FINISHED) return;
       const remaining = deadline.remaining();
       if (remaining === 0) return;
-      b.park(cell, s, remaining);
+      parkSpinning(cell, s, remaining);
     }
   }
 
