@@ -21,7 +21,21 @@ export interface SharedObject {
 
 type Reviver = (address: number) => object;
 
+/**
+ * How a reference-counted kind's block is kept alive: each thread's view holds a reference
+ * (taken by its reviver, dropped when the view is collected), and so does every stored value
+ * (`storeValue`) that names the object until it is freed — so a handle in flight between
+ * threads never points at a block its sender already let go of.
+ */
+export interface Counted {
+  retain(address: number): void;
+  release(address: number): void;
+}
+
 const revivers = new Map<string, Reviver>();
+/** Counted kinds by name, and their ids (registration order, the same in every thread). */
+const countedByKind = new Map<string, { id: number; counted: Counted }>();
+const countedById: Counted[] = [];
 /** This thread's objects whose handles were sent out or received: address → object. */
 const live = new Map<number, WeakRef<object>>();
 const forget = new FinalizationRegistry<number>((address) => {
@@ -32,9 +46,28 @@ const forget = new FinalizationRegistry<number>((address) => {
  * Registers how to rebuild a kind of shared object from its address. Every thread registers
  * the same kinds (module evaluation of the api does it), so any kind can be revived anywhere.
  */
-export function registerKind(kind: string, revive: Reviver): void {
+export function registerKind(kind: string, revive: Reviver, counted?: Counted): void {
   if (revivers.has(kind)) throw new Error(`threadkit: shared kind '${kind}' registered twice`);
   revivers.set(kind, revive);
+  if (counted !== undefined) {
+    countedByKind.set(kind, { id: countedById.length, counted });
+    countedById.push(counted);
+  }
+}
+
+/** The id of a reference-counted kind (see {@link Counted}), or -1 for other kinds. */
+export function countedKindId(kind: string): number {
+  return countedByKind.get(kind)?.id ?? -1;
+}
+
+/** Adds a reference to the block of a counted kind's object (by {@link countedKindId}). */
+export function retainCounted(id: number, address: number): void {
+  countedById[id]!.retain(address);
+}
+
+/** Drops a reference taken with {@link retainCounted}. */
+export function releaseCounted(id: number, address: number): void {
+  countedById[id]!.release(address);
 }
 
 /** True when `value` is a shared object. */

@@ -12,7 +12,7 @@
  * Array properties other than indices and `length` are not copied (structured clone would).
  * Strings travel as UTF-8, so a lone surrogate arrives as U+FFFD.
  */
-import { exportHandle, isShared } from '../handle';
+import { countedKindId, exportHandle, isShared } from '../handle';
 import { errorClassKey } from './error-classes';
 import { ErrorFlag, Tag, viewType } from './tags';
 import { Step, Uncloneable, uncloneableReason } from './uncloneable';
@@ -35,12 +35,15 @@ export class Writer {
   pos = 0;
   /** True while a call uses this writer. */
   busy = false;
+  /** Reference-counted shared objects in the last encoding, as (kind id, address) pairs. */
+  readonly counted: number[] = [];
   private view: DataView = new DataView(this.bytes.buffer);
   private readonly seen = new Map<object, number>();
 
   /** Encodes `value` into the scratch; `what` names it in error messages. */
   write(value: unknown, what: string): void {
     this.pos = 0;
+    this.counted.length = 0;
     try {
       this.item(value);
     } catch (error) {
@@ -192,6 +195,8 @@ export class Writer {
     }
     if (isShared(object)) {
       const handle = exportHandle(object);
+      const id = countedKindId(handle.kind);
+      if (id >= 0) this.counted.push(id, handle.address);
       this.tag(Tag.Handle);
       this.string(handle.kind);
       return this.u32(handle.address);

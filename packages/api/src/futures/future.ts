@@ -263,7 +263,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 }
 
-registerKind(KIND, (address) => {
-  retainFuture(address);
-  return Future.fromAddress(address);
-});
+registerKind(
+  KIND,
+  (address) => {
+    retainFuture(address);
+    return Future.fromAddress(address);
+  },
+  { retain: retainFuture, release: releaseFuture },
+);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CancelledError, Future, InvalidStateError, Queue, RuntimeError, Thread, TimeoutError } from '#backend';
-import { since, SLACK_MS } from './support';
+import { collectGarbage, since, SLACK_MS } from './support';
 
 describe('Future', () => {
   it('starts pending', () => {
@@ -187,5 +187,32 @@ describe('Future', () => {
     t.start();
     t.join();
     expect(q.get(true, 10_000)).toBe(f);
+  });
+
+  it('a future in flight outlives its sender dropping it (a stored handle holds a reference)', async () => {
+    const q = new Queue();
+    const out = new Queue();
+    for (let i = 0; i < 50; i++) {
+      const f = new Future<number>();
+      f.setResult(i);
+      q.putNowait(f);
+    }
+    // Only the queue's items name the futures now; collect the sender's views.
+    await collectGarbage();
+    // New futures would reuse the blocks of freed ones (same size), so a lost reference shows.
+    const fillers = Array.from({ length: 50 }, () => new Future<number>());
+    for (const f of fillers) f.setResult(-1);
+    const t = new Thread({
+      target: (q: Queue, out: Queue) => {
+        let sum = 0;
+        for (let i = 0; i < 50; i++) sum += (q.get() as Future<number>).result(0);
+        out.put(sum);
+      },
+      args: [q, out],
+    });
+    t.start();
+    expect(await out.getAsync(10_000)).toBe(1225);
+    await t.joinAsync();
+    expect(await Promise.all(fillers)).toEqual(fillers.map(() => -1));
   });
 });

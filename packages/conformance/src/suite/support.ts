@@ -56,3 +56,21 @@ export function runChild(name: string, args: string[] = []): ChildResult {
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/**
+ * Runs a full garbage collection and lets FinalizationRegistry callbacks run, where the runtime
+ * allows it (Node: `gc` exposed at run time); resolves to false where it cannot.
+ */
+export async function collectGarbage(): Promise<boolean> {
+  const proc = (globalThis as { process?: { getBuiltinModule?: (name: string) => unknown } }).process;
+  const v8 = proc?.getBuiltinModule?.('node:v8') as { setFlagsFromString(flags: string): void } | undefined;
+  const vm = proc?.getBuiltinModule?.('node:vm') as { runInNewContext(code: string): unknown } | undefined;
+  if (v8 === undefined || vm === undefined) return false;
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  for (let i = 0; i < 3; i++) {
+    gc();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return true;
+}
