@@ -1,13 +1,22 @@
 import { defineConfig } from 'tsup';
 
-// Two entries — the api (index) and the stateless Node host helpers (node) — published as ESM (dist/index.js) and CJS (dist/index.cjs), each with its own
-// declarations (index.d.ts / index.d.cts). Dependencies (acorn, acorn-globals) stay external.
+// Three entries, each published as ESM (dist/<entry>.js) and CJS (dist/<entry>.cjs) with its own
+// declarations (.d.ts / .d.cts): the api (index), the stateless Node host helpers (node) and the
+// acorn-based free-variable finder (source-check), which the api loads only when a thread starts
+// a thread. Dependencies (acorn, acorn-globals) stay external. `shims` gives the CJS build an
+// `import.meta.url` (the api resolves source-check from it).
 export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node/index.ts' },
+  entry: { index: 'src/index.ts', node: 'src/node/index.ts', 'source-check': 'src/source-check/index.ts' },
   format: ['esm', 'cjs'],
   target: 'es2022',
   platform: 'node',
   dts: true,
+  shims: true,
   sourcemap: false,
+  // Non-ASCII characters are escaped, so V8 keeps the source as one byte per character (one stray
+  // '—' would make it two): every thread evaluates this bundle.
+  esbuildOptions(options) {
+    options.charset = 'ascii';
+  },
   splitting: false,
 });

@@ -5,6 +5,8 @@
  */
 import { installBackend } from '@threadkit/api';
 import { WasmBackend } from './backend';
+// Browsers have no synchronous require: load the thread-target checker up front (Node loads it on first use).
+import '@threadkit/api/source-check';
 import { consoleStderr, onStart, type WorkerInit } from './browser-messages';
 import { runThreads } from './thread-loop';
 

@@ -8,6 +8,8 @@
  */
 import { hasBackend, initMainThread, installBackend } from '@threadkit/api';
 import { WasmBackend } from './backend';
+// Browsers have no synchronous require: load the thread-target checker up front (Node loads it on first use).
+import '@threadkit/api/source-check';
 import { consoleStderr, type SupervisorInit } from './browser-messages';
 import { createMemory } from './heap';
 import { wasmModule } from './instance';

@@ -6,8 +6,6 @@
  * own exports (`Lock`, `currentThread`, `sleep`, …, which are in scope when it is compiled);
  * anything else it captured would be missing in the thread, so it is refused up front.
  */
-import { parseExpressionAt } from 'acorn';
-import findGlobals from 'acorn-globals';
 import { COMPILER_HELPERS } from './compiler-helpers';
 
 /** A reference to an exported function (or Thread subclass) of a module, made by {@link task}. */
@@ -70,27 +68,51 @@ function isSpec(value: unknown): value is TaskSpec {
   return typeof value === 'object' && value !== null && 'kind' in value && (value as TaskSpec).kind === 'builtin';
 }
 
+/** True when `expression` compiles as a JS expression (compiled, never run). */
+function isExpression(expression: string): boolean {
+  try {
+    new Function(`"use strict"; return ${expression}\n;`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Turns a function's source into an expression that evaluates to it (method shorthand included). */
 function toExpression(source: string, name: string): string {
-  try {
-    parseExpressionAt(`(${source})`, 0, { ecmaVersion: 'latest' });
-    return `(${source})`;
-  } catch {
-    const wrapped = `({${source}})[${JSON.stringify(name)}]`;
-    try {
-      parseExpressionAt(wrapped, 0, { ecmaVersion: 'latest' });
-      return wrapped;
-    } catch {
-      throw new TypeError(`${name || 'function'} cannot be sent to a thread: its source cannot be recompiled`);
+  const plain = `(${source}\n)`;
+  if (isExpression(plain)) return plain;
+  const wrapped = `({${source}\n})[${JSON.stringify(name)}]`;
+  if (isExpression(wrapped)) return wrapped;
+  throw new TypeError(`${name || 'function'} cannot be sent to a thread: its source cannot be recompiled`);
+}
+
+type FreeNames = (expression: string) => string[];
+const SOURCE_CHECK = Symbol.for('threadkit.sourceCheck');
+let sourceCheckLoaded = false;
+
+/**
+ * The free-variable finder of `@threadkit/api/source-check` (acorn): registered by importing
+ * that entry, or loaded here on first use with the runtime's synchronous `require`. Undefined
+ * where neither happened (then targets are not checked and a captured variable surfaces as a
+ * ReferenceError inside the thread).
+ */
+function sourceCheck(): FreeNames | undefined {
+  const registry = globalThis as { [SOURCE_CHECK]?: FreeNames };
+  if (registry[SOURCE_CHECK] === undefined && !sourceCheckLoaded) {
+    sourceCheckLoaded = true;
+    const proc = (globalThis as { process?: NodeBuiltins }).process;
+    if (typeof proc?.getBuiltinModule === 'function') {
+      const { createRequire } = proc.getBuiltinModule('node:module') as { createRequire: (from: string) => (id: string) => unknown };
+      createRequire(import.meta.url)('@threadkit/api/source-check');
     }
   }
+  return registry[SOURCE_CHECK];
 }
 
 /** Free identifiers of an expression that are neither JS globals here nor threadkit exports. */
 function capturedNames(expression: string): string[] {
-  const ast = parseExpressionAt(expression, 0, { ecmaVersion: 'latest', sourceType: 'module' });
-  const program = { type: 'Program', body: [{ type: 'ExpressionStatement', expression: ast }], sourceType: 'module' };
-  const names = findGlobals(program as never).map((g: { name: string }) => g.name);
+  const names = sourceCheck()?.(expression) ?? [];
   return names.filter((n: string) => !ALWAYS_FREE.has(n) && !(n in globalThis) && !(n in scope));
 }
 

@@ -28,7 +28,7 @@ const files = (await readdir(suiteDir))
   .map((f) => f.slice(0, -'.test.ts'.length))
   .filter((name) => only === undefined || only.includes(name));
 const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error' };
-await build({ ...common, entryPoints: { api: join(packages, 'api/dist/index.js'), 'vitest-shim': join(here, 'vitest-shim.ts') }, outdir: join(out, 'b') });
+await build({ ...common, entryPoints: { api: join(packages, 'api/dist/index.js'), 'api-source-check': join(packages, 'api/dist/source-check.js'), 'vitest-shim': join(here, 'vitest-shim.ts') }, outdir: join(out, 'b') });
 await build({
   ...common,
   entryPoints: Object.fromEntries(files.map((name) => [name, join(suiteDir, `${name}.test.ts`)])),
@@ -57,6 +57,7 @@ let state;
 try {
   const page = await browser.newPage();
   page.on('pageerror', (error) => console.error(`page error: ${error}`));
+  if (process.env.BROWSER_DEBUG) page.on('console', (m) => console.error(`console: ${m.text()}`));
   await page.goto(`http://127.0.0.1:${port}/`);
   await page.waitForFunction(() => window.__threadkit?.done === true, null, { timeout: 30 * 60_000, polling: 500 });
   state = await page.evaluate(() => window.__threadkit);
