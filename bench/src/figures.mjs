@@ -90,10 +90,10 @@ export const FIGURES = [
   {
     id: 'cpu-scaling',
     title: 'CPU scaling',
-    workload: "the seeds' crunch (Σ i², i < n) × 4 on a 1-thread vs a 2-thread pool; speed-up",
+    workload: "the seeds' crunch (Σ i², i < n) × 4 on a 1-thread vs a 2-thread pool, best of 3 alternating runs each; speed-up",
     kind: 'factor',
     n: { full: 100_000_000, quick: 100_000, cpython: [2_000_000, 20_000] },
-    anchors: { cpython: 'CPython (the GIL)', piscina: 'piscina', tinypool: 'tinypool' },
+    anchors: { cpython: 'CPython (the GIL)', piscina: 'piscina', tinypool: 'tinypool', raw: 'raw worker_threads, crunch inline (the machine’s ceiling)' },
     goals: [
       {
         text: '≥ 1.9× on 2 cores',

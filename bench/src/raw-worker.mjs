@@ -1,7 +1,7 @@
 /**
  * The raw anchors' worker: plain worker_threads + Atomics, no library. It waits for jobs on a
  * control block in a SharedArrayBuffer (cells below), runs `n` rounds of its job and counts
- * itself done. Jobs: 'futex-inc' (n increments under a futex lock), 'pong' (answer n pings),
+ * itself done. Jobs: 'futex-inc' (n increments under a futex lock), 'pong' (answer n pings), 'crunch2'/'crunch4' (the crunch of n, 2 or 4 times),
  * 'post' (post n small messages on a MessagePort).
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -9,6 +9,13 @@ import { Ctrl, futexLock, futexUnlock } from './raw-futex.mjs';
 
 const { sab, job, port } = workerData;
 const c = new Int32Array(sab);
+
+/** The seeds' crunch, as the CPU-scaling figure's other contenders run it. */
+function crunch(n) {
+  let s = 0;
+  for (let i = 0; i < n; i++) s += i * i;
+  return s;
+}
 
 const jobs = {
   'futex-inc'(n) {
@@ -26,6 +33,8 @@ const jobs = {
       Atomics.notify(c, Ctrl.PINGPONG);
     }
   },
+  crunch2: (n) => crunch(n) + crunch(n),
+  crunch4: (n) => crunch(n) + crunch(n) + crunch(n) + crunch(n),
   post(n) {
     for (let i = 0; i < n; i++) port.postMessage(i);
   },

@@ -2,10 +2,12 @@
  * The raw limits: what plain worker_threads + Atomics (no library) cost for each figure —
  * Atomics.compareExchange+store for an uncontended lock, a futex lock for a contended one,
  * Atomics.wait/notify for ping-pong, a MessagePort for a cross-thread queue, `new Worker` for
- * thread start, a bare worker for RSS, a SharedArrayBuffer of its own for a lock's bytes.
+ * thread start, the crunch inline in 1 vs 2 workers for CPU scaling (this machine's ceiling),
+ * a bare worker for RSS, a SharedArrayBuffer of its own for a lock's bytes.
  */
 import { once } from 'node:events';
 import { MessageChannel, Worker } from 'node:worker_threads';
+import { bestOfAsync, CPU_REPEATS } from './best-of.mjs';
 import { Ctrl } from './raw-futex.mjs';
 import { settle, threadRss } from './memory.mjs';
 
@@ -98,6 +100,19 @@ export async function load() {
 
     'pingpong-event': pingpong,
     'pingpong-condition': pingpong,
+
+    'cpu-scaling': {
+      async sample(n, state) {
+        state.crews ??= [await Crew.start(1, 'crunch4'), await Crew.start(2, 'crunch2')];
+        const times = await bestOfAsync(CPU_REPEATS, state.crews, async (crew) => {
+          const t0 = now();
+          crew.waitDone(crew.go(n));
+          return since(t0);
+        });
+        return { value: times[0] / times[1], extra: { t1_ms: times[0] / 1e6, t2_ms: times[1] / 1e6 } };
+      },
+      end: (state) => Promise.all((state.crews ?? []).map((crew) => crew.close())),
+    },
 
     queue: {
       async sample(n, state) {
