@@ -12,6 +12,8 @@ import { hasBooted, runningRecord } from './thread-loop';
 onStart<SupervisorInit>(async ({ memory, module }) => {
   const backend = new WasmBackend(memory, { isMain: false, canBlock: true, nativeId: 0, writeStderr: consoleStderr, module });
   installBackend(backend);
+  // Up: a main thread that may block (a Web Worker) waits for this before it goes on.
+  (globalThis as unknown as { postMessage(message: unknown): void }).postMessage('up');
   const spawnRequested = backend.wasm.SPAWN_REQUESTED.value as number;
 
   const startWorker = (): void => {

@@ -17,7 +17,7 @@ import { wasmModule } from './instance';
 export * from '@threadkit/api';
 export { WasmBackend, type ThreadTraits } from './backend';
 
-function startPage(): void {
+async function startPage(): Promise<void> {
   if (!globalThis.crossOriginIsolated) {
     throw new Error(
       'threadkit: shared memory needs a cross-origin-isolated page: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp',
@@ -33,6 +33,12 @@ function startPage(): void {
   backend.wasm.prewarm(1);
   const supervisor = new Worker(new URL('./browser-supervisor.js', import.meta.url), { type: 'module', name: 'threadkit-supervisor' });
   supervisor.postMessage({ memory, module } satisfies SupervisorInit);
+  if (canBlock) {
+    // A Web Worker as the main thread: a browser starts a nested worker (the supervisor) only
+    // while its parent's event loop runs, so wait until it is up before the first blocking call
+    // (from then on the supervisor, which never blocks, starts every other worker).
+    await new Promise((resolve) => supervisor.addEventListener('message', resolve, { once: true }));
+  }
 }
 
-if (!hasBackend()) startPage();
+if (!hasBackend()) await startPage();

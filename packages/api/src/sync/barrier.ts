@@ -79,6 +79,9 @@ export class Barrier implements SharedObject {
     this.address = address;
     this.actionFn = spec === undefined ? null : typeof action === 'function' ? action : undefined;
     adopt(this, KIND, address);
+    // A module action may run here too (in whichever thread arrives last): where modules cannot
+    // be loaded synchronously (browsers), start importing it now.
+    if (spec !== undefined && spec.kind === 'module') preloadTask(spec);
   }
 
   /** This thread's view of the Barrier at `address` (the codec's reviver). */

@@ -37,6 +37,7 @@ export function serve(mounts, pages) {
     const prefix = prefixes.find((p) => path.startsWith(p));
     const file = prefix === undefined ? undefined : normalize(join(mounts[prefix], path.slice(prefix.length)));
     if (file === undefined || !file.startsWith(mounts[prefix])) {
+      if (process.env.BROWSER_DEBUG) console.error(`404 ${path}`);
       res.writeHead(404, headers).end();
       return;
     }
@@ -45,6 +46,7 @@ export function serve(mounts, pages) {
       const type = TYPES[extname(file)] ?? 'application/octet-stream';
       res.writeHead(200, { ...headers, 'Content-Type': type }).end(type === 'text/javascript' ? rewrite(body.toString('utf8')) : body);
     } catch {
+      if (process.env.BROWSER_DEBUG) console.error(`404 ${path}`);
       res.writeHead(404, headers).end();
     }
   });

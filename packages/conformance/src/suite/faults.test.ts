@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { activeCount, BrokenThreadPool, enumerate, Event, Queue, setExcepthook, shared, Thread, ThreadPoolExecutor, Value } from '#backend';
-import { fx, runChild } from './support';
+import { fx, requireNode, runChild } from './support';
 
 afterEach(() => {
   setExcepthook(undefined);
@@ -59,6 +59,7 @@ describe('faults', () => {
 
   it('joinAsync of a thread that calls process.exit() resolves', async () => {
     const started = new Event();
+    requireNode('process.exit in a thread');
     const t = new Thread({ target: fx('exitAfter'), args: [started] });
     t.start();
     await t.joinAsync();
@@ -89,6 +90,7 @@ describe('faults', () => {
   it('an executor whose pool thread dies is broken: running and pending futures get BrokenThreadPool', () => {
     const ex = new ThreadPoolExecutor(1);
     const gate = new Event();
+    requireNode('process.exit in a thread');
     const dying = ex.submit(fx('exitWhenSet'), gate, 4);
     const pending = ex.submit((x: number) => x, 1);
     gate.set();
@@ -101,6 +103,7 @@ describe('faults', () => {
   it('the same, awaited: a dead pool thread fails its futures with BrokenThreadPool', async () => {
     const ex = new ThreadPoolExecutor(1);
     const gate = new Event();
+    requireNode('process.exit in a thread');
     const dying = ex.submit(fx('exitWhenSet'), gate, 4);
     const pending = ex.submit((x: number) => x, 1);
     gate.set();

@@ -74,3 +74,13 @@ export async function collectGarbage(): Promise<boolean> {
   }
   return true;
 }
+
+/**
+ * Throws "needs Node (…)" where there is no Node `process` (a browser), for tests whose
+ * scenario only exists there (a thread that ends its worker with `process.exit`); browser
+ * harnesses count that error as not applicable.
+ */
+export function requireNode(what: string): void {
+  const proc = (globalThis as { process?: { exit?: unknown } }).process;
+  if (typeof proc?.exit !== 'function') throw new Error(`needs Node (${what})`);
+}
