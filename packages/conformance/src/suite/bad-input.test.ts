@@ -54,6 +54,16 @@ describe('bad input: thread targets and arguments', () => {
     expect(e.message).toContain("'secret'");
   });
 
+  it('the same check runs in a thread that starts a thread', () => {
+    const q = new Queue();
+    const t = new Thread({ target: fx('startClosureThread'), args: [q] });
+    t.start();
+    t.join();
+    const message = q.get(true, 10_000) as string;
+    expect(message).toMatch(/^TypeError: /);
+    expect(message).toContain("'inner'");
+  });
+
   it('a failed start leaves the thread unstarted and nothing counted as alive', () => {
     const before = activeCount();
     const captured = { x: 1 };
