@@ -242,12 +242,19 @@ export async function resolveTask(spec: TaskSpec): Promise<(...args: unknown[]) 
 const preloads = new Set<Promise<unknown>>();
 
 /**
- * Starts importing a module task in this thread without waiting, so that a later
- * {@link resolveTaskSync} finds it (a shared object with a module callback calls this when it
- * is revived). Failures surface when the task is resolved for real.
+ * Makes a module task resolvable by a later {@link resolveTaskSync} in this thread (a shared
+ * object with a module callback calls this when it is made or revived): loads it at once where
+ * the runtime can (Node's `require`; an `import()` still in flight would make a later `require`
+ * of the same module fail), else starts importing it without waiting. Failures surface when the
+ * task is resolved for real.
  */
 export function preloadTask(spec: TaskSpec): void {
   if (spec.kind !== 'module' || compiled.has(moduleKey(spec))) return;
+  const mod = requireModule(spec.url);
+  if (mod !== undefined && spec.name in mod) {
+    compiled.set(moduleKey(spec), mod[spec.name]);
+    return;
+  }
   const loading = resolveTask(spec).catch(() => undefined);
   preloads.add(loading);
   void loading.finally(() => preloads.delete(loading));
