@@ -70,6 +70,16 @@ export function releaseCounted(id: number, address: number): void {
   countedById[id]!.release(address);
 }
 
+const viewReferences = new FinalizationRegistry<readonly [number, number]>(([id, address]) => releaseCounted(id, address));
+
+/**
+ * Makes `view` (this thread's object for a counted kind's block) own one reference on the
+ * block, dropped once the view is garbage-collected. The caller has taken the reference.
+ */
+export function holdReference(view: object, kind: string, address: number): void {
+  viewReferences.register(view, [countedKindId(kind), address]);
+}
+
 /** True when `value` is a shared object. */
 export function isShared(value: unknown): value is SharedObject {
   return typeof value === 'object' && value !== null && HANDLE in value;

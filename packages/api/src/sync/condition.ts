@@ -19,7 +19,7 @@
  * oldest first, and a notify can never be lost to a waiter that already left.
  */
 import { RuntimeError } from '../errors';
-import { adopt, type Handle, HANDLE, registerKind, reviveHandle, type SharedObject } from '../handle';
+import { adopt, countedKindId, type Handle, HANDLE, registerKind, retainCounted, reviveHandle, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { parkSpinning } from '../park';
 import { backend, mustBlock } from '../runtime';
@@ -57,6 +57,9 @@ export class Condition implements SharedObject {
     const address = b.alloc(BLOCK_BYTES);
     b.heap.i32[address >> 2] = lock[HANDLE].address;
     b.heap.i32[(address >> 2) + 1] = lock instanceof RLock ? 1 : 0;
+    // The block names the lock for good (a Condition is never freed): keep the lock alive too.
+    const counted = countedKindId(lock[HANDLE].kind);
+    if (counted >= 0) retainCounted(counted, lock[HANDLE].address);
     this.address = address;
     this.lock = lock;
     adopt(this, KIND, address);

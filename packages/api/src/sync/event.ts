@@ -1,18 +1,20 @@
 /**
  * `threading.Event`: a flag that threads wait for.
  *
- * Block layout (4 bytes; the allocator rounds to 8):
+ * Block layout (8 bytes, see counted-cell.ts):
  *   0  i32  state: bit 0 = the flag, bits 1..31 = how many times `set` raised it (wrapping)
+ *   4  i32  references (the block is freed when no view or stored value names it)
  *
  * Waiters park on the state word. Because every raise changes the word, a waiter that was
  * waiting when `set()` ran returns true even if `clear()` follows at once — as in Python,
  * where `set` notifies all current waiters.
  */
-import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { adopt, type Handle, HANDLE, holdReference, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { parkSpinning } from '../park';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
+import { allocCountedCell, registerCountedCell } from './counted-cell';
 
 const KIND = 'sync.Event';
 const FLAG = 1;
@@ -27,8 +29,9 @@ export class Event implements SharedObject {
 
   /** A new event, not set. */
   constructor() {
-    this.cell = backend().alloc(4);
+    this.cell = allocCountedCell();
     adopt(this, KIND, this.cell);
+    holdReference(this, KIND, this.cell);
   }
 
   /** This thread's view of the Event at `address` (the codec's reviver). */
@@ -110,4 +113,4 @@ export class Event implements SharedObject {
   }
 }
 
-registerKind(KIND, (address) => Event.fromAddress(address));
+registerCountedCell(KIND, (address) => Event.fromAddress(address));

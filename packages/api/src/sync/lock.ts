@@ -1,14 +1,16 @@
 /**
  * `threading.Lock`: the primitive lock, a backend core lock in the shared heap.
  *
- * Block layout (4 bytes; the allocator rounds to 8):
+ * Block layout (8 bytes, see counted-cell.ts):
  *   0  i32  core lock cell (0 = unlocked; the backend owns the other states)
+ *   4  i32  references (the block is freed when no view or stored value names it)
  */
 import { RuntimeError } from '../errors';
-import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { adopt, type Handle, HANDLE, holdReference, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
 import { lockTimeout } from '../timeout';
+import { allocCountedCell, registerCountedCell } from './counted-cell';
 import { Guard } from './guard';
 
 /** Handle kind of Lock blocks. */
@@ -27,8 +29,9 @@ export class Lock implements SharedObject {
 
   /** A new, unlocked lock. */
   constructor() {
-    this.cell = backend().alloc(4);
+    this.cell = allocCountedCell();
     adopt(this, LOCK_KIND, this.cell);
+    holdReference(this, LOCK_KIND, this.cell);
   }
 
   /** This thread's view of the lock at `address` (the codec's reviver). */
@@ -53,7 +56,13 @@ export class Lock implements SharedObject {
   /** {@link acquire} as a promise; never blocks the event loop. */
   acquireAsync(blocking = true, timeout = -1): Promise<boolean> {
     try {
-      return backend().lockAcquireAsync(this.cell, lockTimeout(blocking, timeout));
+      // The continuation keeps this view (and so the block) alive while the wait is pending.
+      return backend()
+        .lockAcquireAsync(this.cell, lockTimeout(blocking, timeout))
+        .then((acquired) => {
+          void this;
+          return acquired;
+        });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -95,4 +104,4 @@ export class Lock implements SharedObject {
   }
 }
 
-registerKind(LOCK_KIND, (address) => Lock.fromAddress(address));
+registerCountedCell(LOCK_KIND, (address) => Lock.fromAddress(address));

@@ -5,6 +5,7 @@ import {
   Condition,
   Event,
   Future,
+  HANDLE,
   LifoQueue,
   local,
   Lock,
@@ -19,7 +20,7 @@ import {
   ThreadPoolExecutor,
   Value,
 } from '#backend';
-import { fx } from './support';
+import { collectGarbage, fx } from './support';
 
 /** Sends `value` to a thread and back through a queue; returns what came back. */
 function roundTrip(value: unknown): unknown {
@@ -124,5 +125,51 @@ describe('identity of shared objects across threads', () => {
     const ex = new ThreadPoolExecutor(1);
     expect(ex.submit(fx('sameNamed'), 'conformance.identity.value', v).result(10_000)).toBe(true);
     ex.shutdown();
+  });
+
+  it('Locks and Events in flight outlive their sender dropping them', async () => {
+    const q = new Queue();
+    for (let i = 0; i < 20; i++) {
+      const lock = new Lock();
+      lock.acquire(false);
+      const event = new Event();
+      event.set();
+      q.putNowait([lock, event]);
+    }
+    // Only the queue's items name them now; collect the sender's views.
+    await collectGarbage();
+    // New ones would reuse the blocks of freed ones (same size), so a lost reference shows.
+    const fillers = Array.from({ length: 40 }, () => new Event());
+    const out = new Queue();
+    const t = new Thread({
+      target: (q: Queue, out: Queue) => {
+        let good = 0;
+        for (let i = 0; i < 20; i++) {
+          const [lock, event] = q.get() as [Lock, Event];
+          if (lock.locked() && !lock.acquire(false) && event.isSet()) good++;
+          lock.release();
+        }
+        out.put(good);
+      },
+      args: [q, out],
+    });
+    t.start();
+    expect(await out.getAsync(10_000)).toBe(20);
+    await t.joinAsync();
+    expect(fillers.some((e) => e.isSet())).toBe(false);
+  });
+
+  it('dropped Locks and Events are reclaimed: their heap blocks are reused', async () => {
+    if (!(await collectGarbage())) throw new Error('needs Node (a garbage collection on demand)');
+    const made = new Set<number>();
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 200; i++) {
+        made.add(new Lock()[HANDLE].address);
+        made.add(new Event()[HANDLE].address);
+      }
+      await collectGarbage();
+    }
+    // 2000 objects; without reclamation every one would have a block of its own.
+    expect(made.size).toBeLessThan(1000);
   });
 });
