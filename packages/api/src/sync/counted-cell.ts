@@ -1,38 +1,43 @@
 /**
- * Reference counts for the small one-cell primitives (Lock, Event): the block is 8 bytes,
- *   0  i32  the primitive's cell
- *   4  i32  references: one per live view in any thread, one per stored value naming it
- * (the allocator's 16-byte block has room for both). The last release frees the block.
+ * Reference counts for the primitives whose blocks are reclaimed (Lock, Event, RLock,
+ * Semaphore, BoundedSemaphore). Each block has an i32 reference count at a fixed offset: one per
+ * live view in any thread (dropped when the view is garbage-collected), one per stored value
+ * naming it, one per other block that names it for good (a Condition's lock). The last release
+ * frees the block.
  */
 import { type Counted, holdReference, registerKind } from '../handle';
 import { backend } from '../runtime';
 
-const REFS = 4;
+/** The retain/release pair of blocks whose count is at byte `refsOffset`. */
+function countedAt(refsOffset: number): Counted {
+  return {
+    retain(address) {
+      Atomics.add(backend().heap.i32, (address + refsOffset) >> 2, 1);
+    },
+    release(address) {
+      const b = backend();
+      if (Atomics.sub(b.heap.i32, (address + refsOffset) >> 2, 1) === 1) b.free(address);
+    },
+  };
+}
 
-/** Allocates a zeroed cell block holding one reference (the creating view's). */
-export function allocCountedCell(): number {
+/**
+ * Allocates a zeroed block of `bytes` whose count (at `refsOffset`) holds one reference: the
+ * creating view's, which it takes with `holdReference(view, kind, address)`.
+ */
+export function allocCounted(bytes: number, refsOffset: number): number {
   const b = backend();
-  const address = b.alloc(8);
-  Atomics.store(b.heap.i32, (address + REFS) >> 2, 1);
+  const address = b.alloc(bytes);
+  Atomics.store(b.heap.i32, (address + refsOffset) >> 2, 1);
   return address;
 }
 
-const counted: Counted = {
-  retain(address) {
-    Atomics.add(backend().heap.i32, (address + REFS) >> 2, 1);
-  },
-  release(address) {
-    const b = backend();
-    if (Atomics.sub(b.heap.i32, (address + REFS) >> 2, 1) === 1) b.free(address);
-  },
-};
-
 /**
- * Registers a one-cell kind: `make(address)` builds this thread's view; every view, the creating
- * one included (`holdReference(view, kind, address)` after {@link allocCountedCell}), holds a
- * reference until it is collected.
+ * Registers a reclaimed kind whose count is at `refsOffset`: `make(address)` builds this
+ * thread's view, which holds a reference until it is collected.
  */
-export function registerCountedCell(kind: string, make: (address: number) => object): void {
+export function registerCounted(kind: string, refsOffset: number, make: (address: number) => object): void {
+  const counted = countedAt(refsOffset);
   registerKind(
     kind,
     (address) => {

@@ -14,7 +14,7 @@ import { INSPECT } from '../inspect';
 import { parkSpinning } from '../park';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
-import { allocCountedCell, registerCountedCell } from './counted-cell';
+import { allocCounted, registerCounted } from './counted-cell';
 
 const KIND = 'sync.Event';
 const FLAG = 1;
@@ -29,7 +29,7 @@ export class Event implements SharedObject {
 
   /** A new event, not set. */
   constructor() {
-    this.cell = allocCountedCell();
+    this.cell = allocCounted(8, 4);
     adopt(this, KIND, this.cell);
     holdReference(this, KIND, this.cell);
   }
@@ -113,4 +113,4 @@ export class Event implements SharedObject {
   }
 }
 
-registerCountedCell(KIND, (address) => Event.fromAddress(address));
+registerCounted(KIND, 4, (address) => Event.fromAddress(address));

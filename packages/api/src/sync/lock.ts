@@ -10,7 +10,7 @@ import { adopt, type Handle, HANDLE, holdReference, type SharedObject } from '..
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
 import { lockTimeout } from '../timeout';
-import { allocCountedCell, registerCountedCell } from './counted-cell';
+import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 
 /** Handle kind of Lock blocks. */
@@ -29,7 +29,7 @@ export class Lock implements SharedObject {
 
   /** A new, unlocked lock. */
   constructor() {
-    this.cell = allocCountedCell();
+    this.cell = allocCounted(8, 4);
     adopt(this, LOCK_KIND, this.cell);
     holdReference(this, LOCK_KIND, this.cell);
   }
@@ -104,4 +104,4 @@ export class Lock implements SharedObject {
   }
 }
 
-registerCountedCell(LOCK_KIND, (address) => Lock.fromAddress(address));
+registerCounted(LOCK_KIND, 4, (address) => Lock.fromAddress(address));

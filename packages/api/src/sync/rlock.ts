@@ -1,25 +1,28 @@
 /**
  * `threading.RLock`: a reentrant lock owned by the thread that acquired it.
  *
- * Block layout (12 bytes):
+ * Block layout (16 bytes):
  *   0  i32  core lock cell (held while any thread owns the RLock)
  *   4  i32  owner: ident of the owning thread, 0 when unowned
  *   8  i32  count: recursion depth of the owner, 0 when unowned
+ *   12 i32  references (counted-cell.ts: freed when no view or stored value names it)
  *
  * Owner and count are written only by the thread holding the core lock, so plain accesses
  * suffice; a thread reading `owner` can only see its own ident while it really owns the lock.
  */
 import { RuntimeError } from '../errors';
-import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { adopt, type Handle, HANDLE, holdReference, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
 import { currentIdent } from '../threading/current';
 import { lockTimeout } from '../timeout';
+import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 
 /** Handle kind of RLock blocks. */
 export const RLOCK_KIND = 'sync.RLock';
-const BLOCK_BYTES = 12;
+const BLOCK_BYTES = 16;
+const REFS = 12;
 
 /**
  * A reentrant lock: the owning thread may acquire it again without blocking, and must release
@@ -34,8 +37,9 @@ export class RLock implements SharedObject {
 
   /** A new, unowned lock. */
   constructor() {
-    this.cell = backend().alloc(BLOCK_BYTES);
+    this.cell = allocCounted(BLOCK_BYTES, REFS);
     adopt(this, RLOCK_KIND, this.cell);
+    holdReference(this, RLOCK_KIND, this.cell);
   }
 
   /** This thread's view of the RLock at `address` (the codec's reviver). */
@@ -172,4 +176,4 @@ export class RLock implements SharedObject {
   }
 }
 
-registerKind(RLOCK_KIND, (address) => RLock.fromAddress(address));
+registerCounted(RLOCK_KIND, REFS, (address) => RLock.fromAddress(address));

@@ -2,26 +2,29 @@
  * `threading.Semaphore` and `threading.BoundedSemaphore`: a counter that `acquire` takes from
  * and `release` adds to, blocking acquirers while it is zero.
  *
- * Block layout (12 bytes):
+ * Block layout (16 bytes):
  *   0  i32  value: the counter; acquirers park on this cell while it is 0
  *   4  i32  number of acquirers parked (or about to park) on the value cell
  *   8  i32  the initial value (the upper bound of a BoundedSemaphore)
+ *   12 i32  references (counted-cell.ts: freed when no view or stored value names it)
  *
  * `acquire` decrements the value with compare-and-swap; with nothing to take it counts itself
  * in the waiter cell, then parks while the value is still 0, so a release that lands between
  * its check and its park is never missed. `release(n)` adds n, then wakes up to n parked
  * acquirers only when some are counted. Wake order is unspecified (as in Python).
  */
-import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { adopt, type Handle, HANDLE, holdReference, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
+import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { parkSpinning } from '../park';
 
 const SEMAPHORE_KIND = 'sync.Semaphore';
 const BOUNDED_KIND = 'sync.BoundedSemaphore';
-const BLOCK_BYTES = 12;
+const BLOCK_BYTES = 16;
+const REFS = 12;
 const VALUE_MAX = 0x7fffffff;
 
 function checkCount(value: number, what: string): void {
@@ -44,11 +47,13 @@ export class Semaphore implements SharedObject {
     if (value < 0) throw new RangeError('semaphore initial value must be >= 0');
     if (value > VALUE_MAX) throw new RangeError('semaphore initial value is too large');
     const b = backend();
-    const address = b.alloc(BLOCK_BYTES);
+    const address = allocCounted(BLOCK_BYTES, REFS);
     b.heap.i32[address >> 2] = value;
     b.heap.i32[(address >> 2) + 2] = value;
     this.address = address;
-    adopt(this, this instanceof BoundedSemaphore ? BOUNDED_KIND : SEMAPHORE_KIND, address);
+    const kind = this instanceof BoundedSemaphore ? BOUNDED_KIND : SEMAPHORE_KIND;
+    adopt(this, kind, address);
+    holdReference(this, kind, address);
   }
 
   /** This thread's view of the semaphore at `address` (the codec's reviver). */
@@ -196,5 +201,5 @@ export class BoundedSemaphore extends Semaphore {
   }
 }
 
-registerKind(SEMAPHORE_KIND, (address) => Semaphore.fromAddress(address, SEMAPHORE_KIND));
-registerKind(BOUNDED_KIND, (address) => Semaphore.fromAddress(address, BOUNDED_KIND));
+registerCounted(SEMAPHORE_KIND, REFS, (address) => Semaphore.fromAddress(address, SEMAPHORE_KIND));
+registerCounted(BOUNDED_KIND, REFS, (address) => Semaphore.fromAddress(address, BOUNDED_KIND));

@@ -127,14 +127,14 @@ describe('identity of shared objects across threads', () => {
     ex.shutdown();
   });
 
-  it('Locks and Events in flight outlive their sender dropping them', async () => {
+  it('Locks, Events and Semaphores in flight outlive their sender dropping them', async () => {
     const q = new Queue();
     for (let i = 0; i < 20; i++) {
       const lock = new Lock();
       lock.acquire(false);
       const event = new Event();
       event.set();
-      q.putNowait([lock, event]);
+      q.putNowait([lock, event, new Semaphore(2), new RLock()]);
     }
     // Only the queue's items name them now; collect the sender's views.
     await collectGarbage();
@@ -145,8 +145,10 @@ describe('identity of shared objects across threads', () => {
       target: (q: Queue, out: Queue) => {
         let good = 0;
         for (let i = 0; i < 20; i++) {
-          const [lock, event] = q.get() as [Lock, Event];
-          if (lock.locked() && !lock.acquire(false) && event.isSet()) good++;
+          const [lock, event, sem, rlock] = q.get() as [Lock, Event, Semaphore, RLock];
+          const units = [sem.acquire(false), sem.acquire(false), sem.acquire(false)];
+          const owned = rlock.acquire(false) && rlock.acquire(false);
+          if (lock.locked() && !lock.acquire(false) && event.isSet() && units.join() === 'true,true,false' && owned) good++;
           lock.release();
         }
         out.put(good);
@@ -159,17 +161,19 @@ describe('identity of shared objects across threads', () => {
     expect(fillers.some((e) => e.isSet())).toBe(false);
   });
 
-  it('dropped Locks and Events are reclaimed: their heap blocks are reused', async () => {
+  it('dropped Locks, Events, RLocks and Semaphores are reclaimed: their heap blocks are reused', async () => {
     if (!(await collectGarbage())) throw new Error('needs Node (a garbage collection on demand)');
     const made = new Set<number>();
     for (let round = 0; round < 5; round++) {
       for (let i = 0; i < 200; i++) {
         made.add(new Lock()[HANDLE].address);
         made.add(new Event()[HANDLE].address);
+        made.add(new RLock()[HANDLE].address);
+        made.add(new BoundedSemaphore(2)[HANDLE].address);
       }
       await collectGarbage();
     }
-    // 2000 objects; without reclamation every one would have a block of its own.
-    expect(made.size).toBeLessThan(1000);
+    // 4000 objects; without reclamation every one would have a block of its own.
+    expect(made.size).toBeLessThan(2000);
   });
 });
