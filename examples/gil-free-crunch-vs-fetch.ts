@@ -19,12 +19,13 @@ async function fetchText(url: string) {
   return (await fetch(url)).text();
 }
 
-// Times ex.map(fn, args) on a pool of maxWorkers threads: the best of 2 runs, so a first-run JIT
-// warm-up or a busy moment on the machine does not decide the comparison.
+// Times ex.map(fn, args) on a pool of maxWorkers threads: the best of 4 runs, so a first-run JIT
+// warm-up or a busy moment on the machine (other work can hold a core for a few hundred ms) does
+// not decide the comparison.
 function timed(label: string, maxWorkers: number, fn: Function, args: unknown[]): number {
   using ex = new ThreadPoolExecutor(maxWorkers);
   let best = Infinity;
-  for (let run = 0; run < 2; run++) {
+  for (let run = 0; run < 4; run++) {
     const t0 = performance.now();
     for (const _ of ex.map(fn as (x: unknown) => unknown, args));
     best = Math.min(best, performance.now() - t0);
