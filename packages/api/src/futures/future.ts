@@ -4,7 +4,7 @@
  * per future (the same object each time it receives it), so any thread may complete it and
  * any thread may wait on it.
  */
-import { adopt, registerKind } from '../handle';
+import { adopt, holdReference, registerKind } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
 import { loadValue, storeValue, freeValue } from '../codec';
@@ -33,9 +33,6 @@ import {
 } from './future-core';
 
 const KIND = 'threadkit.Future';
-
-/** Releases a thread's reference to a future block once its view is collected. */
-const views = new FinalizationRegistry<number>(releaseFuture);
 
 /** A done callback: called with the future once it is done. */
 export type DoneCallback<T> = (future: Future<T>) => unknown;
@@ -90,7 +87,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
     view.callbacks = [];
     view.watching = false;
     adopt(view, KIND, address);
-    views.register(view, address);
+    holdReference(view, KIND, address);
   }
 
   /** @internal This thread's view of a block whose reference for this view is already counted. */
