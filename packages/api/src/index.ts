@@ -64,11 +64,21 @@ export { type Typecode, type NumberTypecode, type BigIntTypecode } from './share
 export * from './errors';
 
 // the backend SPI, for backend packages
-export { API_ROOT_BYTES, type Backend, type Heap, type ParkResult, type SpawnRequest } from './spi';
+export { API_ROOT_BYTES, type Backend, type Heap, type HeapStats, type ParkResult, type SpawnRequest } from './spi';
 export { installBackend, hasBackend } from './runtime';
 export { runThreadTask, finishCrashedThread, initMainThread } from './threading/runner';
 export { HANDLE, isShared, type Handle, type SharedObject } from './handle';
 export { heapViews } from './host/heap-views';
+export {
+  heapCapBytes,
+  initialHeapBytes,
+  grownHeapBytes,
+  outOfSharedMemory,
+  INITIAL_HEAP_BYTES,
+  MIN_HEAP_CAP_MB,
+  MAX_HEAP_CAP_MB,
+  DEFAULT_HEAP_CAP_MB,
+} from './host/heap-size';
 export { KeepAlive } from './host/keep-alive';
 export { SpawnQueue, SPAWN_QUEUE_BYTES } from './host/spawn-queue';
 

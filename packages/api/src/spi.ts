@@ -15,7 +15,12 @@
 /** How a park ended: woken by {@link Backend.unpark}, the cell did not hold the expected value, or the timeout passed. */
 export type ParkResult = 'ok' | 'not-equal' | 'timed-out';
 
-/** Views over the one shared heap. All views alias the same bytes; offsets are in bytes. */
+/**
+ * Views over the one shared heap. All views alias the same bytes; offsets are in bytes. The heap
+ * grows while the program runs (see `host/heap-size.ts`), and a backend may replace the views
+ * when it does: read them from `backend().heap` where they are used, after any `alloc`, and never
+ * keep a typed array across an allocation. Keeping the `Heap` object itself is fine.
+ */
 export interface Heap {
   /** The shared buffer behind the views. */
   readonly buffer: SharedArrayBuffer;
@@ -32,6 +37,16 @@ export interface Heap {
  * allocate them.
  */
 export const API_ROOT_BYTES = 256;
+
+/** How much of the shared heap is in use (see {@link Backend.heapStats}). */
+export interface HeapStats {
+  /** Bytes in allocated blocks, their headers included. */
+  readonly usedBytes: number;
+  /** The heap's current size in bytes (it grows on demand). */
+  readonly sizeBytes: number;
+  /** The size it may grow to: `THREADKIT_HEAP_MB` MiB (see `host/heap-size.ts`). */
+  readonly capBytes: number;
+}
 
 /** What a backend hands a new thread to run: the thread's record address and its task bytes. */
 export interface SpawnRequest {
@@ -54,10 +69,21 @@ export interface Backend {
   /** True when this thread may block (false on a browser's main thread). */
   readonly canBlock: boolean;
 
-  /** Allocates `bytes` (rounded up to 8) of zeroed shared memory; returns its address. Throws `RangeError('out of shared memory')` when full. */
+  /**
+   * Allocates `bytes` (rounded up to 8) of zeroed shared memory; returns its address. Grows the
+   * heap when no free block fits; throws `outOfSharedMemory(cap)` (host/heap-size.ts) when the
+   * heap would pass its cap, leaving everything else as it was.
+   */
   alloc(bytes: number): number;
-  /** Returns a block from {@link alloc} to the allocator. */
+  /**
+   * Returns a block from {@link alloc} to the allocator, merged with free neighbours. Freeing
+   * anything but a live block (twice, or a foreign address) throws
+   * `RangeError('threadkit: free of an address that is not an allocated block (…)')`, decided
+   * atomically, so two racing frees of one block give one success and one error.
+   */
   free(address: number): void;
+  /** What the heap holds now. */
+  heapStats(): HeapStats;
 
   /**
    * Sleeps while the cell at `address` holds `expected`, until woken or `timeoutMs` passes.
