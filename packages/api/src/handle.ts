@@ -74,11 +74,33 @@ const viewReferences = new FinalizationRegistry<readonly [number, number]>(([id,
 
 /**
  * Makes `view` (this thread's object for a counted kind's block) own one reference on the
- * block, dropped once the view is garbage-collected. The caller has taken the reference.
+ * block, dropped once the view is garbage-collected or {@link dropReference} drops it first.
+ * The caller has taken the reference.
  */
 export function holdReference(view: object, kind: string, address: number): void {
-  viewReferences.register(view, [countedKindId(kind), address]);
+  viewReferences.register(view, [countedKindId(kind), address], view);
 }
+
+/**
+ * Drops the reference `view` holds (see {@link holdReference}) now, instead of when it is
+ * collected: for a view that has copied everything it still needs out of the block (a finished
+ * thread). Also forgets `view` as this thread's object for the address, which may be reused.
+ * Returns true when the view held a reference.
+ */
+export function dropReference(view: SharedObject): boolean {
+  const { kind, address } = view[HANDLE];
+  if (live.get(address)?.deref() === view) live.delete(address);
+  if (!viewReferences.unregister(view)) return false;
+  releaseCounted(countedKindId(kind), address);
+  return true;
+}
+
+/**
+ * A method a shared object may define to be asked for a handle that is valid now, just before
+ * its handle leaves the thread: an object whose block was let go of (a finished thread's view)
+ * makes a new block there and re-adopts itself with {@link adopt}.
+ */
+export const MATERIALIZE: unique symbol = Symbol('threadkit.materialize') as never;
 
 /** True when `value` is a shared object. */
 export function isShared(value: unknown): value is SharedObject {
@@ -95,7 +117,7 @@ function remember(object: object, address: number): void {
  * receipts of the address return here (otherwise that happens when its handle is first sent).
  */
 export function adopt<T extends object>(object: T, kind: string, address: number, known = false): T {
-  Object.defineProperty(object, HANDLE, { value: { kind, address }, enumerable: false });
+  Object.defineProperty(object, HANDLE, { value: { kind, address }, enumerable: false, configurable: true });
   if (known) remember(object, address);
   return object;
 }
@@ -105,6 +127,7 @@ export function adopt<T extends object>(object: T, kind: string, address: number
  * receipt of the same address here returns this very object. Cheap when already known.
  */
 export function exportHandle(object: SharedObject): Handle {
+  (object as { [MATERIALIZE]?: () => void })[MATERIALIZE]?.();
   const handle = object[HANDLE];
   if (live.get(handle.address)?.deref() !== object) remember(object, handle.address);
   return handle;

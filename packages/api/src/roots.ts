@@ -31,6 +31,8 @@ export const Root = {
   mainThreadRecord: 40,
   /** Live threads in the table (for `activeCount`). */
   liveThreadCount: 44,
+  /** Core lock held while `excepthookSource` is swapped or its block decoded (no reader sees it freed). */
+  excepthookLock: 48,
 } as const;
 
 const last = Math.max(...Object.values(Root));

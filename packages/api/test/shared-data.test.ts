@@ -34,6 +34,7 @@ function fakeBackend(): Backend {
       return address;
     },
     free() {},
+    heapStats: () => ({ usedBytes: top - 256, sizeBytes: buffer.byteLength, capBytes: buffer.byteLength }),
     park(address, expected) {
       if (Atomics.load(heap.i32, address >> 2) !== expected) return 'not-equal';
       throw new Error('fake backend: would block forever');

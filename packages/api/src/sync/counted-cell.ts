@@ -8,15 +8,20 @@
 import { type Counted, holdReference, registerKind } from '../handle';
 import { backend } from '../runtime';
 
-/** The retain/release pair of blocks whose count is at byte `refsOffset`. */
-function countedAt(refsOffset: number): Counted {
+/**
+ * The retain/release pair of blocks whose count is at byte `refsOffset`. The last release calls
+ * `destroy(address)` (which frees what the block owns) and frees the block.
+ */
+export function countedAt(refsOffset: number, destroy?: (address: number) => void): Counted {
   return {
     retain(address) {
       Atomics.add(backend().heap.i32, (address + refsOffset) >> 2, 1);
     },
     release(address) {
       const b = backend();
-      if (Atomics.sub(b.heap.i32, (address + refsOffset) >> 2, 1) === 1) b.free(address);
+      if (Atomics.sub(b.heap.i32, (address + refsOffset) >> 2, 1) !== 1) return;
+      destroy?.(address);
+      b.free(address);
     },
   };
 }
@@ -34,10 +39,16 @@ export function allocCounted(bytes: number, refsOffset: number): number {
 
 /**
  * Registers a reclaimed kind whose count is at `refsOffset`: `make(address)` builds this
- * thread's view, which holds a reference until it is collected.
+ * thread's view, which holds a reference until it is collected; `destroy(address)`, if given,
+ * frees what the block owns (other blocks, references) when the last reference goes.
  */
-export function registerCounted(kind: string, refsOffset: number, make: (address: number) => object): void {
-  const counted = countedAt(refsOffset);
+export function registerCounted(
+  kind: string,
+  refsOffset: number,
+  make: (address: number) => object,
+  destroy?: (address: number) => void,
+): void {
+  const counted = countedAt(refsOffset, destroy);
   registerKind(
     kind,
     (address) => {

@@ -3,14 +3,18 @@ import { reviveHandle } from '../handle';
 import { backend } from '../runtime';
 import { Root } from '../roots';
 import type { Thread } from './thread';
-import { liveRecords } from './thread-record';
+import { liveRecords, recordRefs } from './thread-record';
 import { currentThread } from './current';
 
 /** All live threads (started and not yet finished), main thread included, oldest first. */
 export function enumerate(): Thread[] {
   return liveRecords()
     .reverse()
-    .map((record) => reviveHandle('Thread', record) as Thread);
+    .map((record) => {
+      const thread = reviveHandle('Thread', record) as Thread;
+      recordRefs.release(record); // the view holds its own reference now
+      return thread;
+    });
 }
 
 /** The number of live threads (`threading.active_count()`). */

@@ -42,21 +42,33 @@ let loadedVersion = 0;
  * restores the default with `undefined`. The hook is validated like a thread target.
  */
 export function setExcepthook(hook: ((args: ExceptHookArgs) => unknown) | TaskRef | undefined): void {
-  const cells = backend().heap.i32;
+  const b = backend();
   const address = hook === undefined ? 0 : storeValue(toTaskSpec(hook, 'excepthook'));
+  b.lockAcquire(Root.excepthookLock, Infinity);
+  const cells = b.heap.i32;
   const old = Atomics.exchange(cells, Root.excepthookSource >> 2, address);
-  if (old !== 0) freeValue(old);
   loadedVersion = Atomics.add(cells, Root.excepthookVersion >> 2, 1) + 1;
+  b.lockRelease(Root.excepthookLock);
+  if (old !== 0) freeValue(old);
   localHook = typeof hook === 'function' ? hook : undefined;
 }
 
 /** The hook currently in force in this thread (loading a newer one set by another thread). */
 async function currentHook(): Promise<(args: ExceptHookArgs) => unknown> {
-  const cells = backend().heap.i32;
-  const version = Atomics.load(cells, Root.excepthookVersion >> 2);
-  if (version !== loadedVersion) {
+  const b = backend();
+  if (Atomics.load(b.heap.i32, Root.excepthookVersion >> 2) !== loadedVersion) {
+    // Decode under the lock (a concurrent setExcepthook frees the block it replaces), resolve outside it.
+    b.lockAcquire(Root.excepthookLock, Infinity);
+    const cells = b.heap.i32;
+    const version = Atomics.load(cells, Root.excepthookVersion >> 2);
     const address = Atomics.load(cells, Root.excepthookSource >> 2);
-    localHook = address === 0 ? undefined : ((await resolveTask(loadValue(address) as TaskSpec)) as typeof localHook);
+    let spec: TaskSpec | undefined;
+    try {
+      spec = address === 0 ? undefined : (loadValue(address) as TaskSpec);
+    } finally {
+      b.lockRelease(Root.excepthookLock);
+    }
+    localHook = spec === undefined ? undefined : ((await resolveTask(spec)) as typeof localHook);
     loadedVersion = version;
   }
   return localHook ?? defaultExcepthook;

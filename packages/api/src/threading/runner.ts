@@ -11,7 +11,7 @@ import { reportThreadException } from './excepthook';
 import { setCurrentThread } from './current';
 import { clearThreadLocals } from './local';
 import { resolveTask, settlePreloads } from './task';
-import { MainThread, THREAD, Thread, threadView, type ThreadTask } from './thread';
+import { endRunningView, MainThread, THREAD, Thread, threadView, type ThreadTask } from './thread';
 import { createRecord, Field, finishRecord, readField, registerStarted } from './thread-record';
 
 /**
@@ -22,7 +22,8 @@ export async function runThreadTask(record: number, taskAddress: number, nativeI
   const ident = readField(record, Field.ident);
   Atomics.store(backend().heap.i32, (record + Field.nativeId) >> 2, nativeId);
   // Current from the start, so module code imported to resolve the task sees its thread.
-  let thread: Thread = threadView(Thread.prototype, record);
+  const first: Thread = threadView(Thread.prototype, record);
+  let thread = first;
   setCurrentThread(thread, ident);
   try {
     const task = loadValue(taskAddress) as ThreadTask;
@@ -43,6 +44,8 @@ export async function runThreadTask(record: number, taskAddress: number, nativeI
   } finally {
     clearThreadLocals(ident);
     setCurrentThread(undefined, 0);
+    endRunningView(thread);
+    if (first !== thread) endRunningView(first);
     finishRecord(record, false);
   }
 }

@@ -12,20 +12,39 @@
  *  24  crashed    1 when the runtime running it died before it returned
  *  28  task       address of the encoded task, until the runner takes it
  *  32  onCrash    address of an encoded { spec, args } run by whoever finishes a crashed record
+ *  36  nameLock   core lock held while the name field is swapped or its string decoded, so a
+ *                 reader never decodes a block that a rename has freed
+ *  40  refs       references: each view that still reads the record (its creator's `Thread`,
+ *                 views revived in other threads, stored values naming it) and, from `start()`
+ *                 until it is finished, the running thread. The last release frees the record
+ *                 with its name and crash-hook blocks (see {@link destroyRecord}).
  */
 import { backend } from '../runtime';
 import { Root } from '../roots';
 import { loadValue, storeValue, freeValue } from '../codec';
 import { resolveTaskSync, type TaskSpec } from './task';
+import { countedAt } from '../sync/counted-cell';
 
 /** Size of a thread record in bytes. */
-export const RECORD_BYTES = 36;
+export const RECORD_BYTES = 44;
 
 /** Record states. */
 export const State = { NEW: 0, STARTED: 1, FINISHED: 2, FINISHING: 3 } as const;
 
 /** Field offsets inside a record. */
-export const Field = { state: 0, ident: 4, daemon: 8, name: 12, nativeId: 16, next: 20, crashed: 24, task: 28, onCrash: 32 } as const;
+export const Field = {
+  state: 0,
+  ident: 4,
+  daemon: 8,
+  name: 12,
+  nativeId: 16,
+  next: 20,
+  crashed: 24,
+  task: 28,
+  onCrash: 32,
+  nameLock: 36,
+  refs: 40,
+} as const;
 
 function i32(): Int32Array {
   return backend().heap.i32;
@@ -41,24 +60,52 @@ export function writeField(record: number, field: number, value: number): void {
   Atomics.store(i32(), (record + field) >> 2, value);
 }
 
-/** Allocates a NEW record with the given name and daemon flag. */
+/** Allocates a NEW record with the given name and daemon flag, holding one reference (its creator's view). */
 export function createRecord(name: string, daemon: boolean): number {
-  const record = backend().alloc(RECORD_BYTES);
-  writeField(record, Field.name, storeValue(name));
+  const nameBlock = storeValue(name);
+  let record: number;
+  try {
+    record = backend().alloc(RECORD_BYTES);
+  } catch (error) {
+    freeValue(nameBlock);
+    throw error;
+  }
+  writeField(record, Field.name, nameBlock);
   writeField(record, Field.daemon, daemon ? 1 : 0);
+  writeField(record, Field.refs, 1);
   return record;
 }
 
-/** The record's current name. */
-export function recordName(record: number): string {
-  return loadValue(readField(record, Field.name)) as string;
+/** Frees what a record owns (its name and crash-hook blocks); the record itself is freed by the caller. */
+function destroyRecord(record: number): void {
+  freeValue(readField(record, Field.name));
+  const onCrash = readField(record, Field.onCrash);
+  if (onCrash !== 0) freeValue(onCrash);
 }
 
-/** Replaces the record's name (the old string block is freed). */
+/** Retain/release of thread records; the last release frees the record and what it owns. */
+export const recordRefs = countedAt(Field.refs, destroyRecord);
+
+/** The record's current name. */
+export function recordName(record: number): string {
+  const b = backend();
+  b.lockAcquire(record + Field.nameLock, Infinity);
+  try {
+    return loadValue(readField(record, Field.name)) as string;
+  } finally {
+    b.lockRelease(record + Field.nameLock);
+  }
+}
+
+/** Replaces the record's name; the old string block is freed once no reader can be decoding it. */
 export function setRecordName(record: number, name: string): void {
+  const fresh = storeValue(name);
+  const b = backend();
+  b.lockAcquire(record + Field.nameLock, Infinity);
   const old = readField(record, Field.name);
-  writeField(record, Field.name, storeValue(name));
-  if (old !== 0) freeValue(old);
+  writeField(record, Field.name, fresh);
+  b.lockRelease(record + Field.nameLock);
+  freeValue(old);
 }
 
 /**
@@ -114,17 +161,24 @@ export function registerStarted(record: number, nativeId: number): number {
   return ident;
 }
 
-/** The records of all live threads, newest first. */
+/**
+ * The records of all live threads, newest first, each with a reference taken for the caller
+ * (under the table's lock, so none can be freed in between), which it must release.
+ */
 export function liveRecords(): number[] {
   return withTable((cells) => {
     const out: number[] = [];
-    for (let r = Atomics.load(cells, Root.threadTableHead >> 2); r !== 0; r = readField(r, Field.next)) out.push(r);
+    for (let r = Atomics.load(cells, Root.threadTableHead >> 2); r !== 0; r = readField(r, Field.next)) {
+      Atomics.add(cells, (r + Field.refs) >> 2, 1);
+      out.push(r);
+    }
     return out;
   });
 }
 
 /**
- * Ends a thread: unlinks its record, updates the counts, sets FINISHED and wakes every joiner.
+ * Ends a thread: unlinks its record, updates the counts, sets FINISHED, wakes every joiner and
+ * drops the running thread's reference (taken by `start()`).
  * Idempotent — the normal end and a crash report may both call it; only the first acts.
  */
 export function finishRecord(record: number, crashed: boolean): void {
@@ -153,7 +207,9 @@ export function finishRecord(record: number, crashed: boolean): void {
   // must already see the thread as not alive.
   writeField(record, Field.state, State.FINISHED);
   b.unpark(record + Field.state, Infinity);
-  if (readField(record, Field.daemon) === 0) {
+  const daemon = readField(record, Field.daemon) === 1;
+  recordRefs.release(record);
+  if (!daemon) {
     if (Atomics.sub(cells, Root.nonDaemonCount >> 2, 1) === 1) b.unpark(Root.nonDaemonCount, Infinity);
   }
 }

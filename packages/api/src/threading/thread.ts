@@ -5,7 +5,7 @@
  * Arguments are copied to the thread with the codec; shared objects (locks, queues, …) among
  * them arrive as the same objects. A subclass instance's own fields travel the same way.
  */
-import { adopt, HANDLE, registerKind, type Handle } from '../handle';
+import { adopt, dropReference, HANDLE, holdReference, MATERIALIZE, registerKind, type Handle } from '../handle';
 import { backend, mustBlock } from '../runtime';
 import { RuntimeError } from '../errors';
 import { INSPECT } from '../inspect';
@@ -19,6 +19,7 @@ import {
   Field,
   readField,
   recordName,
+  recordRefs,
   registerStarted,
   setRecordName,
   State,
@@ -49,11 +50,26 @@ export interface ThreadTask {
 /** Internal state of a Thread object (kept off its enumerable fields, which a subclass ships). */
 export const THREAD: unique symbol = Symbol('threadkit.thread') as never;
 
+/** What a view of a finished thread keeps once it has let go of the record. */
+interface EndedThread {
+  name: string;
+  readonly ident: number;
+  readonly nativeId: number;
+  readonly daemon: boolean;
+  readonly crashed: boolean;
+}
+
 /** Per-isolate state of a Thread object. */
 export interface ThreadInternal {
-  readonly record: number;
+  record: number;
   target?: ((...args: unknown[]) => unknown) | ThreadOptions['target'];
   args: readonly unknown[];
+  /**
+   * Set once this view has seen the thread finished: the record's last state, copied here so the
+   * view can drop its reference at once (a loop that starts and joins threads reclaims every
+   * record as it goes, without waiting for garbage collection).
+   */
+  ended?: EndedThread;
 }
 
 function nextDefaultName(target: ThreadOptions['target']): string {
@@ -81,30 +97,37 @@ export class Thread {
     const record = createRecord(name === undefined ? nextDefaultName(target) : String(name), daemon ?? defaultDaemon());
     Object.defineProperty(this, THREAD, { value: { record, target, args }, enumerable: false, writable: true });
     adopt(this, 'Thread', record, true);
+    holdReference(this, 'Thread', record);
   }
 
   /** The thread's name (settable; not unique). */
   get name(): string {
-    return recordName(this[THREAD].record);
+    const internal = this[THREAD];
+    return internal.ended?.name ?? recordName(internal.record);
   }
   set name(value: string) {
-    setRecordName(this[THREAD].record, String(value));
+    const internal = this[THREAD];
+    if (internal.ended !== undefined) internal.ended.name = String(value);
+    else setRecordName(internal.record, String(value));
   }
 
   /** The thread's ident once started (`undefined` before, like Python's None); unique in the process. */
   get ident(): number | undefined {
-    return this.state() === State.NEW ? undefined : readField(this[THREAD].record, Field.ident);
+    if (this.state() === State.NEW) return undefined;
+    return this[THREAD].ended?.ident ?? readField(this[THREAD].record, Field.ident);
   }
 
   /** The runtime's id for the OS thread running it, once it runs (`undefined` before). */
   get nativeId(): number | undefined {
-    const id = readField(this[THREAD].record, Field.nativeId);
+    const internal = this[THREAD];
+    const id = internal.ended?.nativeId ?? readField(internal.record, Field.nativeId);
     return id === 0 ? undefined : id;
   }
 
   /** Daemon threads do not keep the process alive. Settable only before `start()`. */
   get daemon(): boolean {
-    return readField(this[THREAD].record, Field.daemon) === 1;
+    const internal = this[THREAD];
+    return internal.ended?.daemon ?? readField(internal.record, Field.daemon) === 1;
   }
   set daemon(value: boolean) {
     if (this.state() !== State.NEW) throw new RuntimeError('cannot set daemon status of active thread');
@@ -158,6 +181,7 @@ export class Thread {
     const task: ThreadTask = { spec, args: internal.args, subclass, fields };
     const taskAddress = storeValue(task, '');
     const record = internal.record;
+    recordRefs.retain(record); // the running thread's, dropped when the record is finished
     registerStarted(record, 0);
     backend().spawn({ record, task: taskAddress });
   }
@@ -180,11 +204,12 @@ export class Thread {
     mustBlock('joinAsync()');
     this.checkJoinable();
     const deadline = new Deadline(waitTimeout(timeout));
+    if (this[THREAD].ended !== undefined) return;
     const b = backend();
     const cell = this[THREAD].record + Field.state;
     for (;;) {
       const s = Atomics.load(b.heap.i32, cell >> 2);
-      if (s === State.FINISHED) return;
+      if (s === State.FINISHED) return this.end();
       const remaining = deadline.remaining();
       if (remaining === 0) return;
       parkSpinning(cell, s, remaining);
@@ -195,11 +220,12 @@ export class Thread {
   async joinAsync(timeout?: number): Promise<void> {
     this.checkJoinable();
     const deadline = new Deadline(waitTimeout(timeout));
+    if (this[THREAD].ended !== undefined) return;
     const b = backend();
     const cell = this[THREAD].record + Field.state;
     for (;;) {
       const s = Atomics.load(b.heap.i32, cell >> 2);
-      if (s === State.FINISHED) return;
+      if (s === State.FINISHED) return this.end();
       const remaining = deadline.remaining();
       if (remaining === 0) return;
       await b.parkAsync(cell, s, remaining);
@@ -211,7 +237,7 @@ export class Thread {
     const s = this.state();
     let status = s === State.NEW ? 'initial' : s === State.FINISHED ? 'stopped' : 'started';
     if (this.daemon) status += ' daemon';
-    if (s !== State.NEW) status += ` ${readField(this[THREAD].record, Field.ident)}`;
+    if (s !== State.NEW) status += ` ${this.ident}`;
     return `<${this.reprName()}(${this.name}, ${status})>`;
   }
 
@@ -222,21 +248,75 @@ export class Thread {
 
   /** True when the thread's runtime died before `run()` returned (a worker that exited or crashed). */
   get crashed(): boolean {
-    return readField(this[THREAD].record, Field.crashed) === 1;
+    const internal = this[THREAD];
+    return internal.ended?.crashed ?? readField(internal.record, Field.crashed) === 1;
   }
 
   protected reprName(): string {
     return this.constructor === Thread ? 'Thread' : this.constructor.name;
   }
 
+  /** The record's state; a view that sees FINISHED copies what it needs and lets go of the record. */
   private state(): number {
-    return readField(this[THREAD].record, Field.state);
+    const internal = this[THREAD];
+    if (internal.ended !== undefined) return State.FINISHED;
+    const s = readField(internal.record, Field.state);
+    if (s === State.FINISHED) this.end();
+    return s;
+  }
+
+  /**
+   * Copies the finished record's fields into this view and drops the view's reference, so the
+   * record is freed as soon as every view has seen the end (and the running thread let go).
+   */
+  private end(): void {
+    const internal = this[THREAD];
+    if (internal.ended !== undefined) return;
+    internal.ended = snapshot(internal.record);
+    dropReference(this);
+  }
+
+  /** Before this view's handle leaves the thread: a view that let go of its record makes a new, finished one. */
+  [MATERIALIZE](): void {
+    const internal = this[THREAD];
+    const ended = internal.ended;
+    if (ended === undefined) return;
+    const record = createRecord(ended.name, ended.daemon);
+    writeField(record, Field.ident, ended.ident);
+    writeField(record, Field.nativeId, ended.nativeId);
+    writeField(record, Field.crashed, ended.crashed ? 1 : 0);
+    writeField(record, Field.state, State.FINISHED);
+    internal.record = record;
+    internal.ended = undefined;
+    adopt(this, 'Thread', record, true);
+    holdReference(this, 'Thread', record);
   }
 
   private checkJoinable(): void {
     if (this.state() === State.NEW) throw new RuntimeError('cannot join thread before it is started');
-    if (readField(this[THREAD].record, Field.ident) === currentIdent()) throw new RuntimeError('cannot join current thread');
+    if (this.ident === currentIdent()) throw new RuntimeError('cannot join current thread');
   }
+}
+
+function snapshot(record: number): EndedThread {
+  return {
+    name: recordName(record),
+    ident: readField(record, Field.ident),
+    nativeId: readField(record, Field.nativeId),
+    daemon: readField(record, Field.daemon) === 1,
+    crashed: readField(record, Field.crashed) === 1,
+  };
+}
+
+/**
+ * The running thread's own view lets go of its record when `run()` has ended (before the record
+ * is finished, so the copy is taken while the running thread still holds the record).
+ */
+export function endRunningView(thread: Thread): void {
+  const internal = thread[THREAD];
+  if (internal.ended !== undefined) return;
+  internal.ended = snapshot(internal.record);
+  dropReference(thread);
 }
 
 function isBuiltinSpec(value: unknown): boolean {
@@ -258,7 +338,14 @@ export class MainThread extends Thread {
   }
 }
 
-registerKind('Thread', (record) => {
-  const proto = record === Atomics.load(backend().heap.i32, Root.mainThreadRecord >> 2) ? MainThread.prototype : Thread.prototype;
-  return threadView(proto, record);
-});
+registerKind(
+  'Thread',
+  (record) => {
+    const proto = record === Atomics.load(backend().heap.i32, Root.mainThreadRecord >> 2) ? MainThread.prototype : Thread.prototype;
+    recordRefs.retain(record);
+    const view = threadView(proto, record);
+    holdReference(view, 'Thread', record);
+    return view;
+  },
+  recordRefs,
+);
