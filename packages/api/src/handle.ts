@@ -84,12 +84,11 @@ export function holdReference(view: object, kind: string, address: number): void
 /**
  * Drops the reference `view` holds (see {@link holdReference}) now, instead of when it is
  * collected: for a view that has copied everything it still needs out of the block (a finished
- * thread). Also forgets `view` as this thread's object for the address, which may be reused.
+ * thread). Such a view must define {@link SAME_AT}, since its address may be reused.
  * Returns true when the view held a reference.
  */
 export function dropReference(view: SharedObject): boolean {
   const { kind, address } = view[HANDLE];
-  if (live.get(address)?.deref() === view) live.delete(address);
   if (!viewReferences.unregister(view)) return false;
   releaseCounted(countedKindId(kind), address);
   return true;
@@ -101,6 +100,24 @@ export function dropReference(view: SharedObject): boolean {
  * makes a new block there and re-adopts itself with {@link adopt}.
  */
 export const MATERIALIZE: unique symbol = Symbol('threadkit.materialize') as never;
+
+/**
+ * A method a view that let go of its block defines: given the address of a live block of its
+ * kind (a received handle), true when that block is still the object this view stands for, and
+ * false when the address was freed and reused by another object.
+ */
+export const SAME_AT: unique symbol = Symbol('threadkit.sameAt') as never;
+
+/** This thread's object for `address`, if it is one of `kind` that still stands for the block there. */
+function knownAt(kind: string, address: number): object | undefined {
+  const existing = live.get(address)?.deref() as (SharedObject & { [SAME_AT]?: (address: number) => boolean }) | undefined;
+  if (existing === undefined) return undefined;
+  if (existing[HANDLE].kind !== kind || existing[SAME_AT]?.(address) === false) {
+    live.delete(address);
+    return undefined;
+  }
+  return existing;
+}
 
 /** True when `value` is a shared object. */
 export function isShared(value: unknown): value is SharedObject {
@@ -135,7 +152,7 @@ export function exportHandle(object: SharedObject): Handle {
 
 /** This thread's object for a received handle: the one it already has, or a revived one. */
 export function reviveHandle(kind: string, address: number): object {
-  const existing = live.get(address)?.deref();
+  const existing = knownAt(kind, address);
   if (existing !== undefined) return existing;
   const revive = revivers.get(kind);
   if (revive === undefined) throw new TypeError(`threadkit: unknown shared kind '${kind}'`);

@@ -60,6 +60,9 @@ export { SharedArray } from './shared/shared-array';
 export { shared } from './shared/registry';
 export { type Typecode, type NumberTypecode, type BigIntTypecode } from './shared/typecode';
 
+// memory (beyond Python)
+export { heapStats } from './memory';
+
 // errors
 export * from './errors';
 

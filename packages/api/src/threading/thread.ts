@@ -5,7 +5,7 @@
  * Arguments are copied to the thread with the codec; shared objects (locks, queues, …) among
  * them arrive as the same objects. A subclass instance's own fields travel the same way.
  */
-import { adopt, dropReference, HANDLE, holdReference, MATERIALIZE, registerKind, type Handle } from '../handle';
+import { adopt, dropReference, HANDLE, holdReference, MATERIALIZE, registerKind, SAME_AT, type Handle } from '../handle';
 import { backend, mustBlock } from '../runtime';
 import { RuntimeError } from '../errors';
 import { INSPECT } from '../inspect';
@@ -290,6 +290,12 @@ export class Thread {
     internal.ended = undefined;
     adopt(this, 'Thread', record, true);
     holdReference(this, 'Thread', record);
+  }
+
+  /** A view that let go of its record still stands for the record at `record` if that is the same, finished thread. */
+  [SAME_AT](record: number): boolean {
+    const ended = this[THREAD].ended;
+    return ended === undefined || (readField(record, Field.ident) === ended.ident && readField(record, Field.state) === State.FINISHED);
   }
 
   private checkJoinable(): void {
