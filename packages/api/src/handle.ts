@@ -102,6 +102,24 @@ export function dropReference(view: SharedObject): boolean {
 export const MATERIALIZE: unique symbol = Symbol('threadkit.materialize') as never;
 
 /**
+ * For kinds whose objects start local: an object is created without a block, its state in its
+ * own thread's memory, and gets one (with {@link adopt}) in its `[MATERIALIZE]()` — when its
+ * handle is first read: when it is sent to another thread, or when an operation needs the
+ * shared heap (a wait). Installs a `[HANDLE]` getter on `prototype` that does that; once adopted,
+ * the object's own `[HANDLE]` property hides the getter.
+ */
+export function materializeOnDemand(prototype: object): void {
+  Object.defineProperty(prototype, HANDLE, {
+    get(this: { [MATERIALIZE](): void }) {
+      this[MATERIALIZE]();
+      return (Object.getOwnPropertyDescriptor(this, HANDLE) as { value: Handle }).value;
+    },
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+/**
  * A method a view that let go of its block defines: given the address of a live block of its
  * kind (a received handle), true when that block is still the object this view stands for, and
  * false when the address was freed and reused by another object.

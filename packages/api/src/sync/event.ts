@@ -8,8 +8,11 @@
  * Waiters park on the state word. Because every raise changes the word, a waiter that was
  * waiting when `set()` ran returns true even if `clear()` follows at once — as in Python,
  * where `set` notifies all current waiters.
+ *
+ * Local first (as Lock): a new Event keeps its state word in its creating thread's memory and
+ * takes a block only when it is sent to another thread or a caller has to wait for it.
  */
-import { adopt, type Handle, HANDLE, holdReference, type SharedObject } from '../handle';
+import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { parkSpinning } from '../park';
 import { backend, mustBlock } from '../runtime';
@@ -25,29 +28,47 @@ const FLAG = 1;
  */
 export class Event implements SharedObject {
   declare readonly [HANDLE]: Handle;
-  private readonly cell: number;
+  /** The block's address once the event is shared; 0 while it is local. */
+  private cell: number;
+  /** While local: the state word. */
+  private state: number;
 
   /** A new event, not set. */
   constructor() {
-    this.cell = allocCounted(8, 4);
-    adopt(this, KIND, this.cell);
-    holdReference(this, KIND, this.cell);
+    this.cell = 0;
+    this.state = 0;
   }
 
   /** This thread's view of the Event at `address` (the codec's reviver). */
   static fromAddress(address: number): Event {
-    const event = Object.create(Event.prototype) as { cell: number };
+    const event = Object.create(Event.prototype) as { cell: number; state: number };
     event.cell = address;
+    event.state = 0;
     return adopt(event as unknown as Event, KIND, address);
+  }
+
+  /** Moves a local event to a block of its own; nothing for a shared one. */
+  [MATERIALIZE](): void {
+    if (this.cell !== 0) return;
+    const cell = allocCounted(8, 4);
+    Atomics.store(backend().heap.i32, cell >> 2, this.state);
+    this.cell = cell;
+    adopt(this, KIND, cell);
+    holdReference(this, KIND, cell);
   }
 
   /** True when the flag is set. */
   isSet(): boolean {
-    return (Atomics.load(backend().heap.i32, this.cell >> 2) & FLAG) !== 0;
+    const word = this.cell === 0 ? this.state : Atomics.load(backend().heap.i32, this.cell >> 2);
+    return (word & FLAG) !== 0;
   }
 
   /** Sets the flag and wakes every thread waiting for it. Later `wait` calls return at once until `clear()`. */
   set(): void {
+    if (this.cell === 0) {
+      if ((this.state & FLAG) === 0) this.state = (this.state + 2) | FLAG;
+      return;
+    }
     const b = backend();
     const i32 = b.heap.i32;
     const at = this.cell >> 2;
@@ -63,7 +84,8 @@ export class Event implements SharedObject {
 
   /** Resets the flag to false; later `wait` calls block until `set()`. */
   clear(): void {
-    Atomics.and(backend().heap.i32, this.cell >> 2, ~FLAG);
+    if (this.cell === 0) this.state &= ~FLAG;
+    else Atomics.and(backend().heap.i32, this.cell >> 2, ~FLAG);
   }
 
   /**
@@ -74,6 +96,9 @@ export class Event implements SharedObject {
   wait(timeout?: number): boolean {
     mustBlock('waitAsync()');
     const ms = waitTimeout(timeout);
+    if (this.isSet()) return true;
+    if (ms <= 0) return false;
+    if (this.cell === 0) this[MATERIALIZE]();
     const b = backend();
     const i32 = b.heap.i32;
     const at = this.cell >> 2;
@@ -90,6 +115,9 @@ export class Event implements SharedObject {
   /** {@link wait} as a promise; never blocks the event loop. */
   async waitAsync(timeout?: number): Promise<boolean> {
     const ms = waitTimeout(timeout);
+    if (this.isSet()) return true;
+    if (ms <= 0) return false;
+    if (this.cell === 0) this[MATERIALIZE]();
     const b = backend();
     const i32 = b.heap.i32;
     const at = this.cell >> 2;
@@ -113,4 +141,5 @@ export class Event implements SharedObject {
   }
 }
 
+materializeOnDemand(Event.prototype);
 registerCounted(KIND, 4, (address) => Event.fromAddress(address));
