@@ -39,6 +39,10 @@ export class NativeBackend implements Backend {
     return addon.alloc(bytes);
   }
 
+  heapStats() {
+    return { usedBytes: 0, sizeBytes: this.heap.u8.length, capBytes: this.heap.u8.length };
+  }
+
   free(address: number): void {
     addon.free(address);
   }

@@ -65,6 +65,10 @@ export class WasmBackend implements Backend {
     throw new RangeError(`out of shared memory: the ${this.heap.u8.length >> 20} MiB heap is full (set THREADKIT_HEAP_MB)`);
   }
 
+  heapStats() {
+    return { usedBytes: 0, sizeBytes: this.heap.u8.length, capBytes: this.heap.u8.length };
+  }
+
   free(address: number): void {
     if (this.wasm.free(address) === 0) {
       throw new RangeError(`threadkit: free of an address that is not an allocated block (${address})`);

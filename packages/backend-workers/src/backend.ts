@@ -50,6 +50,10 @@ export class WorkersBackend implements Backend {
     return this.allocator.alloc(bytes);
   }
 
+  heapStats() {
+    return { usedBytes: 0, sizeBytes: this.heap.u8.length, capBytes: this.heap.u8.length };
+  }
+
   free(address: number): void {
     this.allocator.free(address);
   }

@@ -45,12 +45,13 @@ export interface ChildResult {
 
 /**
  * Runs fixture script `name` (in `../fixtures/`) in a fresh Node process with the backend under
- * test; the script finds it in `THREADKIT_BACKEND_SPECIFIER`. Killed after 30 s (a hang fails).
+ * test; the script finds it in `THREADKIT_BACKEND_SPECIFIER`. `env` adds variables (a small
+ * `THREADKIT_HEAP_MB`). Killed after 30 s (a hang fails).
  */
-export function runChild(name: string, args: string[] = []): ChildResult {
+export function runChild(name: string, args: string[] = [], env: Record<string, string> = {}): ChildResult {
   const script = fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
   const r = spawnSync(process.execPath, [script, ...args], {
-    env: { ...process.env, THREADKIT_BACKEND_SPECIFIER: backendSpecifier() },
+    env: { ...process.env, ...env, THREADKIT_BACKEND_SPECIFIER: backendSpecifier() },
     encoding: 'utf8',
     timeout: 30_000,
   });
