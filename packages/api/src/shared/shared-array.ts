@@ -6,15 +6,20 @@
  *   0   u32  typecode (`Code` of `typecode.ts`)
  *   4   u32  address of the codec-stored handle of the array's RLock
  *   8   u32  length
- *   12  u32  (unused; keeps the elements 8-aligned)
+ *   12  i32  references (views, stored values); the last one frees the block and the lock's
  *   16  …    the elements
+ *
+ * Local first, as `Value`: a new array lays its block out in a private heap and takes a
+ * shared block only when it is first sent to another thread.
  */
-import { loadValue, storeValue } from '../codec';
-import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { freeValue, loadValue, storeValue } from '../codec';
+import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend } from '../runtime';
 import type { Heap } from '../spi';
 import { RLock } from '../sync/rlock';
+import { registerCounted } from '../sync/counted-cell';
+import { privateHeap } from './private-heap';
 import {
   atomicAdd,
   atomicCompareExchange,
@@ -37,6 +42,7 @@ const KIND = 'shared.SharedArray';
 const HEADER_BYTES = 16;
 const LOCK = 4;
 const LENGTH = 8;
+const REFS = 12;
 /** Elements shown by `toString()` before `…`. */
 const SHOWN = 10;
 
@@ -55,10 +61,12 @@ export class SharedArray<C extends Typecode = NumberTypecode> implements SharedO
   declare readonly [HANDLE]: Handle;
   /** Number of elements (fixed at creation). */
   declare readonly length: number;
-  declare private readonly address: number;
+  declare private address: number;
   declare private readonly code: Code;
-  declare private readonly heap: Heap;
+  declare private heap: Heap;
   declare private lock: RLock | undefined;
+  /** True while the array lives in its private heap. */
+  declare private local: boolean;
 
   /**
    * Allocates an array of `typecode`: `lengthOrIterable` is a length (elements start at 0) or
@@ -76,20 +84,18 @@ export class SharedArray<C extends Typecode = NumberTypecode> implements SharedO
       elements = Array.from(lengthOrIterable, (element) => toElement(code, element));
       length = elements.length;
     }
-    const lock = new RLock();
-    const b = backend();
-    const address = b.alloc(HEADER_BYTES + length * ELEMENT_BYTES[code]);
-    const u32 = b.heap.u32;
-    u32[address >> 2] = code;
-    u32[(address + LOCK) >> 2] = storeValue(lock);
-    u32[(address + LENGTH) >> 2] = length;
-    SharedArray.attach(this, address, code, length, b.heap, lock);
+    const bytes = HEADER_BYTES + length * ELEMENT_BYTES[code];
+    if (bytes > 2 ** 30) throw new RangeError(`cannot allocate ${bytes} bytes of shared memory`);
+    const heap = privateHeap(bytes);
+    heap.u32[0] = code;
+    heap.u32[LENGTH >> 2] = length;
+    SharedArray.attach(this, 0, code, length, heap, undefined, true);
     if (elements !== undefined) {
-      for (let i = 0; i < length; i++) writeElement(b.heap, code, this.at(i), elements[i]);
+      for (let i = 0; i < length; i++) writeElement(heap, code, this.at(i), elements[i]);
     }
   }
 
-  /** Sets this thread's fields of a view of the block at `address` and adopts it. */
+  /** Sets this thread's fields of a view of the block at `address` (adopting it unless local). */
   private static attach<A extends SharedArray<Typecode>>(
     array: A,
     address: number,
@@ -97,15 +103,40 @@ export class SharedArray<C extends Typecode = NumberTypecode> implements SharedO
     length: number,
     heap: Heap,
     lock: RLock | undefined,
+    local: boolean,
   ): A {
     Object.defineProperties(array, {
-      address: { value: address },
+      address: { value: address, writable: true },
       code: { value: code },
       length: { value: length },
-      heap: { value: heap },
+      heap: { value: heap, writable: true },
       lock: { value: lock, writable: true },
+      local: { value: local, writable: true },
     });
-    return adopt(array, KIND, address);
+    return local ? array : adopt(array, KIND, address);
+  }
+
+  /** Moves a local array to a shared block (its lock too); nothing for a shared one. */
+  [MATERIALIZE](): void {
+    if (!this.local) return;
+    const lockBlock = storeValue(this.getLock());
+    const b = backend();
+    let address: number;
+    try {
+      address = b.alloc(this.heap.u8.length);
+    } catch (error) {
+      freeValue(lockBlock);
+      throw error;
+    }
+    const heap = b.heap;
+    heap.u8.set(this.heap.u8, address);
+    heap.u32[(address + LOCK) >> 2] = lockBlock;
+    Atomics.store(heap.i32, (address + REFS) >> 2, 1);
+    this.heap = heap;
+    this.address = address;
+    this.local = false;
+    adopt(this, KIND, address);
+    holdReference(this, KIND, address);
   }
 
   /** This thread's view of the SharedArray block at `address` (the codec's reviver). */
@@ -113,7 +144,7 @@ export class SharedArray<C extends Typecode = NumberTypecode> implements SharedO
     const heap = backend().heap;
     const array = Object.create(SharedArray.prototype) as SharedArray<Typecode>;
     const code = heap.u32[address >> 2] as Code;
-    return SharedArray.attach(array, address, code, heap.u32[(address + LENGTH) >> 2], heap, undefined);
+    return SharedArray.attach(array, address, code, heap.u32[(address + LENGTH) >> 2], heap, undefined, false);
   }
 
   /** The canonical typecode letter: 'i', 'I', 'd' or 'q'. */
@@ -176,7 +207,8 @@ export class SharedArray<C extends Typecode = NumberTypecode> implements SharedO
 
   /** The RLock created with this array (Python's `get_lock()`), the same lock in every thread. */
   getLock(): RLock {
-    if (this.lock === undefined) this.lock = loadValue(this.heap.u32[(this.address + LOCK) >> 2]) as RLock;
+    // A local value makes its lock on first use; a view of a shared one loads it from the block.
+    if (this.lock === undefined) this.lock = this.local ? new RLock() : (loadValue(this.heap.u32[(this.address + LOCK) >> 2]) as RLock);
     return this.lock;
   }
 
@@ -204,4 +236,10 @@ export class SharedArray<C extends Typecode = NumberTypecode> implements SharedO
   }
 }
 
-registerKind(KIND, (address) => SharedArray.fromAddress(address));
+materializeOnDemand(SharedArray.prototype);
+registerCounted(
+  KIND,
+  REFS,
+  (address) => SharedArray.fromAddress(address),
+  (address) => freeValue(backend().heap.u32[(address + LOCK) >> 2]!),
+);

@@ -2,17 +2,24 @@
  * `Value`: one shared number — the twin of Python's `multiprocessing.Value`, for the shared
  * counters and balances of threaded programs.
  *
- * Block layout (16 bytes):
- *   0  u32  typecode (`Code` of `typecode.ts`)
- *   4  u32  address of the codec-stored handle of the value's RLock
- *   8  8    the number (int32/uint32 in the first 4 bytes; float64/bigint64 in all 8)
+ * Block layout (24 bytes):
+ *   0   u32  typecode (`Code` of `typecode.ts`)
+ *   4   u32  address of the codec-stored handle of the value's RLock (the stored value holds a
+ *            reference on the lock)
+ *   8   8    the number (int32/uint32 in the first 4 bytes; float64/bigint64 in all 8)
+ *   16  i32  references (views, stored values); the last one frees the block and the lock's
+ *
+ * Local first: a new Value lays its block out at offset 0 of a private heap (`private-heap.ts`)
+ * and takes a shared block only when it is first sent to another thread.
  */
-import { storeValue, loadValue } from '../codec';
-import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { freeValue, storeValue, loadValue } from '../codec';
+import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend } from '../runtime';
 import type { Heap } from '../spi';
 import { RLock } from '../sync/rlock';
+import { registerCounted } from '../sync/counted-cell';
+import { privateHeap } from './private-heap';
 import {
   atomicAdd,
   atomicCompareExchange,
@@ -31,9 +38,10 @@ import {
 } from './typecode';
 
 const KIND = 'shared.Value';
-const BLOCK_BYTES = 16;
+const BLOCK_BYTES = 24;
 const LOCK = 4;
 const NUMBER = 8;
+const REFS = 16;
 
 /** The element type of a typecode: bigint for 'q'/'bigint64', number otherwise. */
 export type ValueOf<C extends Typecode> = C extends BigIntTypecode ? bigint : C extends NumberTypecode ? number : never;
@@ -58,46 +66,70 @@ export type ValueOf<C extends Typecode> = C extends BigIntTypecode ? bigint : C 
  */
 export class Value<C extends Typecode = NumberTypecode> implements SharedObject {
   declare readonly [HANDLE]: Handle;
-  declare private readonly address: number;
+  declare private address: number;
   declare private readonly code: Code;
-  declare private readonly heap: Heap;
+  declare private heap: Heap;
   declare private lock: RLock | undefined;
+  /** True while the value lives in its private heap. */
+  declare private local: boolean;
 
-  /** Allocates a shared number of `typecode` holding `initial` (default 0), with its own RLock. */
+  /** A number of `typecode` holding `initial` (default 0), with its own RLock. */
   constructor(typecode: C, initial: ValueOf<C> | number = 0) {
     const code = parseTypecode(typecode);
     const start = toElement(code, initial);
-    const lock = new RLock();
-    const b = backend();
-    const address = b.alloc(BLOCK_BYTES);
-    b.heap.u32[address >> 2] = code;
-    b.heap.u32[(address + LOCK) >> 2] = storeValue(lock);
-    atomicStore(b.heap, code, address + NUMBER, start);
-    Value.attach(this, address, code, b.heap, lock);
+    const heap = privateHeap(BLOCK_BYTES);
+    heap.u32[0] = code;
+    atomicStore(heap, code, NUMBER, start);
+    Value.attach(this, 0, code, heap, undefined, true);
   }
 
-  /** Sets this thread's fields of a view of the block at `address` and adopts it. */
+  /** Sets this thread's fields of a view of the block at `address` (adopting it unless local). */
   private static attach<V extends Value<Typecode>>(
     value: V,
     address: number,
     code: Code,
     heap: Heap,
     lock: RLock | undefined,
+    local: boolean,
   ): V {
     Object.defineProperties(value, {
-      address: { value: address },
+      address: { value: address, writable: true },
       code: { value: code },
-      heap: { value: heap },
+      heap: { value: heap, writable: true },
       lock: { value: lock, writable: true },
+      local: { value: local, writable: true },
     });
-    return adopt(value, KIND, address);
+    return local ? value : adopt(value, KIND, address);
   }
 
   /** This thread's view of the Value block at `address` (the codec's reviver). */
   static fromAddress(address: number): Value<Typecode> {
     const heap = backend().heap;
     const value = Object.create(Value.prototype) as Value<Typecode>;
-    return Value.attach(value, address, heap.u32[address >> 2] as Code, heap, undefined);
+    return Value.attach(value, address, heap.u32[address >> 2] as Code, heap, undefined, false);
+  }
+
+  /** Moves a local value to a shared block (its lock too); nothing for a shared one. */
+  [MATERIALIZE](): void {
+    if (!this.local) return;
+    const lockBlock = storeValue(this.getLock());
+    const b = backend();
+    let address: number;
+    try {
+      address = b.alloc(BLOCK_BYTES);
+    } catch (error) {
+      freeValue(lockBlock);
+      throw error;
+    }
+    const heap = b.heap;
+    heap.u8.set(this.heap.u8, address);
+    heap.u32[(address + LOCK) >> 2] = lockBlock;
+    Atomics.store(heap.i32, (address + REFS) >> 2, 1);
+    this.heap = heap;
+    this.address = address;
+    this.local = false;
+    adopt(this, KIND, address);
+    holdReference(this, KIND, address);
   }
 
   /** The canonical typecode letter: 'i', 'I', 'd' or 'q'. */
@@ -161,7 +193,8 @@ export class Value<C extends Typecode = NumberTypecode> implements SharedObject 
    * Hold it around read-modify-write sequences: `using _ = v.getLock().hold(); v.value += 1;`.
    */
   getLock(): RLock {
-    if (this.lock === undefined) this.lock = loadValue(this.heap.u32[(this.address + LOCK) >> 2]) as RLock;
+    // A local value makes its lock on first use; a view of a shared one loads it from the block.
+    if (this.lock === undefined) this.lock = this.local ? new RLock() : (loadValue(this.heap.u32[(this.address + LOCK) >> 2]) as RLock);
     return this.lock;
   }
 
@@ -175,4 +208,10 @@ export class Value<C extends Typecode = NumberTypecode> implements SharedObject 
   }
 }
 
-registerKind(KIND, (address) => Value.fromAddress(address));
+materializeOnDemand(Value.prototype);
+registerCounted(
+  KIND,
+  REFS,
+  (address) => Value.fromAddress(address),
+  (address) => freeValue(backend().heap.u32[(address + LOCK) >> 2]!),
+);

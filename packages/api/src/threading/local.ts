@@ -2,55 +2,64 @@
  * `threading.local`: attributes that are per thread. One `local()` object may be shared by
  * many threads (it crosses threads as a handle); each thread sees only what it stored, and a
  * new thread — even on a reused worker — starts with nothing.
+ *
+ * A local takes no shared heap at all: its handle's "address" is a process-wide id above every
+ * heap address (ids count up from 2^31; heap addresses stay below it), and each thread's
+ * attributes live in that thread's own view of it. An isolate runs one threadkit thread at a
+ * time and idents are never reused, so a view holds the attributes of one ident: touched by
+ * another ident (the next thread on a reused worker), it starts empty. The attributes go with
+ * the view when it is garbage-collected.
  */
 import { adopt, HANDLE, registerKind } from '../handle';
 import { backend } from '../runtime';
 import { INSPECT } from '../inspect';
+import { Root } from '../roots';
 import { currentIdent } from './current';
 
-/** Per isolate: thread ident → (local address → that thread's attributes). */
-const storage = new Map<number, Map<number, Record<string | symbol, unknown>>>();
+/** The first id of a local: ids and heap addresses never meet. */
+const FIRST_ID = 2 ** 31;
 
-function attributes(address: number): Record<string | symbol, unknown> {
-  const ident = currentIdent();
-  let perThread = storage.get(ident);
-  if (perThread === undefined) storage.set(ident, (perThread = new Map()));
-  let attrs = perThread.get(address);
-  if (attrs === undefined) perThread.set(address, (attrs = Object.create(null) as Record<string | symbol, unknown>));
-  return attrs;
+/** A view's attributes and the thread they belong to. */
+interface Slot {
+  ident: number;
+  attrs: Record<string | symbol, unknown>;
 }
 
-/** Drops the attributes a finished thread stored in every local (called by the runner). */
-export function clearThreadLocals(ident: number): void {
-  storage.delete(ident);
-}
-
-function view(address: number): object {
+function view(id: number): object {
   const target = Object.create(null) as object;
-  adopt(target, 'local', address);
+  adopt(target, 'local', id);
+  const slot: Slot = { ident: 0, attrs: Object.create(null) as Record<string | symbol, unknown> };
+  const attributes = (): Record<string | symbol, unknown> => {
+    const ident = currentIdent();
+    if (slot.ident !== ident) {
+      slot.ident = ident;
+      slot.attrs = Object.create(null) as Record<string | symbol, unknown>;
+    }
+    return slot.attrs;
+  };
   return new Proxy(target, {
     get(t, key) {
       if (key === HANDLE) return Reflect.get(t, key);
-      if (key === INSPECT || key === 'toString') return () => `<local ${JSON.stringify(Object.keys(attributes(address)))}>`;
-      return attributes(address)[key];
+      if (key === INSPECT || key === 'toString') return () => `<local ${JSON.stringify(Object.keys(attributes()))}>`;
+      return attributes()[key];
     },
     set(_t, key, value) {
-      attributes(address)[key] = value;
+      attributes()[key] = value;
       return true;
     },
     has(t, key) {
-      return key === HANDLE ? Reflect.has(t, key) : key in attributes(address);
+      return key === HANDLE ? Reflect.has(t, key) : key in attributes();
     },
     deleteProperty(_t, key) {
-      return delete attributes(address)[key];
+      return delete attributes()[key];
     },
     ownKeys() {
-      // The handle is a non-configurable own property of the target, so the proxy must list it.
-      return [...Reflect.ownKeys(attributes(address)), HANDLE];
+      // The handle is an own property of the target, so the proxy lists it too.
+      return [...Reflect.ownKeys(attributes()), HANDLE];
     },
     getOwnPropertyDescriptor(t, key) {
       if (key === HANDLE) return Reflect.getOwnPropertyDescriptor(t, key);
-      const attrs = attributes(address);
+      const attrs = attributes();
       return key in attrs ? { value: attrs[key], writable: true, enumerable: true, configurable: true } : undefined;
     },
   });
@@ -61,7 +70,8 @@ export type Local = Record<string, any>;
 
 /** Creates a thread-local namespace (`threading.local()`); works with or without `new`. */
 export const local = function local(): Local {
-  return view(backend().alloc(4)) as Local;
+  const n = Atomics.add(backend().heap.i32, Root.localCounter >> 2, 1);
+  return view(FIRST_ID + (n & 0x7fffffff)) as Local;
 } as unknown as { (): Local; new (): Local };
 
-registerKind('local', (address) => view(address));
+registerKind('local', (id) => view(id));

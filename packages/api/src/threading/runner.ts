@@ -9,7 +9,6 @@ import { Root } from '../roots';
 import { freeValue, loadValue } from '../codec';
 import { reportThreadException } from './excepthook';
 import { setCurrentThread } from './current';
-import { clearThreadLocals } from './local';
 import { resolveTask, settlePreloads } from './task';
 import { endRunningView, MainThread, THREAD, Thread, threadView, type ThreadTask } from './thread';
 import { createRecord, Field, finishRecord, readField, registerStarted } from './thread-record';
@@ -42,7 +41,6 @@ export async function runThreadTask(record: number, taskAddress: number, nativeI
   } catch (error) {
     await reportThreadException(error, thread);
   } finally {
-    clearThreadLocals(ident);
     setCurrentThread(undefined, 0);
     endRunningView(thread);
     if (first !== thread) endRunningView(first);

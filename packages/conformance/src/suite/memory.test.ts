@@ -44,4 +44,21 @@ describe('memory: objects made and dropped in a synchronous loop are reclaimed',
   it('2M Events made, set, waited for and dropped', () => {
     expect(churn('event', 2_000_000).seen).toBe(2_000_000);
   });
+
+  it('1M Values made, updated and dropped', () => {
+    // Each iteration: start (i & 7), +1 atomically, +1 under the lock.
+    let expected = 0;
+    for (let i = 0; i < 1_000_000; i++) expected += (i & 7) + 2;
+    expect(churn('value', 1_000_000).total).toBe(expected);
+  });
+
+  it('500k SharedArrays of 16 float64s made, filled and dropped', () => {
+    expect(churn('sharedArray', 500_000).total).toBe(500_000 * (120 + 1));
+  });
+
+  it('1M local() namespaces made, used and dropped', () => {
+    let expected = 0;
+    for (let i = 0; i < 1_000_000; i++) expected += i & 3;
+    expect(churn('local', 1_000_000).total).toBe(expected);
+  });
 });
