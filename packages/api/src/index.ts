@@ -69,7 +69,7 @@ export * from './errors';
 // the backend SPI, for backend packages
 export { API_ROOT_BYTES, type Backend, type Heap, type HeapStats, type ParkResult, type SpawnRequest } from './spi';
 export { installBackend, hasBackend } from './runtime';
-export { runThreadTask, finishCrashedThread, initMainThread } from './threading/runner';
+export { runThreadTask, finishThreadSlot, initMainThread } from './threading/runner';
 export { HANDLE, isShared, type Handle, type SharedObject } from './handle';
 export { heapViews } from './host/heap-views';
 export {

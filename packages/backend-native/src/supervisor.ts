@@ -7,7 +7,7 @@
  * Slot block per worker: [record being run (0: none), booted flag].
  */
 import { Worker, workerData } from 'node:worker_threads';
-import { finishCrashedThread, installBackend } from '@threadkit/api';
+import { finishThreadSlot, installBackend } from '@threadkit/api';
 import { NativeBackend } from './backend';
 import { workerExecArgv } from '@threadkit/api/node';
 
@@ -26,8 +26,7 @@ function startWorker(): void {
   worker.unref();
   worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
   worker.on('exit', () => {
-    const record = Atomics.exchange(i32, slot >> 2, 0);
-    if (record !== 0) finishCrashedThread(record);
+    finishThreadSlot(slot, true);
     if (Atomics.load(i32, (slot + 4) >> 2) === 0) {
       // It died before it took work: ask for a replacement so queued threads still get a worker.
       backend.spawnQueue.requestReplacement();

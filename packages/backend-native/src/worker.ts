@@ -6,7 +6,7 @@
  * Slot block (from the supervisor): [record being run (0: none), booted flag].
  */
 import { workerData } from 'node:worker_threads';
-import { finishCrashedThread, installBackend, runThreadTask } from '@threadkit/api';
+import { finishThreadSlot, installBackend, runThreadTask } from '@threadkit/api';
 import { NativeBackend } from './backend';
 import { writeStdioDirectly } from '@threadkit/api/node';
 
@@ -17,14 +17,11 @@ installBackend(backend);
 const i32 = backend.heap.i32;
 
 process.on('exit', () => {
-  const record = Atomics.exchange(i32, slot >> 2, 0);
-  if (record !== 0) finishCrashedThread(record);
+  finishThreadSlot(slot, true);
 });
 
-for (let fresh = true; ; fresh = false) {
-  const request = backend.spawnQueue.take(fresh);
-  if (fresh) Atomics.store(i32, (slot + 4) >> 2, 1);
-  Atomics.store(i32, slot >> 2, request.record);
+for (;;) {
+  const request = backend.spawnQueue.take(slot);
   await runThreadTask(request.record, request.task, backend.nativeId);
-  Atomics.store(i32, slot >> 2, 0);
+  finishThreadSlot(slot, false);
 }

@@ -4,10 +4,10 @@
  * asynchronously on the SPAWN_REQUESTED cell, and finishes the thread of a worker that fails
  * with an uncaught error, so its joiners wake.
  */
-import { finishCrashedThread, installBackend } from '@threadkit/api';
+import { finishThreadSlot, installBackend } from '@threadkit/api';
 import { WasmBackend } from './backend';
 import { consoleStderr, onStart, type SupervisorInit, type WorkerInit } from './browser-messages';
-import { hasBooted, runningRecord } from './thread-loop';
+import { hasBooted } from './thread-loop';
 
 onStart<SupervisorInit>(async ({ memory, module }) => {
   const backend = new WasmBackend(memory, { isMain: false, canBlock: true, nativeId: 0, writeStderr: consoleStderr, module });
@@ -21,8 +21,7 @@ onStart<SupervisorInit>(async ({ memory, module }) => {
     const worker = new Worker(new URL('./browser-worker.js', import.meta.url), { type: 'module', name: 'threadkit-worker' });
     worker.addEventListener('error', (event) => {
       backend.writeStderr(`threadkit: a worker failed: ${event.message}\n`);
-      const record = runningRecord(backend, slot);
-      if (record !== 0) finishCrashedThread(record);
+      finishThreadSlot(slot, true);
       if (!hasBooted(backend, slot)) backend.wasm.requestReplacement();
       worker.terminate();
     });

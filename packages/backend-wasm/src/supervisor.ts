@@ -6,9 +6,9 @@
  */
 import { workerExecArgv, writeStderr } from '@threadkit/api/node';
 import { threadId, Worker, workerData } from 'node:worker_threads';
-import { finishCrashedThread, installBackend } from '@threadkit/api';
+import { finishThreadSlot, installBackend } from '@threadkit/api';
 import { WasmBackend } from './backend';
-import { hasBooted, runningRecord } from './thread-loop';
+import { hasBooted } from './thread-loop';
 
 const { memory, module } = workerData as { memory: WebAssembly.Memory; module: WebAssembly.Module };
 const backend = new WasmBackend(memory, { isMain: false, canBlock: true, nativeId: threadId, writeStderr: writeStderr, module });
@@ -25,8 +25,7 @@ function startWorker(): void {
   worker.unref();
   worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
   worker.on('exit', () => {
-    const record = runningRecord(backend, slot);
-    if (record !== 0) finishCrashedThread(record);
+    finishThreadSlot(slot, true);
     if (!hasBooted(backend, slot)) backend.wasm.requestReplacement();
     backend.free(slot);
   });

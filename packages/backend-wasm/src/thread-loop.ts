@@ -1,26 +1,21 @@
 /**
  * A warm worker's life, on any platform: take a thread from the spawn queue (parking in wasm
  * while idle), run it with the api's `runThreadTask`, repeat. The worker's slot block holds the
- * record being run, so whoever watches the worker can finish that thread if the worker dies.
+ * record being run, so whoever watches the worker can finish that thread if the worker dies
+ * (`finishThreadSlot`).
  *
  * Slot block (8 bytes, from the supervisor): [record being run, booted flag].
  */
-import { runThreadTask } from '@threadkit/api';
+import { finishThreadSlot, runThreadTask } from '@threadkit/api';
 import type { WasmBackend } from './backend';
 
 /** Runs threads one after another on this worker, forever. */
 export async function runThreads(backend: WasmBackend, slot: number, nativeId: number): Promise<never> {
-  const i32 = backend.heap.i32;
   for (;;) {
     const task = backend.wasm.takeSpawn(slot);
-    await runThreadTask(Atomics.load(i32, slot >> 2), task, nativeId);
-    Atomics.store(i32, slot >> 2, 0);
+    await runThreadTask(Atomics.load(backend.heap.i32, slot >> 2), task, nativeId);
+    finishThreadSlot(slot, false);
   }
-}
-
-/** The record the worker with `slot` is running (0 when idle). */
-export function runningRecord(backend: WasmBackend, slot: number): number {
-  return Atomics.load(backend.heap.i32, slot >> 2);
 }
 
 /** True once the worker with `slot` has taken its first request. */

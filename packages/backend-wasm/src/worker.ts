@@ -5,9 +5,9 @@
  */
 import { writeStderr, writeStdioDirectly } from '@threadkit/api/node';
 import { threadId, workerData } from 'node:worker_threads';
-import { finishCrashedThread, installBackend } from '@threadkit/api';
+import { finishThreadSlot, installBackend } from '@threadkit/api';
 import { WasmBackend } from './backend';
-import { runThreads, runningRecord } from './thread-loop';
+import { runThreads } from './thread-loop';
 
 const { memory, module, slot } = workerData as { memory: WebAssembly.Memory; module: WebAssembly.Module; slot: number };
 writeStdioDirectly();
@@ -15,8 +15,7 @@ const backend = new WasmBackend(memory, { isMain: false, canBlock: true, nativeI
 installBackend(backend);
 
 process.on('exit', () => {
-  const record = runningRecord(backend, slot);
-  if (record !== 0) finishCrashedThread(record);
+  finishThreadSlot(slot, true);
 });
 
 await runThreads(backend, slot, threadId);

@@ -5,7 +5,7 @@
  * crashed) so no joiner hangs, even while the main thread is blocked.
  */
 import { threadId, Worker, workerData } from 'node:worker_threads';
-import { finishCrashedThread, installBackend } from '@threadkit/api';
+import { finishThreadSlot, installBackend } from '@threadkit/api';
 import { WorkersBackend } from './backend';
 import { Cell } from './layout';
 import { workerExecArgv } from '@threadkit/api/node';
@@ -27,8 +27,7 @@ function startWorker(): void {
   worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
   worker.on('exit', () => {
     Atomics.sub(i32, Cell.workerCount >> 2, 1);
-    const record = Atomics.load(i32, slot >> 2);
-    if (record !== 0) finishCrashedThread(record);
+    finishThreadSlot(slot, true);
     if (Atomics.load(i32, (slot + 4) >> 2) === 0) {
       // It died before taking work: ask for a replacement so queued threads still get a worker.
       backend.spawnQueue.requestReplacement();

@@ -6,7 +6,7 @@
  * Slot block (from the supervisor): [record being run, booted flag].
  */
 import { threadId, workerData } from 'node:worker_threads';
-import { finishCrashedThread, installBackend, runThreadTask } from '@threadkit/api';
+import { finishThreadSlot, installBackend, runThreadTask } from '@threadkit/api';
 import { WorkersBackend } from './backend';
 import { writeStdioDirectly } from '@threadkit/api/node';
 
@@ -17,16 +17,11 @@ installBackend(backend);
 const i32 = backend.heap.i32;
 
 process.on('exit', () => {
-  const record = Atomics.load(i32, slot >> 2);
-  if (record !== 0) finishCrashedThread(record);
+  finishThreadSlot(slot, true);
 });
 
-let booted = true;
 for (;;) {
-  const request = backend.spawnQueue.take(booted);
-  if (booted) Atomics.store(i32, (slot + 4) >> 2, 1);
-  booted = false;
-  Atomics.store(i32, slot >> 2, request.record);
+  const request = backend.spawnQueue.take(slot);
   await runThreadTask(request.record, request.task, threadId);
-  Atomics.store(i32, slot >> 2, 0);
+  finishThreadSlot(slot, false);
 }

@@ -58,12 +58,18 @@ export class SpawnQueue {
   }
 
   /**
-   * Takes the next request, parking as an idle worker until one is queued. A new worker's
-   * first call passes `booted`, so it stops counting as booting in the same step.
+   * Takes the next request for the worker whose slot block is at `slot` ([record being run,
+   * booted flag]), parking as an idle worker until one is queued. The request's record is
+   * written to the slot before the queue lets go of it, so a worker that dies at any point after
+   * taking a request leaves its record where its exit handler or supervisor finds it. A new
+   * worker's first call (booted flag 0) also stops counting as booting, in the same step.
    */
-  take(booted: boolean): SpawnRequest {
+  take(slot: number): SpawnRequest {
     this.mem.lockAcquire(this.base + LOCK, Infinity);
-    if (booted) this.bump(BOOTING, -1);
+    if (this.get(slot + 4) === 0) {
+      this.set(slot + 4, 1);
+      this.bump(BOOTING, -1);
+    }
     for (;;) {
       const head = this.get(this.base + HEAD);
       if (head !== 0) {
@@ -71,6 +77,7 @@ export class SpawnQueue {
         this.set(this.base + HEAD, next);
         if (next === 0) this.set(this.base + TAIL, 0);
         this.bump(QUEUED, -1);
+        this.set(slot, this.get(head + 4));
         this.mem.lockRelease(this.base + LOCK);
         const request = { record: this.get(head + 4), task: this.get(head + 8) };
         this.mem.free(head);

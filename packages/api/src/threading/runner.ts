@@ -11,11 +11,12 @@ import { reportThreadException } from './excepthook';
 import { setCurrentThread } from './current';
 import { resolveTask, settlePreloads } from './task';
 import { endRunningView, MainThread, THREAD, Thread, threadView, type ThreadTask } from './thread';
-import { createRecord, Field, finishRecord, readField, registerStarted } from './thread-record';
+import { createRecord, Field, finishRecord, readField, recordRefs, registerStarted } from './thread-record';
 
 /**
  * Runs the thread whose record is `record` with the encoded task at `taskAddress` (freed here),
- * on this isolate, and finishes the record. `nativeId` is the runtime's id for this OS thread.
+ * on this isolate, and finishes the record (waking its joiners). `nativeId` is the runtime's id
+ * for this OS thread. The worker then hands the record back with {@link finishThreadSlot}.
  */
 export async function runThreadTask(record: number, taskAddress: number, nativeId: number): Promise<void> {
   const ident = readField(record, Field.ident);
@@ -48,9 +49,18 @@ export async function runThreadTask(record: number, taskAddress: number, nativeI
   }
 }
 
-/** Marks a thread finished because the runtime running it died (worker exit or crash). */
-export function finishCrashedThread(record: number): void {
-  finishRecord(record, true);
+/**
+ * Ends a worker's turn with the thread in its slot (the cell at `slot`, where `SpawnQueue.take`
+ * or the backend put the record): takes the record out of the slot, finishes it if it is not
+ * finished yet — `crashed` when the worker died (its exit handler, or whoever watches it) — and
+ * drops the running thread's reference. The exchange makes exactly one caller do it, so a worker
+ * that dies at any point while it holds a record leaves no joiner waiting and frees nothing twice.
+ */
+export function finishThreadSlot(slot: number, crashed: boolean): void {
+  const record = Atomics.exchange(backend().heap.i32, slot >> 2, 0);
+  if (record === 0) return;
+  finishRecord(record, crashed);
+  recordRefs.release(record);
 }
 
 /**

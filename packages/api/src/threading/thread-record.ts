@@ -177,9 +177,9 @@ export function liveRecords(): number[] {
 }
 
 /**
- * Ends a thread: unlinks its record, updates the counts, sets FINISHED, wakes every joiner and
- * drops the running thread's reference (taken by `start()`).
- * Idempotent — the normal end and a crash report may both call it; only the first acts.
+ * Ends a thread: unlinks its record, updates the counts, sets FINISHED and wakes every joiner.
+ * Idempotent — the normal end and a crash report may both call it; only the first acts. The
+ * running thread's reference (taken by `start()`) is dropped by `finishThreadSlot`.
  */
 export function finishRecord(record: number, crashed: boolean): void {
   const cells = i32();
@@ -207,9 +207,7 @@ export function finishRecord(record: number, crashed: boolean): void {
   // must already see the thread as not alive.
   writeField(record, Field.state, State.FINISHED);
   b.unpark(record + Field.state, Infinity);
-  const daemon = readField(record, Field.daemon) === 1;
-  recordRefs.release(record);
-  if (!daemon) {
+  if (readField(record, Field.daemon) === 0) {
     if (Atomics.sub(cells, Root.nonDaemonCount >> 2, 1) === 1) b.unpark(Root.nonDaemonCount, Infinity);
   }
 }
