@@ -62,3 +62,17 @@ describe('memory: objects made and dropped in a synchronous loop are reclaimed',
     expect(churn('local', 1_000_000).total).toBe(expected);
   });
 });
+
+describe('memory: no reader ever decodes a freed block', () => {
+  it('renaming a thread from two threads while two others read its name gives only whole names', () => {
+    const report = churn('renameRace', 20_000);
+    expect(report.torn).toBe(0);
+    expect(report.last).toBe(true);
+  });
+
+  it('replacing the excepthook from two threads while threads fail reports each failure exactly once', () => {
+    const report = churn('excepthookRace', 2_000);
+    expect(report.reported).toBe(report.failures);
+    expect(report.twice).toBe(0);
+  });
+});
