@@ -28,10 +28,13 @@ impl Heap {
     /// `base..base + len` must be the committed data of a SharedArrayBuffer that lives until the
     /// process ends and never shrinks.
     pub unsafe fn attach(base: *mut u8, len: usize) -> Result<Heap, String> {
-        if len < HEAP_START || !(base as usize).is_multiple_of(8) {
+        if len < HEAP_START {
             return Err(format!(
                 "threadkit: a shared heap of {len} bytes is too small (at least {HEAP_START})"
             ));
+        }
+        if !(base as usize).is_multiple_of(8) {
+            return Err("threadkit: the shared heap's data is not 8-aligned".into());
         }
         let heap = Heap {
             base: base as usize,
