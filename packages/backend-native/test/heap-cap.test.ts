@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { heapCapBytes, outOfSharedMemory } from '@threadkit/api';
+import { heapCapBytes, outOfSharedMemory, type HeapStats } from '@threadkit/api';
 import { MIB } from './support';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));
@@ -41,7 +41,18 @@ describe('THREADKIT_HEAP_MB', () => {
     const r = node('16', [fileURLToPath(new URL('./fixtures/fill-heap.mjs', import.meta.url))]);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const seen = JSON.parse(r.stdout) as { counts: number[]; intact: boolean; filled: number; error: string; left: number };
+    const seen = JSON.parse(r.stdout) as {
+      counts: number[];
+      intact: boolean;
+      filled: number;
+      error: string;
+      left: number;
+      sizes: number[];
+      full: HeapStats;
+      after: HeapStats;
+    };
+    // 4 MiB at the start; 12 MiB of items made it grow to the cap.
+    expect(seen.sizes).toEqual([4 * MIB, 16 * MIB]);
     expect(seen.counts).toEqual([16, 16, 16]);
     expect(seen.intact).toBe(true);
     // 256 KiB items up to the cap: well past the 12 MiB the threads had, short of 16 MiB.
@@ -49,5 +60,10 @@ describe('THREADKIT_HEAP_MB', () => {
     expect(seen.filled).toBeLessThan(64);
     expect(seen.error).toBe(`RangeError: ${outOfSharedMemory(16 * MIB).message}`);
     expect(seen.left).toBe(seen.filled - 2);
+    expect(seen.full.sizeBytes).toBe(16 * MIB);
+    expect(seen.full.capBytes).toBe(16 * MIB);
+    // Two items fewer: their blocks came back.
+    expect(seen.full.usedBytes - seen.after.usedBytes).toBeGreaterThanOrEqual(2 * 256 * 1024);
+    expect(seen.full.usedBytes).toBeGreaterThan(15 * MIB);
   });
 });
