@@ -1,7 +1,7 @@
 //! The addon's JS surface: each function reads its arguments, calls the safe park/lock/
 //! allocator logic and converts the result. Timeouts are milliseconds (`Infinity`: forever).
 
-use crate::allocator::Allocator;
+use crate::allocator::{Alloc, Allocator};
 use crate::async_park;
 use crate::core_lock::{self, Acquire};
 use crate::heap::Heap;
@@ -15,11 +15,12 @@ use std::time::{Duration, Instant};
 /// Registers the functions on `exports` and this thread's state.
 pub fn register(env: Env, exports: napi_value) -> Result<(), String> {
     ThreadState::install(env)?;
-    let methods: [(&str, Method); 10] = [
+    let methods: [(&str, Method); 11] = [
         ("attach", attach),
         ("format", format),
         ("alloc", alloc),
         ("free", free),
+        ("heapUsed", heap_used),
         ("park", park_sync),
         ("parkAsync", park_async),
         ("unpark", unpark),
@@ -54,11 +55,14 @@ fn heap(call: &Call) -> Result<Heap, String> {
     ThreadState::of(call.env()).heap()
 }
 
-/// `attach(i32: Int32Array)`: this thread's view of the shared heap.
+/// `attach(i32: Int32Array)`: this thread's view of the shared heap (a length-tracking view
+/// over the process's growable SharedArrayBuffer); publishes its current length.
 fn attach(call: &Call) -> Result<napi_value, String> {
     let (base, len) = call.int32_array(0)?;
-    // SAFETY: the view's buffer is the process's heap, a SharedArrayBuffer the main thread keeps.
-    ThreadState::of(call.env()).attach(unsafe { Heap::new(base, len) });
+    // SAFETY: the view's buffer is the process's heap, a SharedArrayBuffer the main thread
+    // keeps, which never shrinks; Node reports its committed length.
+    let heap = unsafe { Heap::attach(base, len) }?;
+    ThreadState::of(call.env()).attach(heap);
     Ok(call.env().undefined())
 }
 
@@ -68,16 +72,40 @@ fn format(call: &Call) -> Result<napi_value, String> {
     Ok(call.env().undefined())
 }
 
-/// `alloc(bytes) → address` of zeroed memory.
+/// `alloc(bytes, i32) → address` of zeroed memory, or `-needed` when the heap must first grow
+/// to `needed` bytes: the caller grows the buffer and calls again. `i32` is this thread's view
+/// of the heap, from which the length the heap grew to is published.
 fn alloc(call: &Call) -> Result<napi_value, String> {
-    let address = Allocator::new(heap(call)?).alloc(call.number(0)?)?;
-    Ok(call.env().number(address as f64))
+    let heap = heap(call)?;
+    let allocator = Allocator::new(heap);
+    let bytes = call.number(0)?;
+    loop {
+        match allocator.alloc(bytes)? {
+            Alloc::Block(address) => return Ok(call.env().number(address as f64)),
+            Alloc::Grow(needed) => {
+                // Another thread may have grown the buffer since its length was published.
+                let (base, len) = call.int32_array(1)?;
+                if !heap.starts_at(base) {
+                    return Err("threadkit: alloc was given a view of another heap".into());
+                }
+                if heap.publish(len) < needed {
+                    return Ok(call.env().number(-(needed as f64)));
+                }
+            }
+        }
+    }
 }
 
 /// `free(address)`.
 fn free(call: &Call) -> Result<napi_value, String> {
     Allocator::new(heap(call)?).free(call.number(0)?)?;
     Ok(call.env().undefined())
+}
+
+/// `heapUsed() → bytes` in allocated blocks, headers included.
+fn heap_used(call: &Call) -> Result<napi_value, String> {
+    let used = Allocator::new(heap(call)?).used();
+    Ok(call.env().number(used as f64))
 }
 
 /// `park(address, expected, timeoutMs) → 'ok' | 'not-equal' | 'timed-out'`, sleeping in this thread.

@@ -4,11 +4,13 @@
 
 mod allocator;
 mod async_park;
+mod bins;
 mod channel;
 mod core_lock;
 mod exports;
 mod heap;
 mod js;
+mod layout;
 mod napi_sys;
 mod park;
 #[cfg(target_os = "linux")]

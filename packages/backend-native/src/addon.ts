@@ -14,10 +14,17 @@ export interface NativeAddon {
   attach(i32: Int32Array): void;
   /** Prepares a fresh heap for allocation (main thread, once). */
   format(): void;
-  /** Allocates zeroed, 8-aligned shared memory; throws RangeError when full. */
-  alloc(bytes: number): number;
-  /** Frees a block from {@link NativeAddon.alloc}. */
+  /**
+   * Allocates zeroed, 8-aligned shared memory: its address, or `-needed` when the heap must
+   * first grow to `needed` bytes (nothing changed; grow the buffer, then call again). `i32` is
+   * this thread's view of the heap, whose length the addon then publishes. Throws RangeError
+   * for an impossible size.
+   */
+  alloc(bytes: number, i32: Int32Array): number;
+  /** Frees a block from {@link NativeAddon.alloc}; throws RangeError for anything but a live block. */
   free(address: number): void;
+  /** Bytes in allocated blocks, their headers included. */
+  heapUsed(): number;
   /** Sleeps in this thread while the cell holds `expected`. */
   park(address: number, expected: number, timeoutMs: number): ParkResult;
   /** Waits on a native thread; the promise settles on this thread's event loop. */

@@ -4,9 +4,18 @@
  * the addon; threads are worker_threads fed through the heap. One instance per thread.
  */
 import { writeStderr } from '@threadkit/api/node';
-import { heapViews, SpawnQueue, type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
+import {
+  heapViews,
+  SpawnQueue,
+  type Backend,
+  type Heap,
+  type HeapStats,
+  type ParkResult,
+  type SpawnRequest,
+} from '@threadkit/api';
 import { addon } from './addon';
 import { CoreLock } from './core-lock';
+import { growHeap } from './heap';
 import { SPAWN_QUEUE_BASE } from './layout';
 
 /** The SPI over the native addon. */
@@ -20,8 +29,9 @@ export class NativeBackend implements Backend {
   readonly spawnQueue: SpawnQueue;
 
   /**
-   * Attaches this thread to `buffer`, the process's heap. `isMain` is true on the main thread;
-   * `beforeSpawn` runs before each spawn (the main thread uses it to start the supervisor).
+   * Attaches this thread to `buffer`, the process's heap (see `heap.ts`). `isMain` is true on
+   * the main thread, which formats the fresh heap; `beforeSpawn` runs before each spawn (the
+   * main thread uses it to start the supervisor).
    */
   constructor(
     buffer: SharedArrayBuffer,
@@ -30,21 +40,27 @@ export class NativeBackend implements Backend {
   ) {
     this.heap = heapViews(buffer);
     addon.attach(this.heap.i32);
+    if (isMain) addon.format();
     this.nativeId = addon.threadId();
     this.core = new CoreLock(this.heap.i32, addon);
     this.spawnQueue = new SpawnQueue(this, SPAWN_QUEUE_BASE);
   }
 
   alloc(bytes: number): number {
-    return addon.alloc(bytes);
-  }
-
-  heapStats() {
-    return { usedBytes: 0, sizeBytes: this.heap.u8.length, capBytes: this.heap.u8.length };
+    for (;;) {
+      const address = addon.alloc(bytes, this.heap.i32);
+      if (address > 0) return address;
+      growHeap(this.heap.buffer, -address);
+    }
   }
 
   free(address: number): void {
     addon.free(address);
+  }
+
+  heapStats(): HeapStats {
+    const buffer = this.heap.buffer;
+    return { usedBytes: addon.heapUsed(), sizeBytes: buffer.byteLength, capBytes: buffer.maxByteLength };
   }
 
   park(address: number, expected: number, timeoutMs: number): ParkResult {

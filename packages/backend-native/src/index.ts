@@ -9,13 +9,13 @@ import { hasBackend, initMainThread, installBackend } from '@threadkit/api';
 import { addon } from './addon';
 import { NativeBackend } from './backend';
 import { workerExecArgv } from '@threadkit/api/node';
-import { heapBytes } from './layout';
+import { newHeapBuffer } from './heap';
 
 export * from '@threadkit/api';
 export { NativeBackend } from './backend';
 
 function startMain(): void {
-  const buffer = new SharedArrayBuffer(heapBytes());
+  const buffer = newHeapBuffer();
   let supervisor: Worker | undefined;
   const startSupervisor = (): void => {
     if (supervisor !== undefined) return;
@@ -23,7 +23,6 @@ function startMain(): void {
     supervisor.unref();
   };
   const backend = new NativeBackend(buffer, true, startSupervisor);
-  addon.format();
   installBackend(backend);
   initMainThread(backend.nativeId);
   // Node joins every worker when the process ends; threads asleep in the kernel must be woken for that.
