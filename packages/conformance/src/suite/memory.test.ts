@@ -10,6 +10,11 @@ import { runChild } from './support';
  */
 
 const SMALL_HEAP_MB = '16';
+/**
+ * How long one scenario may run. Each takes a few seconds on an idle 2-core machine; the bound
+ * is generous because a loaded machine is several times slower, and only a hang should fail.
+ */
+const SCENARIO_MS = 150_000;
 /** Bytes a scenario may leave in use after its loop (caches, the first blocks of a kind). */
 const LEFTOVER_BYTES = 256 * 1024;
 
@@ -23,7 +28,7 @@ interface Report {
 
 /** Runs `scenario` with `count` iterations in a 16 MiB heap and returns its report. */
 function churn(scenario: string, count: number): Report {
-  const r = runChild('child-memory.mjs', [scenario, String(count)], { THREADKIT_HEAP_MB: SMALL_HEAP_MB });
+  const r = runChild('child-memory.mjs', [scenario, String(count)], { THREADKIT_HEAP_MB: SMALL_HEAP_MB }, SCENARIO_MS);
   expect(r.stderr).toBe('');
   expect(r.status).toBe(0);
   const report = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Report;
@@ -32,7 +37,7 @@ function churn(scenario: string, count: number): Report {
   return report;
 }
 
-describe('memory: objects made and dropped in a synchronous loop are reclaimed', () => {
+describe('memory: objects made and dropped in a synchronous loop are reclaimed', { timeout: SCENARIO_MS + 10_000 }, () => {
   it('200k threads started and joined one after another in a 16 MiB heap', () => {
     expect(churn('threads', 200_000).started).toBe(200_000);
   });
@@ -63,7 +68,7 @@ describe('memory: objects made and dropped in a synchronous loop are reclaimed',
   });
 });
 
-describe('memory: no reader ever decodes a freed block', () => {
+describe('memory: no reader ever decodes a freed block', { timeout: SCENARIO_MS + 10_000 }, () => {
   it('renaming a thread from two threads while two others read its name gives only whole names', () => {
     const report = churn('renameRace', 20_000);
     expect(report.torn).toBe(0);

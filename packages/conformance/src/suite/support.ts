@@ -46,14 +46,14 @@ export interface ChildResult {
 /**
  * Runs fixture script `name` (in `../fixtures/`) in a fresh Node process with the backend under
  * test; the script finds it in `THREADKIT_BACKEND_SPECIFIER`. `env` adds variables (a small
- * `THREADKIT_HEAP_MB`). Killed after 30 s (a hang fails).
+ * `THREADKIT_HEAP_MB`). Killed after `timeoutMs` (default 30 s: a hang fails).
  */
-export function runChild(name: string, args: string[] = [], env: Record<string, string> = {}): ChildResult {
+export function runChild(name: string, args: string[] = [], env: Record<string, string> = {}, timeoutMs = 30_000): ChildResult {
   const script = fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
   const r = spawnSync(process.execPath, [script, ...args], {
     env: { ...process.env, ...env, THREADKIT_BACKEND_SPECIFIER: backendSpecifier() },
     encoding: 'utf8',
-    timeout: 30_000,
+    timeout: timeoutMs,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
