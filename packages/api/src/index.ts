@@ -83,6 +83,7 @@ export {
   DEFAULT_HEAP_CAP_MB,
 } from './host/heap-size';
 export { KeepAlive } from './host/keep-alive';
+export { eventLoopTurn } from './host/idle-turn';
 export { SpawnQueue, SPAWN_QUEUE_BYTES } from './host/spawn-queue';
 
 setTaskScope(self as unknown as Record<string, unknown>);

@@ -6,7 +6,7 @@
  * Slot block (from the supervisor): [record being run (0: none), booted flag].
  */
 import { workerData } from 'node:worker_threads';
-import { finishThreadSlot, installBackend, runThreadTask } from '@threadkit/api';
+import { eventLoopTurn, finishThreadSlot, installBackend, runThreadTask } from '@threadkit/api';
 import { NativeBackend } from './backend';
 import { writeStdioDirectly } from '@threadkit/api/node';
 
@@ -21,6 +21,7 @@ process.on('exit', () => {
 });
 
 for (;;) {
+  await eventLoopTurn(); // finalizers run between threads (see the api's host/idle-turn.ts)
   const request = backend.spawnQueue.take(slot);
   await runThreadTask(request.record, request.task, backend.nativeId);
   finishThreadSlot(slot, false);

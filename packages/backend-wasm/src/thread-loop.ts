@@ -6,12 +6,13 @@
  *
  * Slot block (8 bytes, from the supervisor): [record being run, booted flag].
  */
-import { finishThreadSlot, runThreadTask } from '@threadkit/api';
+import { eventLoopTurn, finishThreadSlot, runThreadTask } from '@threadkit/api';
 import type { WasmBackend } from './backend';
 
 /** Runs threads one after another on this worker, forever. */
 export async function runThreads(backend: WasmBackend, slot: number, nativeId: number): Promise<never> {
   for (;;) {
+    await eventLoopTurn(); // finalizers run between threads (see the api's host/idle-turn.ts)
     const task = backend.wasm.takeSpawn(slot);
     await runThreadTask(Atomics.load(backend.heap.i32, slot >> 2), task, nativeId);
     finishThreadSlot(slot, false);
