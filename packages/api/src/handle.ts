@@ -4,6 +4,7 @@
  * queue item, as a future's result) sends only `kind` + `address`; the receiving thread
  * revives it, and gets the same JS object every time it receives the same address.
  */
+import { backend } from './runtime';
 
 /** The property under which a shared object keeps its handle. */
 export const HANDLE: unique symbol = Symbol.for('threadkit.handle') as never;
@@ -84,14 +85,45 @@ export function holdReference(view: object, kind: string, address: number): void
 /**
  * Drops the reference `view` holds (see {@link holdReference}) now, instead of when it is
  * collected: for a view that has copied everything it still needs out of the block (a finished
- * thread). Such a view must define {@link SAME_AT}, since its address may be reused.
- * Returns true when the view held a reference.
+ * thread), or that its thread no longer uses (a builtin task's own argument). A view that defines
+ * {@link SAME_AT} stays this thread's object for the address (it checks receipts itself); any
+ * other is forgotten, since the address may be reused. Returns true when the view held a reference.
  */
 export function dropReference(view: SharedObject): boolean {
   const { kind, address } = view[HANDLE];
+  if (!(SAME_AT in view) && live.get(address)?.deref() === view) live.delete(address);
   if (!viewReferences.unregister(view)) return false;
   releaseCounted(countedKindId(kind), address);
   return true;
+}
+
+/**
+ * Takes back the block of `view` if the reference the view holds is the only one left (no view
+ * in any thread, stored value or block names it any more, so nothing else can reach it): the
+ * count at `refsCell` goes from 1 to 0 and the caller owns the block — it reads what it needs,
+ * frees it, and goes back to being local (see {@link unadopt}). False, changing nothing, otherwise.
+ */
+export function takeSoleReference(view: SharedObject, refsCell: number): boolean {
+  if (!viewReferences.unregister(view)) return false;
+  if (Atomics.compareExchange(backend().heap.i32, refsCell >> 2, 1, 0) === 1) {
+    const { address } = view[HANDLE];
+    if (live.get(address)?.deref() === view) live.delete(address);
+    return true;
+  }
+  const { kind, address } = view[HANDLE];
+  holdReference(view, kind, address);
+  return false;
+}
+
+/**
+ * A method a local-first object may define: go back to being local if this view holds the only
+ * reference to its block (see {@link takeSoleReference}); nothing otherwise.
+ */
+export const RELOCALIZE: unique symbol = Symbol('threadkit.relocalize') as never;
+
+/** Undoes {@link adopt} for an object that went back to being local (its `[HANDLE]` getter applies again). */
+export function unadopt(object: SharedObject): void {
+  delete (object as { [HANDLE]?: Handle })[HANDLE];
 }
 
 /**

@@ -12,7 +12,18 @@
  * Local first (as Lock): a new Event keeps its state word in its creating thread's memory and
  * takes a block only when it is sent to another thread or a caller has to wait for it.
  */
-import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
+import {
+  adopt,
+  type Handle,
+  HANDLE,
+  holdReference,
+  MATERIALIZE,
+  materializeOnDemand,
+  RELOCALIZE,
+  type SharedObject,
+  takeSoleReference,
+  unadopt,
+} from '../handle';
 import { INSPECT } from '../inspect';
 import { parkSpinning } from '../park';
 import { backend, mustBlock } from '../runtime';
@@ -55,6 +66,16 @@ export class Event implements SharedObject {
     this.cell = cell;
     adopt(this, KIND, cell);
     holdReference(this, KIND, cell);
+  }
+
+  /** Back to local when this view holds the block's only reference (a Timer's event once its thread is done). */
+  [RELOCALIZE](): void {
+    if (this.cell === 0 || !takeSoleReference(this, this.cell + 4)) return;
+    const b = backend();
+    this.state = Atomics.load(b.heap.i32, this.cell >> 2);
+    b.free(this.cell);
+    this.cell = 0;
+    unadopt(this);
   }
 
   /** True when the flag is set. */

@@ -47,6 +47,9 @@ export interface ThreadTask {
   readonly fields: Record<string, unknown>;
 }
 
+/** The hook a Thread subclass of the api overrides to act once its view has seen the thread finished. */
+export const ON_END: unique symbol = Symbol('threadkit.onEnd') as never;
+
 /** Internal state of a Thread object (kept off its enumerable fields, which a subclass ships). */
 export const THREAD: unique symbol = Symbol('threadkit.thread') as never;
 
@@ -274,7 +277,11 @@ export class Thread {
     if (internal.ended !== undefined) return;
     internal.ended = snapshot(internal.record);
     dropReference(this);
+    this[ON_END]();
   }
+
+  /** Called once this view has seen the thread finished: a subclass lets go of what only the thread used (Timer). */
+  protected [ON_END](): void {}
 
   /** Before this view's handle leaves the thread: a view that let go of its record makes a new, finished one. */
   [MATERIALIZE](): void {

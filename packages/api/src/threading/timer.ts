@@ -2,9 +2,10 @@
  * `threading.Timer`: a thread that calls a function after `interval` ms unless cancelled
  * first. The function is shipped like any thread target (self-contained, or `task()`).
  */
+import { dropReference, RELOCALIZE } from '../handle';
 import { Event } from '../sync/event';
 import { registerBuiltinTask, builtinTask, resolveTask, toTaskSpec, type TaskRef, type TaskSpec } from './task';
-import { Thread } from './thread';
+import { ON_END, Thread } from './thread';
 
 const TIMER_TASK = 'threadkit.timer';
 
@@ -25,6 +26,11 @@ export class Timer extends Thread {
     this.finished.set();
   }
 
+  /** Once the timer's thread is done, its event is this view's alone again: it goes back to being local. */
+  protected override [ON_END](): void {
+    this.finished[RELOCALIZE]();
+  }
+
   protected override reprName(): string {
     return 'Timer';
   }
@@ -34,4 +40,6 @@ registerBuiltinTask(TIMER_TASK, (async (finished: Event, interval: number, spec:
   const fn = await resolveTask(spec);
   if (!finished.wait(interval)) await fn(...args);
   finished.set();
+  // This thread is done with the event: let go of it now, not when a finalizer gets to it.
+  dropReference(finished);
 }) as never);
