@@ -219,6 +219,49 @@ def bytes_per_queue(k, state):
     return bytes_per(Queue, k)
 
 
+def churn(loop):
+    gc.collect()
+    rss_before = rss_bytes()
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    loop()
+    used = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    return used, {"rss_growth": rss_bytes() - rss_before}
+
+
+def churn_queue(n, state):
+    def loop():
+        for i in range(n):
+            q = Queue()
+            q.put(i)
+            assert q.get() == i
+
+    return churn(loop)
+
+
+def churn_submit(n, state):
+    pool = ThreadPoolExecutor(2)
+    pool.submit(noop).result()
+
+    def loop():
+        ring = [None] * 1000
+        total = 0
+        for i in range(n):
+            slot = i % len(ring)
+            if ring[slot] is not None:
+                total += ring[slot].result()
+            ring[slot] = pool.submit(int, i & 1)
+        for f in ring:
+            if f is not None:
+                total += f.result()
+        assert total == n >> 1
+
+    result = churn(loop)
+    pool.shutdown()
+    return result
+
+
 FIGURES = {
     "lock-uncontended": lock_uncontended,
     "lock-contended": lock_contended,
@@ -231,6 +274,8 @@ FIGURES = {
     "rss-thread": rss_per_idle_thread,
     "bytes-lock": bytes_per_lock,
     "bytes-queue": bytes_per_queue,
+    "churn-queue": churn_queue,
+    "churn-submit": churn_submit,
 }
 
 

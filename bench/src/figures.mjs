@@ -141,7 +141,41 @@ export const FIGURES = [
     anchors: { cpython: 'CPython queue.Queue (tracemalloc)' },
     goals: [],
   },
+  {
+    id: 'churn-queue',
+    title: 'memory: after 1M Queue create-drop cycles',
+    workload: 'Queue(), put, get, drop, N times in a synchronous loop (fresh process); heap bytes still in use after (threadkit: shared heap; CPython: tracemalloc), RSS growth alongside',
+    kind: 'bytes',
+    fresh: true,
+    rounds: 2,
+    n: { full: 1_000_000, quick: 2_000 },
+    anchors: { cpython: 'CPython queue.Queue' },
+    goals: [flatGoal()],
+  },
+  {
+    id: 'churn-submit',
+    title: 'memory: after 1M executor submits',
+    workload: 'submit N no-op tasks to a 2-thread pool from a synchronous loop, at most 1000 in flight, results consumed (fresh process); heap bytes still in use after, RSS growth alongside',
+    kind: 'bytes',
+    fresh: true,
+    rounds: 2,
+    n: { full: 1_000_000, quick: 2_000, cpython: [200_000, 2_000] },
+    anchors: { cpython: 'CPython ThreadPoolExecutor(2)' },
+    goals: [flatGoal()],
+  },
 ];
+
+/**
+ * The goal of the churn figures: memory flat under churn — what is still in use after the loop
+ * does not grow with N (at most 64 KiB of shared heap, whatever N).
+ */
+function flatGoal() {
+  return {
+    text: 'flat: ≤ 64 KiB still in use, whatever N',
+    check: (m) => ({ measured: `${(m.value() / 1024).toFixed(1)} KiB`, met: m.value() <= 64 * 1024 }),
+    budget: 64 * 1024,
+  };
+}
 
 /** Workload size of `figure` for contender role `role` ('tk', 'cpython', …). */
 export function sizeOf(figure, role, quick) {

@@ -103,7 +103,7 @@ for (const figure of figures) {
   const t0 = Date.now();
   const contenders = contendersOf(figure);
   const data = new Map(contenders.map((c) => [c.key, { contender: c, values: [], extras: [], error: undefined }]));
-  const total = figure.fresh ? freshRounds : warmups + rounds;
+  const total = figure.fresh ? (figure.rounds ?? freshRounds) : warmups + rounds;
   for (let round = 0; round < total; round++) {
     const measured = figure.fresh || round >= warmups;
     for (const c of contenders) {

@@ -12,7 +12,7 @@ const since = (t0) => Number(now() - t0);
 
 export async function load(moduleName) {
   const tk = await import(moduleName);
-  const { Thread, Lock, Event, Condition, Queue, Value, Semaphore, ThreadPoolExecutor, HANDLE } = tk;
+  const { Thread, Lock, Event, Condition, Queue, Value, Semaphore, ThreadPoolExecutor, HANDLE, heapStats } = tk;
 
   /** Starts `target(...args)` in `count` threads; they should wait for `go` before timing-relevant work. */
   const startThreads = (count, target, args) => {
@@ -220,7 +220,54 @@ export async function load(moduleName) {
     'bytes-queue': {
       sample: (k) => heapBytesPer(() => new Queue(), k),
     },
+
+    'churn-queue': {
+      sample: (n) =>
+        churn(() => {
+          for (let i = 0; i < n; i++) {
+            const q = new Queue();
+            q.put(i);
+            if (q.get() !== i) throw new Error('queue returned another item');
+          }
+        }),
+    },
+
+    'churn-submit': {
+      sample: (n) => {
+        const pool = new ThreadPoolExecutor(2);
+        pool.submit(() => 0).result(); // the pool's threads are up before the baseline
+        const result = churn(() => {
+          const ring = new Array(1000);
+          let sum = 0;
+          for (let i = 0; i < n; i++) {
+            const slot = i % ring.length;
+            if (ring[slot] !== undefined) sum += ring[slot].result();
+            ring[slot] = pool.submit((x) => x, i & 1);
+          }
+          for (const f of ring) if (f !== undefined) sum += f.result();
+          if (sum !== n >> 1) throw new Error(`lost results: ${sum} != ${n >> 1}`);
+        });
+        pool.shutdown();
+        return result;
+      },
+    },
   };
+
+  /**
+   * Memory left in use by a churn loop run synchronously (no turn of the event loop, so no
+   * finalizer runs in it): shared-heap bytes in use after the loop minus before, and the RSS
+   * growth alongside.
+   */
+  function churn(loop) {
+    const heapBefore = heapStats().usedBytes;
+    const rssBefore = process.memoryUsage.rss();
+    loop();
+    const heapAfter = heapStats();
+    return {
+      value: heapAfter.usedBytes - heapBefore,
+      extra: { rss_growth: process.memoryUsage.rss() - rssBefore, heap_size: heapAfter.sizeBytes },
+    };
+  }
 
   /**
    * Shared-heap bytes per object: the stride between the heap addresses (`obj[HANDLE].address`)
