@@ -1,15 +1,16 @@
 /**
  * The wasm backend's own cells in the shared Memory, right after the api's roots
- * ([0, API_ROOT_BYTES) belongs to @threadkit/api). Byte offsets; every cell is 4 bytes. The
+ * ([0, API_ROOT_BYTES) belongs to @threadkit/api). Byte offsets; every cell is 4 bytes. All of
+ * them lie in the Memory's first page, which every thread's views cover from the start. The
  * constants are exported as wasm globals, so the JS glue reads them from the instance instead
  * of repeating them.
  */
 
 /** Bytes owned by the api at the start of the heap (spi.ts API_ROOT_BYTES). */
 export const API_ROOT_BYTES: u32 = 256;
-/** Core lock guarding the allocator. */
+/** Core lock guarding the allocator (and the Memory's growth). */
 export const ALLOC_LOCK: u32 = API_ROOT_BYTES + 0;
-/** Next never-used byte of the heap (bump pointer). */
+/** Start of the never-used tail of the heap (the bump pointer, "top"). */
 export const ALLOC_TOP: u32 = API_ROOT_BYTES + 4;
 /** Core lock guarding the spawn queue and its counters. */
 export const POOL_LOCK: u32 = API_ROOT_BYTES + 8;
@@ -27,11 +28,17 @@ export const WORK_SEQ: u32 = API_ROOT_BYTES + 28;
 export const SPAWN_REQUESTED: u32 = API_ROOT_BYTES + 32;
 /** Workers asked for that have not yet taken their first request. */
 export const BOOTING: u32 = API_ROOT_BYTES + 40;
-/** Free-list heads, one per power-of-two size class (CLASS_COUNT cells). */
-export const FREE_LISTS: u32 = API_ROOT_BYTES + 64;
-/** Size classes 2^MIN_SHIFT … 2^(MIN_SHIFT+CLASS_COUNT-1) bytes. */
-export const CLASS_COUNT: u32 = 28;
-/** log2 of the smallest block. */
-export const MIN_SHIFT: u32 = 4;
-/** First allocatable byte. */
-export const HEAP_START: u32 = FREE_LISTS + CLASS_COUNT * 4 + 64;
+/** The heap's length in bytes (the Memory's size): written by the allocator after it grows the Memory. */
+export const HEAP_LENGTH: u32 = API_ROOT_BYTES + 44;
+/** The most the heap may grow to, in bytes (THREADKIT_HEAP_MB), written when the heap is formatted. */
+export const HEAP_CAP: u32 = API_ROOT_BYTES + 48;
+/** Bytes in allocated blocks, headers included. */
+export const HEAP_USED: u32 = API_ROOT_BYTES + 52;
+/** Number of free-block bins (a multiple of 32: one bitmap word per 32 bins). */
+export const BIN_COUNT: u32 = 160;
+/** Bitmap of non-empty bins: bit b of word b >> 5 is set while bin b holds a block. */
+export const BIN_BITMAP: u32 = API_ROOT_BYTES + 64;
+/** Heads of the bins' doubly-linked free lists (BIN_COUNT cells, 0 = empty). */
+export const BIN_HEADS: u32 = BIN_BITMAP + (BIN_COUNT >> 5) * 4;
+/** First block of the heap (8-aligned; its payload, the first address handed out, is 8 bytes on). */
+export const HEAP_START: u32 = (BIN_HEADS + BIN_COUNT * 4 + 7) & ~7;

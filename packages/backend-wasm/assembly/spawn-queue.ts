@@ -16,11 +16,11 @@ import { alloc, free } from './allocator';
 
 /**
  * Queues thread `record` with task `task`. Returns 1 when queued (and a worker woken, or the
- * supervisor asked for one), 0 when the heap had no room for the request.
+ * supervisor asked for one), 0 when the heap had no room for the request (it is at its cap).
  */
 export function enqueueSpawn(record: u32, task: u32): i32 {
   const block = <u32>alloc(12);
-  if (block == 0 || block == <u32>-1) return 0;
+  if (block == 0) return 0;
   atomic.store<u32>(block + 4, record);
   atomic.store<u32>(block + 8, task);
   lockAcquire(POOL_LOCK, Infinity);

@@ -4,9 +4,9 @@
  * futex core lock, the allocator, the spawn queue. One instance per thread, all over the same
  * Memory. Only `parkAsync` is JS (`Atomics.waitAsync`: a wasm function cannot return a promise).
  */
-import { type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
+import { outOfSharedMemory, type Backend, type HeapStats, type ParkResult, type SpawnRequest } from '@threadkit/api';
 import { instantiate, type WasmPrimitives } from './instance';
-import { views } from './heap';
+import { MemoryHeap } from './heap';
 import { AsyncParking } from './park-async';
 
 const RESULTS: readonly ParkResult[] = ['ok', 'not-equal', 'timed-out'];
@@ -37,7 +37,8 @@ function cannotBlock(): never {
 /** The SPI over WebAssembly threads. */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
-  readonly heap: Heap;
+  /** The heap's views, current however much the Memory has grown (see heap.ts). */
+  readonly heap: MemoryHeap;
   readonly isMain: boolean;
   readonly canBlock: boolean;
   readonly nativeId: number;
@@ -50,29 +51,34 @@ export class WasmBackend implements Backend {
     readonly memory: WebAssembly.Memory,
     private readonly traits: ThreadTraits,
   ) {
-    this.heap = views(memory);
     this.isMain = traits.isMain;
     this.canBlock = traits.canBlock;
     this.nativeId = traits.nativeId;
     this.wasm = instantiate(memory, traits.canBlock, traits.module);
-    this.parking = new AsyncParking(this.heap.i32);
+    this.heap = new MemoryHeap(memory, this.cell('HEAP_LENGTH'));
+    this.parking = new AsyncParking(this.heap);
   }
 
   alloc(bytes: number): number {
     const address = this.wasm.alloc(bytes >= 0 && bytes <= 2 ** 30 ? bytes : 2 ** 31);
     if (address > 0) return address;
     if (address < 0 || !(bytes >= 0)) throw new RangeError(`cannot allocate ${bytes} bytes of shared memory`);
-    throw new RangeError(`out of shared memory: the ${this.heap.u8.length >> 20} MiB heap is full (set THREADKIT_HEAP_MB)`);
-  }
-
-  heapStats() {
-    return { usedBytes: 0, sizeBytes: this.heap.u8.length, capBytes: this.heap.u8.length };
+    throw this.outOfMemory();
   }
 
   free(address: number): void {
-    if (this.wasm.free(address) === 0) {
+    // Anything but an address the Memory can hold would wrap when passed to wasm as an i32.
+    if (!(Number.isInteger(address) && address >= 0 && address < 2 ** 31) || this.wasm.free(address) === 0) {
       throw new RangeError(`threadkit: free of an address that is not an allocated block (${address})`);
     }
+  }
+
+  heapStats(): HeapStats {
+    return {
+      usedBytes: this.heap.firstPageCell(this.cell('HEAP_USED')),
+      sizeBytes: this.heap.firstPageCell(this.cell('HEAP_LENGTH')),
+      capBytes: this.heap.firstPageCell(this.cell('HEAP_CAP')),
+    };
   }
 
   park(address: number, expected: number, timeoutMs: number): ParkResult {
@@ -117,12 +123,19 @@ export class WasmBackend implements Backend {
 
   spawn(request: SpawnRequest): void {
     this.traits.onSpawn?.();
-    if (this.wasm.enqueueSpawn(request.record, request.task) === 0) {
-      throw new RangeError(`out of shared memory: the ${this.heap.u8.length >> 20} MiB heap is full (set THREADKIT_HEAP_MB)`);
-    }
+    if (this.wasm.enqueueSpawn(request.record, request.task) === 0) throw this.outOfMemory();
   }
 
   writeStderr(text: string): void {
     this.traits.writeStderr(text);
+  }
+
+  /** The byte offset of one of the module's cells (exported as a wasm global). */
+  private cell(name: 'HEAP_LENGTH' | 'HEAP_CAP' | 'HEAP_USED'): number {
+    return this.wasm[name].value as number;
+  }
+
+  private outOfMemory(): RangeError {
+    return outOfSharedMemory(this.heap.firstPageCell(this.cell('HEAP_CAP')));
   }
 }

@@ -6,7 +6,7 @@
  * not block: there, use the `…Async` forms (`joinAsync`, `acquireAsync`, `getAsync`,
  * `resultAsync`…); the sync forms throw an error naming them. Inside threads both work.
  */
-import { hasBackend, initMainThread, installBackend } from '@threadkit/api';
+import { hasBackend, heapCapBytes, initMainThread, installBackend } from '@threadkit/api';
 import { WasmBackend } from './backend';
 // Browsers have no synchronous require: load the thread-target checker up front (Node loads it on first use).
 import '@threadkit/api/source-check';
@@ -23,11 +23,12 @@ async function startPage(): Promise<void> {
       'threadkit: shared memory needs a cross-origin-isolated page: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp',
     );
   }
-  const memory = createMemory();
+  const cap = heapCapBytes();
+  const memory = createMemory(cap);
   const module = wasmModule();
   const canBlock = typeof (globalThis as { document?: unknown }).document === 'undefined';
   const backend = new WasmBackend(memory, { isMain: true, canBlock, nativeId: 1, writeStderr: consoleStderr, module });
-  backend.wasm.formatHeap();
+  backend.wasm.formatHeap(cap);
   installBackend(backend);
   initMainThread(1);
   backend.wasm.prewarm(1);

@@ -5,7 +5,7 @@
  */
 import { workerExecArgv, writeStderr } from '@threadkit/api/node';
 import { Worker } from 'node:worker_threads';
-import { hasBackend, initMainThread, installBackend } from '@threadkit/api';
+import { hasBackend, heapCapBytes, initMainThread, installBackend } from '@threadkit/api';
 import { WasmBackend } from './backend';
 import { createMemory } from './heap';
 import { wasmModule } from './instance';
@@ -14,7 +14,8 @@ export * from '@threadkit/api';
 export { WasmBackend, type ThreadTraits } from './backend';
 
 function startMain(): void {
-  const memory = createMemory();
+  const cap = heapCapBytes();
+  const memory = createMemory(cap);
   const module = wasmModule();
   let supervisor: Worker | undefined;
   const startSupervisor = (): void => {
@@ -23,7 +24,7 @@ function startMain(): void {
     supervisor.unref();
   };
   const backend = new WasmBackend(memory, { isMain: true, canBlock: true, nativeId: process.pid, writeStderr: writeStderr, onSpawn: startSupervisor, module });
-  backend.wasm.formatHeap();
+  backend.wasm.formatHeap(cap);
   installBackend(backend);
   initMainThread(process.pid);
   // Boot the supervisor and one warm worker in the background, so the first start() is fast.

@@ -3,6 +3,7 @@
  * compiled once per isolate from the bytes bundled into this file (no path to resolve) and can
  * be handed to new workers already compiled.
  */
+import { grownHeapBytes } from '@threadkit/api';
 import bytes from '../build/threadkit.wasm';
 
 /** The functions and cells the AssemblyScript module exports (see assembly/). */
@@ -15,8 +16,7 @@ export interface WasmPrimitives {
   lockAcquire(address: number, timeoutMs: number): number;
   lockRelease(address: number): number;
   lockLocked(address: number): number;
-  formatHeap(): void;
-  heapSize(): number;
+  formatHeap(capBytes: number): void;
   alloc(bytes: number): number;
   free(address: number): number;
   enqueueSpawn(record: number, task: number): number;
@@ -24,6 +24,9 @@ export interface WasmPrimitives {
   prewarm(count: number): void;
   requestReplacement(): void;
   readonly SPAWN_REQUESTED: WebAssembly.Global;
+  readonly HEAP_LENGTH: WebAssembly.Global;
+  readonly HEAP_CAP: WebAssembly.Global;
+  readonly HEAP_USED: WebAssembly.Global;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -34,11 +37,14 @@ export function wasmModule(): WebAssembly.Module {
   return compiled;
 }
 
-/** Instantiates the module over `memory`; `canBlock` false makes its internal waits spin. */
+/**
+ * Instantiates the module over `memory`; `canBlock` false makes its internal waits spin. It
+ * imports a clock and the api's heap growth policy (`grownHeapBytes`, called when it grows).
+ */
 export function instantiate(memory: WebAssembly.Memory, canBlock: boolean, module: WebAssembly.Module = wasmModule()): WasmPrimitives {
   compiled ??= module;
   const now = (): number => performance.now();
-  const instance = new WebAssembly.Instance(module, { env: { memory, now } });
+  const instance = new WebAssembly.Instance(module, { env: { memory, now, grownHeapBytes } });
   const exports = instance.exports as unknown as WasmPrimitives;
   exports.setCanBlock(canBlock ? 1 : 0);
   return exports;

@@ -11,7 +11,7 @@ import { freshBackend } from './support';
 /** A thread that parks in wasm on `cell` (expecting 0) and posts the result. */
 const PARKER = `
 const { parentPort, workerData: { memory, module, cell, ready } } = require('node:worker_threads');
-const wasm = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now() } }).exports;
+const wasm = new WebAssembly.Instance(module, { env: { memory, now: () => performance.now(), grownHeapBytes: () => 0 } }).exports;
 Atomics.store(new Int32Array(memory.buffer), ready >> 2, 1);
 parentPort.postMessage(wasm.parkCell(cell, 0, 10000));
 `;

@@ -17,7 +17,8 @@ function sectionIds(binary: Uint8Array): number[] {
   };
   while (at < binary.length) {
     ids.push(binary[at++]!);
-    at += leb();
+    const size = leb();
+    at += size;
   }
   return ids;
 }
@@ -29,10 +30,10 @@ describe('the wasm module', () => {
     expect(ids).not.toContain(8);
   });
 
-  it('imports only the shared memory and a clock, and exports no memory of its own', () => {
+  it('imports only the shared memory, a clock and the growth policy, and exports no memory of its own', () => {
     const module = wasmModule();
     const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}:${i.kind}`);
-    expect(imports.sort()).toEqual(['env.memory:memory', 'env.now:function']);
+    expect(imports.sort()).toEqual(['env.grownHeapBytes:function', 'env.memory:memory', 'env.now:function']);
     expect(WebAssembly.Module.exports(module).filter((e) => e.kind === 'memory')).toEqual([]);
   });
 });
