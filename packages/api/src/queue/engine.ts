@@ -75,16 +75,16 @@ async function lockFreed(q: number): Promise<void> {
 /** Runs `steps` with the lock held, blocking the calling thread while it waits. */
 function runSync<T>(q: number, steps: Steps<T>): T {
   const b = backend();
-  const i32 = b.heap.i32;
   b.lockAcquire(q + Cell.LOCK, Infinity);
   try {
     let step = steps.next();
     while (!step.done) {
+      // Views read after each step: a step may allocate, and the heap grow.
       const { cell: park, waiters, seen, remaining } = step.value;
-      Atomics.add(i32, (q + waiters) >> 2, 1);
+      Atomics.add(b.heap.i32, (q + waiters) >> 2, 1);
       unlock(q);
       parkSpinning(q + park, seen, remaining);
-      Atomics.sub(i32, (q + waiters) >> 2, 1);
+      Atomics.sub(b.heap.i32, (q + waiters) >> 2, 1);
       b.lockAcquire(q + Cell.LOCK, Infinity);
       step = steps.next();
     }
@@ -97,7 +97,6 @@ function runSync<T>(q: number, steps: Steps<T>): T {
 /** {@link runSync} without blocking the event loop; the lock is only held between awaits. */
 async function runAsync<T>(q: number, steps: Steps<T>): Promise<T> {
   const b = backend();
-  const i32 = b.heap.i32;
   for (;;) {
     while (!b.lockAcquire(q + Cell.LOCK, 0)) await lockFreed(q);
     let step: IteratorResult<Wait, T>;
@@ -112,10 +111,10 @@ async function runAsync<T>(q: number, steps: Steps<T>): Promise<T> {
       return step.value;
     }
     const { cell: park, waiters, seen, remaining } = step.value;
-    Atomics.add(i32, (q + waiters) >> 2, 1);
+    Atomics.add(b.heap.i32, (q + waiters) >> 2, 1);
     unlock(q);
     await b.parkAsync(q + park, seen, remaining);
-    Atomics.sub(i32, (q + waiters) >> 2, 1);
+    Atomics.sub(b.heap.i32, (q + waiters) >> 2, 1);
   }
 }
 
@@ -259,13 +258,13 @@ export function joinAsync(q: number): Promise<void> {
 /** Python 3.13's `shutdown`: later puts raise ShutDown, gets raise it once empty; wakes every waiter. */
 export function shutdown(q: number, immediate: boolean): void {
   const drained = withLock(q, () => {
-    const i32 = backend().heap.i32;
-    Atomics.store(i32, (q + Cell.SHUTDOWN) >> 2, 1);
+    Atomics.store(backend().heap.i32, (q + Cell.SHUTDOWN) >> 2, 1);
     bump(q, Cell.NOT_EMPTY);
     bump(q, Cell.NOT_FULL);
     if (!immediate) return [];
+    // Draining may shrink the slot array (an allocation): read the view after it.
     const items = drainItems(q);
-    Atomics.store(i32, (q + Cell.UNFINISHED) >> 2, Math.max(0, cell(q, Cell.UNFINISHED) - items.length));
+    Atomics.store(backend().heap.i32, (q + Cell.UNFINISHED) >> 2, Math.max(0, cell(q, Cell.UNFINISHED) - items.length));
     bump(q, Cell.ALL_DONE);
     return items;
   });

@@ -95,12 +95,13 @@ export function maxsizeOf(q: number): number {
 /** Moves the items to a new slot array of `capacity` slots (a FIFO ring is unwrapped to HEAD = 0). */
 function resize(q: number, capacity: number): void {
   const b = backend();
-  const u32 = b.heap.u32;
+  let u32 = b.heap.u32;
   const order = u32[(q + Cell.ORDER) >> 2]!;
   const oldSlots = u32[(q + Cell.SLOTS) >> 2]!;
   const oldCapacity = u32[(q + Cell.CAPACITY) >> 2]!;
   const size = u32[(q + Cell.SIZE) >> 2]!;
   const slots = b.alloc(capacity * slotBytes(order));
+  u32 = b.heap.u32;
   if (order === Order.FIFO) {
     const head = u32[(q + Cell.HEAD) >> 2]!;
     const first = Math.min(size, oldCapacity - head);
@@ -121,9 +122,13 @@ function resize(q: number, capacity: number): void {
  */
 export function pushItem(q: number, item: number, value: unknown): void {
   const b = backend();
-  const u32 = b.heap.u32;
+  let u32 = b.heap.u32;
   const size = u32[(q + Cell.SIZE) >> 2]!;
-  if (size === u32[(q + Cell.CAPACITY) >> 2]) resize(q, size * 2);
+  if (size === u32[(q + Cell.CAPACITY) >> 2]) {
+    resize(q, size * 2);
+    // resize allocated: the heap may have grown past the old view, and the new slots with it.
+    u32 = b.heap.u32;
+  }
   const slots = u32[(q + Cell.SLOTS) >> 2]!;
   const order = u32[(q + Cell.ORDER) >> 2]!;
   if (order === Order.PRIORITY) {

@@ -49,14 +49,16 @@ function entryName(entry: number): string {
  */
 function claim(name: string): [entry: number, initialize: boolean] {
   const b = backend();
-  const { u32, i32 } = b.heap;
   b.lockAcquire(Root.registryLock, Infinity);
   try {
+    let { u32, i32 } = b.heap;
     let entry = u32[Root.registryHead >> 2];
     while (entry !== 0 && entryName(entry) !== name) entry = u32[(entry + NEXT) >> 2];
     if (entry === 0) {
       const nameAddress = storeValue(name);
       entry = b.alloc(ENTRY_BYTES);
+      // The heap may have grown: views taken before an allocation may not reach the new entry.
+      ({ u32, i32 } = b.heap);
       u32[(entry + NAME) >> 2] = nameAddress;
       u32[(entry + NEXT) >> 2] = u32[Root.registryHead >> 2];
       entryNames.set(entry, name);
@@ -74,17 +76,17 @@ function claim(name: string): [entry: number, initialize: boolean] {
 /** Runs `factory` for the claimed `entry` and publishes its result; on failure hands initialization to the next caller. */
 function initialize<T>(name: string, entry: number, factory: () => T): T {
   const b = backend();
-  const { u32, i32 } = b.heap;
   const stateIndex = (entry + STATE) >> 2;
   initializing.add(name);
   try {
     const value = factory();
-    u32[(entry + VALUE) >> 2] = storeValue(value, `shared(${JSON.stringify(name)})`);
-    Atomics.store(i32, stateIndex, State.Ready);
+    const stored = storeValue(value, `shared(${JSON.stringify(name)})`);
+    b.heap.u32[(entry + VALUE) >> 2] = stored;
+    Atomics.store(b.heap.i32, stateIndex, State.Ready);
     resolved.set(name, value);
     return value;
   } catch (error) {
-    Atomics.store(i32, stateIndex, State.Empty);
+    Atomics.store(b.heap.i32, stateIndex, State.Empty);
     throw error;
   } finally {
     initializing.delete(name);

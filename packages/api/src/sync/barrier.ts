@@ -73,8 +73,9 @@ export class Barrier implements SharedObject {
     const b = backend();
     const address = b.alloc(BLOCK_BYTES);
     const at = address >> 2;
+    const storedAction = spec === undefined ? 0 : storeValue(spec, 'Barrier action');
     b.heap.i32[at + PARTIES / 4] = parties;
-    b.heap.i32[at + ACTION / 4] = spec === undefined ? 0 : storeValue(spec, 'Barrier action');
+    b.heap.i32[at + ACTION / 4] = storedAction;
     b.heap.f64[(address + TIMEOUT) >> 3] = timeout ?? NaN;
     this.address = address;
     this.actionFn = spec === undefined ? null : typeof action === 'function' ? action : undefined;

@@ -68,9 +68,8 @@ export function finishThreadSlot(slot: number, crashed: boolean): void {
  * Called once by a backend's entry on the main thread, before any other thread exists.
  */
 export function initMainThread(nativeId: number): void {
-  const cells = backend().heap.i32;
   const record = createRecord('MainThread', false);
-  Atomics.store(cells, Root.mainThreadRecord >> 2, record);
+  Atomics.store(backend().heap.i32, Root.mainThreadRecord >> 2, record);
   const ident = registerStarted(record, nativeId);
   setCurrentThread(threadView(MainThread.prototype, record), ident);
   holdProcessForThreads();
