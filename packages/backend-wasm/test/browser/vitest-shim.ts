@@ -42,8 +42,9 @@ export function beginFile(name: string): void {
   file = name;
 }
 
-/** Groups tests. */
-export function describe(name: string, body: () => void): void {
+/** Groups tests; vitest's options argument (`describe(name, { timeout }, body)`) is accepted and ignored. */
+export function describe(name: string, optionsOrBody: object | (() => void), maybeBody?: () => void): void {
+  const body = typeof optionsOrBody === 'function' ? optionsOrBody : maybeBody!;
   names.push(name);
   const saved = afters;
   afters = [...afters];
