@@ -22,8 +22,14 @@ const HEADER = 8;
 const MIN_BLOCK = 24;
 const PREV_FREE = 1;
 const SIZE_MASK = ~7;
-const ALLOCATED = 0x7eadc17;
-const FREE = 0x7eaf4ee;
+/** A block's tag (the word at block+4). */
+export const BlockTag = {
+  /** A block handed out by alloc. */
+  allocated: 0x7eadc17,
+  /** A free block (in a bin), or what is left of a freed one inside a merged block. */
+  free: 0x7eaf4ee,
+} as const;
+const { allocated: ALLOCATED, free: FREE } = BlockTag;
 const MAX_REQUEST = 2 ** 30;
 /** The heap grows in multiples of this (a growable SharedArrayBuffer has no pages). */
 const GROWTH_GRANULE = 8;
