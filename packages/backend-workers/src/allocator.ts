@@ -1,10 +1,13 @@
 /**
  * The heap allocator: boundary-tagged blocks, free blocks in size bins (free-bins.ts) merged with
  * their free neighbours, and a bump pointer `top` over never-used memory that grows the heap
- * (a growable SharedArrayBuffer) on demand up to its cap. One core lock guards it all.
+ * (a growable SharedArrayBuffer) on demand up to its cap. One core lock guards it all: its
+ * words are only touched with the lock held, which orders those accesses, so they are plain
+ * reads and writes, except the tag's compare-exchange (the double-free check) and the `used`
+ * counter (read by heapStats without the lock).
  *
  * A block is `size` bytes (a multiple of 8, at least 24) with an 8-byte header; the address
- * handed out is block + 8. Words, 32-bit, accessed atomically:
+ * handed out is block + 8. Words, 32-bit:
  *  - @block+0: `size | PREV_FREE`, PREV_FREE (bit 0) meaning the block just before is free
  *    (its size is then in the footer word at block-4);
  *  - @block+4: the tag, ALLOCATED or FREE;
@@ -15,7 +18,8 @@
  */
 import { grownHeapBytes, outOfSharedMemory, type Heap, type HeapStats } from '@threadkit/api';
 import type { CoreLock } from './core-lock';
-import { binOf, FreeBins } from './free-bins';
+import { binHead, binInsert, binOf, binRemove, firstNonEmptyBin } from './free-bins';
+import { GrowableHeap } from './heap';
 import { Cell, HEAP_START } from './layout';
 
 const HEADER = 8;
@@ -36,21 +40,18 @@ const GROWTH_GRANULE = 8;
 const TOP = Cell.allocTop >>> 2;
 const USED = Cell.allocUsed >>> 2;
 
-/** The shared-heap allocator, over one heap's length-tracking views (they see it grow). */
+/** The shared-heap allocator of one heap. */
 export class Allocator {
-  private readonly u32: Uint32Array;
-  private readonly u8: Uint8Array;
   private readonly buffer: SharedArrayBuffer;
-  private readonly bins: FreeBins;
+  /** The heap's word view for the current locked section (views change when the heap grows). */
+  private u32: Uint32Array;
 
   constructor(
-    heap: Heap,
+    private readonly heap: Heap,
     private readonly lock: CoreLock,
   ) {
-    this.u32 = heap.u32;
-    this.u8 = heap.u8;
     this.buffer = heap.buffer;
-    this.bins = new FreeBins(heap.u32);
+    this.u32 = heap.u32;
   }
 
   /** Sets up an empty heap over a zeroed buffer (main thread, once). */
@@ -70,17 +71,18 @@ export class Allocator {
     let blockSize = 0;
     this.lock.acquire(Cell.allocLock, Infinity);
     try {
+      this.u32 = this.heap.u32;
       block = this.takeFree(size);
       if (block === 0) block = this.carve(size);
       if (block !== 0) {
-        blockSize = Atomics.load(this.u32, block >>> 2) & SIZE_MASK;
+        blockSize = this.sizeOf(block);
         Atomics.add(this.u32, USED, blockSize);
       }
     } finally {
       this.lock.release(Cell.allocLock);
     }
     if (block === 0) throw outOfSharedMemory(this.buffer.maxByteLength);
-    this.u8.fill(0, block + HEADER, block + blockSize);
+    this.heap.u8.fill(0, block + HEADER, block + blockSize);
     return block + HEADER;
   }
 
@@ -93,6 +95,7 @@ export class Allocator {
     let freed = false;
     this.lock.acquire(Cell.allocLock, Infinity);
     try {
+      this.u32 = this.heap.u32;
       const block = address - HEADER;
       if (this.mayBeBlock(block)) freed = Atomics.compareExchange(this.u32, (block + 4) >>> 2, ALLOCATED, FREE) === ALLOCATED;
       if (freed) this.release(block);
@@ -104,13 +107,13 @@ export class Allocator {
 
   /** What the heap holds now. */
   stats(): HeapStats {
-    return { usedBytes: Atomics.load(this.u32, USED), sizeBytes: this.buffer.byteLength, capBytes: this.buffer.maxByteLength };
+    return { usedBytes: Atomics.load(this.heap.u32, USED), sizeBytes: this.buffer.byteLength, capBytes: this.buffer.maxByteLength };
   }
 
   /** True when `block` (which may be any number) could start a block: aligned, its header and size within [HEAP_START, top). */
   private mayBeBlock(block: number): boolean {
     if (!Number.isInteger(block) || block % 8 !== 0 || block < HEAP_START) return false;
-    const top = Atomics.load(this.u32, TOP);
+    const top = this.u32[TOP]!;
     if (block + MIN_BLOCK > top) return false;
     const size = this.sizeOf(block);
     return size >= MIN_BLOCK && block + size <= top;
@@ -118,14 +121,15 @@ export class Allocator {
 
   /** Takes a free block of at least `size` bytes, split when the rest makes a block; 0 when none fits. */
   private takeFree(size: number): number {
+    const u32 = this.u32;
     let bin = binOf(size);
-    let block = this.bins.head(bin);
+    let block = binHead(u32, bin);
     if (block === 0 || this.sizeOf(block) < size) {
-      bin = this.bins.firstNonEmpty(bin + 1);
+      bin = firstNonEmptyBin(u32, bin + 1);
       if (bin < 0) return 0;
-      block = this.bins.head(bin);
+      block = binHead(u32, bin);
     }
-    this.bins.remove(block, bin);
+    binRemove(u32, block, bin);
     const blockSize = this.sizeOf(block);
     if (blockSize - size >= MIN_BLOCK) {
       // The rest stays free; the block after it keeps its PREV_FREE.
@@ -140,39 +144,42 @@ export class Allocator {
 
   /** Takes `size` bytes at `top`, growing the heap when needed; 0 when that would pass the cap. */
   private carve(size: number): number {
-    const block = Atomics.load(this.u32, TOP);
+    const block = this.u32[TOP]!;
     const end = block + size;
     const length = this.buffer.byteLength;
     if (end > length) {
       const grown = grownHeapBytes(length, end, this.buffer.maxByteLength, GROWTH_GRANULE);
       if (grown === 0) return 0;
       this.buffer.grow(grown);
+      GrowableHeap.publishLength(this.buffer, this.u32);
+      this.u32 = this.heap.u32;
     }
-    Atomics.store(this.u32, TOP, end);
+    this.u32[TOP] = end;
     this.setHeader(block, size, ALLOCATED);
     return block;
   }
 
   /** Frees the block at `block` (its tag already FREE): merges it with free neighbours, or gives it back to the wilderness. */
   private release(block: number): void {
-    const header = Atomics.load(this.u32, block >>> 2);
+    const u32 = this.u32;
+    const header = u32[block >>> 2]!;
     const size = header & SIZE_MASK;
-    Atomics.sub(this.u32, USED, size);
+    Atomics.sub(u32, USED, size);
     let start = block;
     let end = block + size;
-    const top = Atomics.load(this.u32, TOP);
-    if (end < top && Atomics.load(this.u32, (end + 4) >>> 2) === FREE) {
+    const top = u32[TOP]!;
+    if (end < top && u32[(end + 4) >>> 2] === FREE) {
       const nextSize = this.sizeOf(end);
-      this.bins.remove(end, binOf(nextSize));
+      binRemove(u32, end, binOf(nextSize));
       end += nextSize;
     }
     if ((header & PREV_FREE) !== 0) {
-      const prevSize = Atomics.load(this.u32, (block - 4) >>> 2);
+      const prevSize = u32[(block - 4) >>> 2]!;
       start = block - prevSize;
-      this.bins.remove(start, binOf(prevSize));
+      binRemove(u32, start, binOf(prevSize));
     }
     if (end === top) {
-      Atomics.store(this.u32, TOP, start);
+      u32[TOP] = start;
     } else {
       this.makeFree(start, end - start);
       this.setPrevFree(end, true);
@@ -182,24 +189,24 @@ export class Allocator {
   /** Writes a free block of `size` bytes at `block` (its previous block is in use) and puts it in its bin. */
   private makeFree(block: number, size: number): void {
     this.setHeader(block, size, FREE);
-    Atomics.store(this.u32, (block + size - 4) >>> 2, size);
-    this.bins.insert(block, binOf(size));
+    this.u32[(block + size - 4) >>> 2] = size;
+    binInsert(this.u32, block, binOf(size));
   }
 
   /** Writes a header whose previous block is in use. */
   private setHeader(block: number, size: number, tag: number): void {
-    Atomics.store(this.u32, block >>> 2, size);
-    Atomics.store(this.u32, (block + 4) >>> 2, tag);
+    this.u32[block >>> 2] = size;
+    this.u32[(block + 4) >>> 2] = tag;
   }
 
   /** Sets or clears PREV_FREE of the block at `block`, if there is one (below `top`). */
   private setPrevFree(block: number, prevFree: boolean): void {
-    if (block >= Atomics.load(this.u32, TOP)) return;
-    if (prevFree) Atomics.or(this.u32, block >>> 2, PREV_FREE);
-    else Atomics.and(this.u32, block >>> 2, ~PREV_FREE);
+    if (block >= this.u32[TOP]!) return;
+    if (prevFree) this.u32[block >>> 2]! |= PREV_FREE;
+    else this.u32[block >>> 2]! &= ~PREV_FREE;
   }
 
   private sizeOf(block: number): number {
-    return Atomics.load(this.u32, block >>> 2) & SIZE_MASK;
+    return this.u32[block >>> 2]! & SIZE_MASK;
   }
 }

@@ -6,7 +6,6 @@
 import { writeStderr } from '@threadkit/api/node';
 import {
   heapCapBytes,
-  heapViews,
   initialHeapBytes,
   SpawnQueue,
   type Backend,
@@ -17,6 +16,7 @@ import {
 } from '@threadkit/api';
 import { Allocator } from './allocator';
 import { CoreLock } from './core-lock';
+import { GrowableHeap } from './heap';
 import { Parking } from './park';
 import { Cell } from './layout';
 
@@ -42,9 +42,9 @@ export class WorkersBackend implements Backend {
     readonly nativeId: number,
     private readonly onSpawn: () => void = () => {},
   ) {
-    this.heap = heapViews(buffer);
-    this.parking = new Parking(this.heap.i32);
-    this.core = new CoreLock(this.heap.i32, this.parking);
+    this.heap = new GrowableHeap(buffer);
+    this.parking = new Parking(this.heap);
+    this.core = new CoreLock(this.heap, this.parking);
     this.allocator = new Allocator(this.heap, this.core);
     this.spawnQueue = new SpawnQueue(this, Cell.spawnQueue);
   }
@@ -56,7 +56,9 @@ export class WorkersBackend implements Backend {
    */
   static createHeap(capBytes = heapCapBytes()): SharedArrayBuffer {
     const buffer = new SharedArrayBuffer(initialHeapBytes(capBytes), { maxByteLength: capBytes });
-    Allocator.format(new Uint32Array(buffer));
+    const u32 = new Uint32Array(buffer);
+    GrowableHeap.publishLength(buffer, u32);
+    Allocator.format(u32);
     return buffer;
   }
 

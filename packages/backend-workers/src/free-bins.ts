@@ -2,7 +2,8 @@
  * The allocator's free blocks, sorted by size into BIN_COUNT bins: each bin a doubly-linked list
  * whose head is a cell of the heap, plus a bitmap of the non-empty bins, so the first non-empty
  * bin at or after a given one is found with a few count-trailing-zeros, not a scan of every head.
- * Only the allocator calls these, with its lock held. Words are accessed atomically.
+ * Only the allocator calls these, with its lock held (which orders every access), passing the
+ * heap's current word view.
  *
  * A free block's links: @block+8 next block in its bin, @block+12 previous (0 = none).
  */
@@ -29,47 +30,40 @@ function ctz(bits: number): number {
   return 31 - Math.clz32(bits & -bits);
 }
 
-/** The bins over one heap's words (a length-tracking view, so it sees the heap grow). */
-export class FreeBins {
-  constructor(private readonly u32: Uint32Array) {}
+/** The first block of bin `bin`, or 0. */
+export function binHead(u32: Uint32Array, bin: number): number {
+  return u32[BINS + bin]!;
+}
 
-  /** The first block of bin `bin`, or 0. */
-  head(bin: number): number {
-    return Atomics.load(this.u32, BINS + bin);
+/** The first non-empty bin at or after `bin`, or -1 when there is none. */
+export function firstNonEmptyBin(u32: Uint32Array, bin: number): number {
+  for (let word = bin >>> 5; word < BIN_COUNT / 32; word++) {
+    let bits = u32[MAP + word]!;
+    if (word === bin >>> 5) bits &= -1 << (bin & 31);
+    if (bits !== 0) return word * 32 + ctz(bits);
   }
+  return -1;
+}
 
-  /** The first non-empty bin at or after `bin`, or -1 when there is none. */
-  firstNonEmpty(bin: number): number {
-    for (let word = bin >>> 5; word < BIN_COUNT / 32; word++) {
-      let bits = Atomics.load(this.u32, MAP + word);
-      if (word === bin >>> 5) bits &= -1 << (bin & 31);
-      if (bits !== 0) return word * 32 + ctz(bits);
-    }
-    return -1;
-  }
+/** Puts free block `block` at the head of bin `bin`. */
+export function binInsert(u32: Uint32Array, block: number, bin: number): void {
+  const head = u32[BINS + bin]!;
+  u32[(block + NEXT) >>> 2] = head;
+  u32[(block + PREV) >>> 2] = 0;
+  if (head !== 0) u32[(head + PREV) >>> 2] = block;
+  else u32[MAP + (bin >>> 5)]! |= 1 << (bin & 31);
+  u32[BINS + bin] = block;
+}
 
-  /** Puts free block `block` at the head of bin `bin`. */
-  insert(block: number, bin: number): void {
-    const u32 = this.u32;
-    const head = Atomics.load(u32, BINS + bin);
-    Atomics.store(u32, (block + NEXT) >>> 2, head);
-    Atomics.store(u32, (block + PREV) >>> 2, 0);
-    if (head !== 0) Atomics.store(u32, (head + PREV) >>> 2, block);
-    else Atomics.or(u32, MAP + (bin >>> 5), 1 << (bin & 31));
-    Atomics.store(u32, BINS + bin, block);
-  }
-
-  /** Takes free block `block` out of bin `bin`. */
-  remove(block: number, bin: number): void {
-    const u32 = this.u32;
-    const next = Atomics.load(u32, (block + NEXT) >>> 2);
-    const prev = Atomics.load(u32, (block + PREV) >>> 2);
-    if (next !== 0) Atomics.store(u32, (next + PREV) >>> 2, prev);
-    if (prev !== 0) {
-      Atomics.store(u32, (prev + NEXT) >>> 2, next);
-    } else {
-      Atomics.store(u32, BINS + bin, next);
-      if (next === 0) Atomics.and(u32, MAP + (bin >>> 5), ~(1 << (bin & 31)));
-    }
+/** Takes free block `block` out of bin `bin`. */
+export function binRemove(u32: Uint32Array, block: number, bin: number): void {
+  const next = u32[(block + NEXT) >>> 2]!;
+  const prev = u32[(block + PREV) >>> 2]!;
+  if (next !== 0) u32[(next + PREV) >>> 2] = prev;
+  if (prev !== 0) {
+    u32[(prev + NEXT) >>> 2] = next;
+  } else {
+    u32[BINS + bin] = next;
+    if (next === 0) u32[MAP + (bin >>> 5)]! &= ~(1 << (bin & 31));
   }
 }
