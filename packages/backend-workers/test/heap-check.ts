@@ -94,3 +94,14 @@ export function checkHeap(b: WorkersBackend): HeapWalk {
   if (inBins !== freeBlocks.size) fail(`${freeBlocks.size} free blocks, ${inBins} in bins`, top);
   return { allocated, free: freeBlocks.size, freeBytes };
 }
+
+/** Size of the largest free block of the heap, 0 when there is none. */
+export function largestFreeBlock(b: WorkersBackend): number {
+  const u32 = b.heap.u32;
+  const top = topOf(b);
+  let largest = 0;
+  for (let block = HEAP_START; block < top; block += u32[block >> 2]! & ~7) {
+    if (u32[(block + 4) >> 2] === BlockTag.free) largest = Math.max(largest, u32[block >> 2]! & ~7);
+  }
+  return largest;
+}

@@ -56,6 +56,15 @@ describe('a growing heap under threads', () => {
     expect(report.small).toBe(7);
     expect(report.after.before).toBe(2.5);
   });
+
+  it('a thread growing the heap with queue items while the main thread waits for them', () => {
+    const r = run('queue-growth.mjs', '64', ['16']);
+    expect(r.stderr).toBe('');
+    const { intact, stats } = JSON.parse(r.stdout);
+    expect(intact).toBe(16);
+    expect(stats.sizeBytes).toBeGreaterThan(5 * MIB);
+    expect(stats.capBytes).toBe(64 * MIB);
+  });
 });
 
 describe('racing frees', () => {
