@@ -54,6 +54,7 @@ describe('a growing heap under threads', () => {
     expect(report.error).toBe(outOfSharedMemory(16 * MIB).message);
     expect(report.last).toBe(3.5);
     expect(report.small).toBe(7);
+    expect(report.smallNow).toBe(8);
     expect(report.after.before).toBe(2.5);
   });
 
