@@ -4,11 +4,21 @@
  * worker_threads. One instance per thread, all over the same buffer.
  */
 import { writeStderr } from '@threadkit/api/node';
-import { heapViews, SpawnQueue, type Backend, type Heap, type ParkResult, type SpawnRequest } from '@threadkit/api';
+import {
+  heapCapBytes,
+  initialHeapBytes,
+  SpawnQueue,
+  type Backend,
+  type Heap,
+  type HeapStats,
+  type ParkResult,
+  type SpawnRequest,
+} from '@threadkit/api';
 import { Allocator } from './allocator';
 import { CoreLock } from './core-lock';
+import { GrowableHeap } from './heap';
 import { Parking } from './park';
-import { Cell, heapBytes } from './layout';
+import { Cell } from './layout';
 
 /** The SPI over SharedArrayBuffer + Atomics. */
 export class WorkersBackend implements Backend {
@@ -22,7 +32,7 @@ export class WorkersBackend implements Backend {
   readonly spawnQueue: SpawnQueue;
 
   /**
-   * @param buffer the process's heap. @param isMain true on the main thread.
+   * @param buffer the process's heap (growable; every thread sees it grow). @param isMain true on the main thread.
    * @param nativeId this OS thread's id. @param startSupervisor called on the first spawn that
    * finds no supervisor (main thread only).
    */
@@ -32,17 +42,23 @@ export class WorkersBackend implements Backend {
     readonly nativeId: number,
     private readonly onSpawn: () => void = () => {},
   ) {
-    this.heap = heapViews(buffer);
-    this.parking = new Parking(this.heap.i32);
-    this.core = new CoreLock(this.heap.i32, this.parking);
-    this.allocator = new Allocator(this.heap.i32, this.heap.u8, this.core);
+    this.heap = new GrowableHeap(buffer);
+    this.parking = new Parking(this.heap);
+    this.core = new CoreLock(this.heap, this.parking);
+    this.allocator = new Allocator(this.heap, this.core);
     this.spawnQueue = new SpawnQueue(this, Cell.spawnQueue);
   }
 
-  /** Creates a fresh, formatted heap buffer (main thread, once per process). */
-  static createHeap(): SharedArrayBuffer {
-    const buffer = new SharedArrayBuffer(heapBytes());
-    Allocator.format(new Int32Array(buffer));
+  /**
+   * Creates a fresh, formatted heap (main thread, once per process): a growable buffer of
+   * `initialHeapBytes(capBytes)` that the allocator grows up to `capBytes`, by default the cap
+   * THREADKIT_HEAP_MB sets (an invalid value throws its RangeError here).
+   */
+  static createHeap(capBytes = heapCapBytes()): SharedArrayBuffer {
+    const buffer = new SharedArrayBuffer(initialHeapBytes(capBytes), { maxByteLength: capBytes });
+    const u32 = new Uint32Array(buffer);
+    GrowableHeap.publishLength(buffer, u32);
+    Allocator.format(u32);
     return buffer;
   }
 
@@ -50,12 +66,12 @@ export class WorkersBackend implements Backend {
     return this.allocator.alloc(bytes);
   }
 
-  heapStats() {
-    return { usedBytes: 0, sizeBytes: this.heap.u8.length, capBytes: this.heap.u8.length };
-  }
-
   free(address: number): void {
     this.allocator.free(address);
+  }
+
+  heapStats(): HeapStats {
+    return this.allocator.stats();
   }
 
   park(address: number, expected: number, timeoutMs: number): ParkResult {

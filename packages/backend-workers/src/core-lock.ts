@@ -4,7 +4,7 @@
  * The uncontended acquire is one compare-and-swap on the calling thread; the slow path spins a
  * bounded number of times, then parks; release wakes one waiter only when the cell said 2.
  */
-import type { ParkResult } from '@threadkit/api';
+import type { Heap, ParkResult } from '@threadkit/api';
 
 const UNLOCKED = 0;
 const LOCKED = 1;
@@ -18,43 +18,43 @@ export interface Parker {
   unpark(address: number, count: number): number;
 }
 
-/** A core lock implementation over one Int32Array heap view. */
+/** Core locks on the cells of one heap (its views read at each use: they change when the heap grows). */
 export class CoreLock {
   constructor(
-    private readonly i32: Int32Array,
+    private readonly heap: Heap,
     private readonly parker: Parker,
   ) {}
 
   /** Acquires the lock at `address`; `timeoutMs` 0 tries once, Infinity waits forever. */
   acquire(address: number, timeoutMs: number): boolean {
     const index = address >> 2;
-    if (Atomics.compareExchange(this.i32, index, UNLOCKED, LOCKED) === UNLOCKED) return true;
+    if (Atomics.compareExchange(this.heap.i32, index, UNLOCKED, LOCKED) === UNLOCKED) return true;
     if (timeoutMs === 0) return false;
     return this.acquireContended(address, index, timeoutMs);
   }
 
   private acquireContended(address: number, index: number, timeoutMs: number): boolean {
     let state = this.spin(index);
-    if (state === UNLOCKED && Atomics.compareExchange(this.i32, index, UNLOCKED, LOCKED) === UNLOCKED) return true;
+    if (state === UNLOCKED && Atomics.compareExchange(this.heap.i32, index, UNLOCKED, LOCKED) === UNLOCKED) return true;
     const end = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
     for (;;) {
       // Mark the lock contended; if it was free we now hold it (as "contended": a spurious wake is harmless).
-      if (Atomics.exchange(this.i32, index, CONTENDED) === UNLOCKED) return true;
+      if (Atomics.exchange(this.heap.i32, index, CONTENDED) === UNLOCKED) return true;
       const left = end === Infinity ? Infinity : end - performance.now();
       if (left <= 0) return false;
       this.parker.park(address, CONTENDED, left);
-      state = Atomics.load(this.i32, index);
+      state = Atomics.load(this.heap.i32, index);
     }
   }
 
   /** {@link acquire} without blocking the event loop. */
   async acquireAsync(address: number, timeoutMs: number): Promise<boolean> {
     const index = address >> 2;
-    if (Atomics.compareExchange(this.i32, index, UNLOCKED, LOCKED) === UNLOCKED) return true;
+    if (Atomics.compareExchange(this.heap.i32, index, UNLOCKED, LOCKED) === UNLOCKED) return true;
     if (timeoutMs === 0) return false;
     const end = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
     for (;;) {
-      if (Atomics.exchange(this.i32, index, CONTENDED) === UNLOCKED) return true;
+      if (Atomics.exchange(this.heap.i32, index, CONTENDED) === UNLOCKED) return true;
       const left = end === Infinity ? Infinity : end - performance.now();
       if (left <= 0) return false;
       await this.parker.parkAsync(address, CONTENDED, left);
@@ -66,20 +66,20 @@ export class CoreLock {
    * nothing, so an unlocked lock stays as it was.
    */
   release(address: number): boolean {
-    const state = Atomics.exchange(this.i32, address >> 2, UNLOCKED);
+    const state = Atomics.exchange(this.heap.i32, address >> 2, UNLOCKED);
     if (state === CONTENDED) this.parker.unpark(address, 1);
     return state !== UNLOCKED;
   }
 
   /** True while the lock is held. */
   locked(address: number): boolean {
-    return Atomics.load(this.i32, address >> 2) !== UNLOCKED;
+    return Atomics.load(this.heap.i32, address >> 2) !== UNLOCKED;
   }
 
   /** Spins while the lock is held without waiters, a bounded number of times; returns the last state seen. */
   private spin(index: number): number {
-    let state = Atomics.load(this.i32, index);
-    for (let i = 0; state === LOCKED && i < SPIN_LIMIT; i++) state = Atomics.load(this.i32, index);
+    let state = Atomics.load(this.heap.i32, index);
+    for (let i = 0; state === LOCKED && i < SPIN_LIMIT; i++) state = Atomics.load(this.heap.i32, index);
     return state;
   }
 }

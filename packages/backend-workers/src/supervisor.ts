@@ -13,7 +13,6 @@ import { workerExecArgv } from '@threadkit/api/node';
 const { heap } = workerData as { heap: SharedArrayBuffer };
 const backend = new WorkersBackend(heap, false, threadId);
 installBackend(backend);
-const i32 = backend.heap.i32;
 const workerUrl = new URL('./worker.js', import.meta.url);
 
 // The supervisor's own loop must stay alive (its parent unrefs it, so this holds nothing else open).
@@ -23,12 +22,12 @@ function startWorker(): void {
   const slot = backend.alloc(8);
   const worker = new Worker(workerUrl, { workerData: { heap, slot }, execArgv: workerExecArgv() });
   worker.unref();
-  Atomics.add(i32, Cell.workerCount >> 2, 1);
+  Atomics.add(backend.heap.i32, Cell.workerCount >> 2, 1);
   worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
   worker.on('exit', () => {
-    Atomics.sub(i32, Cell.workerCount >> 2, 1);
+    Atomics.sub(backend.heap.i32, Cell.workerCount >> 2, 1);
     finishThreadSlot(slot, true);
-    if (Atomics.load(i32, (slot + 4) >> 2) === 0) {
+    if (Atomics.load(backend.heap.i32, (slot + 4) >> 2) === 0) {
       // It died before taking work: ask for a replacement so queued threads still get a worker.
       backend.spawnQueue.requestReplacement();
     }
@@ -38,7 +37,7 @@ function startWorker(): void {
 
 let started = 0;
 for (;;) {
-  const requested = Atomics.load(i32, backend.spawnQueue.requestedCell >> 2);
+  const requested = Atomics.load(backend.heap.i32, backend.spawnQueue.requestedCell >> 2);
   while (started < requested) {
     startWorker();
     started++;
