@@ -72,6 +72,7 @@ export { installBackend, hasBackend } from './runtime';
 export { runThreadTask, finishThreadSlot, initMainThread } from './threading/runner';
 export { HANDLE, isShared, type Handle, type SharedObject } from './handle';
 export { heapViews } from './host/heap-views';
+export { GrowableHeap } from './host/growable-heap';
 export {
   heapCapBytes,
   initialHeapBytes,

@@ -5,7 +5,7 @@
  */
 import { writeStderr } from '@threadkit/api/node';
 import {
-  heapViews,
+  GrowableHeap,
   SpawnQueue,
   type Backend,
   type Heap,
@@ -16,7 +16,7 @@ import {
 import { addon } from './addon';
 import { CoreLock } from './core-lock';
 import { growHeap } from './heap';
-import { SPAWN_QUEUE_BASE } from './layout';
+import { HEAP_LENGTH_CELL, SPAWN_QUEUE_BASE } from './layout';
 
 /** The SPI over the native addon. */
 export class NativeBackend implements Backend {
@@ -25,6 +25,12 @@ export class NativeBackend implements Backend {
   readonly heap: Heap;
   readonly nativeId: number;
   private readonly core: CoreLock;
+  /**
+   * A length-tracking view of the buffer, only ever handed to the addon: from it the addon reads
+   * the buffer's current length (and publishes it) when it allocates after a growth. JS code
+   * reads the faster fixed-length views of {@link heap}.
+   */
+  private readonly tracking: Int32Array;
   /** Where started threads wait for a warm worker. */
   readonly spawnQueue: SpawnQueue;
 
@@ -38,17 +44,18 @@ export class NativeBackend implements Backend {
     readonly isMain: boolean,
     private readonly beforeSpawn: () => void = () => {},
   ) {
-    this.heap = heapViews(buffer);
-    addon.attach(this.heap.i32);
+    this.heap = new GrowableHeap(buffer, HEAP_LENGTH_CELL);
+    this.tracking = new Int32Array(buffer);
+    addon.attach(this.tracking);
     if (isMain) addon.format();
     this.nativeId = addon.threadId();
-    this.core = new CoreLock(this.heap.i32, addon);
+    this.core = new CoreLock(this.heap, addon);
     this.spawnQueue = new SpawnQueue(this, SPAWN_QUEUE_BASE);
   }
 
   alloc(bytes: number): number {
     for (;;) {
-      const address = addon.alloc(bytes, this.heap.i32);
+      const address = addon.alloc(bytes, this.tracking);
       if (address > 0) return address;
       growHeap(this.heap.buffer, -address);
     }

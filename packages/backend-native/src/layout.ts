@@ -4,5 +4,11 @@
  * layout, with the same split, is `native/layout.rs`). Byte offsets; every cell is 4 bytes.
  */
 
+/**
+ * The heap's committed length as the addon last published it (`native/layout.rs` LENGTH): the
+ * cell the JS views compare to know the heap has grown (see the api's `GrowableHeap`).
+ */
+export const HEAP_LENGTH_CELL = 268;
+
 /** Where the spawn queue's cells start (SPAWN_QUEUE_BYTES of them; see the api's host/spawn-queue.ts). */
 export const SPAWN_QUEUE_BASE = 960;

@@ -14,7 +14,6 @@ import { workerExecArgv } from '@threadkit/api/node';
 const { heap } = workerData as { heap: SharedArrayBuffer };
 const backend = new NativeBackend(heap, false);
 installBackend(backend);
-const i32 = backend.heap.i32;
 const entry = new URL('./worker.js', import.meta.url);
 
 // Keeps this loop running; the main thread unrefs the supervisor, so this holds nothing else open.
@@ -27,7 +26,7 @@ function startWorker(): void {
   worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
   worker.on('exit', () => {
     finishThreadSlot(slot, true);
-    if (Atomics.load(i32, (slot + 4) >> 2) === 0) {
+    if (Atomics.load(backend.heap.i32, (slot + 4) >> 2) === 0) {
       // It died before it took work: ask for a replacement so queued threads still get a worker.
       backend.spawnQueue.requestReplacement();
     }
@@ -37,7 +36,7 @@ function startWorker(): void {
 
 let started = 0;
 for (;;) {
-  const wanted = Atomics.load(i32, backend.spawnQueue.requestedCell >> 2);
+  const wanted = Atomics.load(backend.heap.i32, backend.spawnQueue.requestedCell >> 2);
   for (; started < wanted; started++) startWorker();
   await backend.parkAsync(backend.spawnQueue.requestedCell, wanted, Infinity, false);
 }

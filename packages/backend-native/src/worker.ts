@@ -14,7 +14,6 @@ const { heap, slot } = workerData as { heap: SharedArrayBuffer; slot: number };
 writeStdioDirectly();
 const backend = new NativeBackend(heap, false);
 installBackend(backend);
-const i32 = backend.heap.i32;
 
 process.on('exit', () => {
   finishThreadSlot(slot, true);

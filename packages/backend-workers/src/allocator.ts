@@ -16,10 +16,9 @@
  * block just below `top` is never free (freeing it lowers `top`: the memory goes back to the
  * wilderness). Payloads come back zeroed.
  */
-import { grownHeapBytes, outOfSharedMemory, type Heap, type HeapStats } from '@threadkit/api';
+import { GrowableHeap, grownHeapBytes, outOfSharedMemory, type Heap, type HeapStats } from '@threadkit/api';
 import type { CoreLock } from './core-lock';
 import { binHead, binInsert, binOf, binRemove, firstNonEmptyBin } from './free-bins';
-import { GrowableHeap } from './heap';
 import { Cell, HEAP_START } from './layout';
 
 const HEADER = 8;
@@ -151,7 +150,7 @@ export class Allocator {
       const grown = grownHeapBytes(length, end, this.buffer.maxByteLength, GROWTH_GRANULE);
       if (grown === 0) return 0;
       this.buffer.grow(grown);
-      GrowableHeap.publishLength(this.buffer, this.u32);
+      GrowableHeap.publishLength(this.buffer, this.u32, Cell.heapLength);
       this.u32 = this.heap.u32;
     }
     this.u32[TOP] = end;

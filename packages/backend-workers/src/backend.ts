@@ -5,6 +5,7 @@
  */
 import { writeStderr } from '@threadkit/api/node';
 import {
+  GrowableHeap,
   heapCapBytes,
   initialHeapBytes,
   SpawnQueue,
@@ -16,7 +17,6 @@ import {
 } from '@threadkit/api';
 import { Allocator } from './allocator';
 import { CoreLock } from './core-lock';
-import { GrowableHeap } from './heap';
 import { Parking } from './park';
 import { Cell } from './layout';
 
@@ -42,7 +42,7 @@ export class WorkersBackend implements Backend {
     readonly nativeId: number,
     private readonly onSpawn: () => void = () => {},
   ) {
-    this.heap = new GrowableHeap(buffer);
+    this.heap = new GrowableHeap(buffer, Cell.heapLength);
     this.parking = new Parking(this.heap);
     this.core = new CoreLock(this.heap, this.parking);
     this.allocator = new Allocator(this.heap, this.core);
@@ -57,7 +57,7 @@ export class WorkersBackend implements Backend {
   static createHeap(capBytes = heapCapBytes()): SharedArrayBuffer {
     const buffer = new SharedArrayBuffer(initialHeapBytes(capBytes), { maxByteLength: capBytes });
     const u32 = new Uint32Array(buffer);
-    GrowableHeap.publishLength(buffer, u32);
+    GrowableHeap.publishLength(buffer, u32, Cell.heapLength);
     Allocator.format(u32);
     return buffer;
   }
