@@ -30,7 +30,7 @@
  * under the lock.
  */
 import { backend } from '../runtime';
-import { ENTRY_BYTES, heapPop, heapPush, priorityEntry } from './priority';
+import { ENTRY_BYTES, heapPop, heapPush, priorityEntry, SharedSlots } from './priority';
 
 /** Byte offsets of the queue block's cells. */
 export const Cell = {
@@ -127,7 +127,7 @@ export function pushItem(q: number, item: number, value: unknown): void {
   const slots = u32[(q + Cell.SLOTS) >> 2]!;
   const order = u32[(q + Cell.ORDER) >> 2]!;
   if (order === Order.PRIORITY) {
-    heapPush(slots, size, priorityEntry(item, value));
+    heapPush(new SharedSlots(slots), size, priorityEntry(item, value));
   } else if (order === Order.LIFO) {
     u32[(slots >> 2) + size] = item;
   } else {
@@ -146,7 +146,7 @@ export function popItem(q: number): number {
   const order = u32[(q + Cell.ORDER) >> 2]!;
   let item: number;
   if (order === Order.PRIORITY) {
-    item = heapPop(slots, size);
+    item = heapPop(new SharedSlots(slots), size);
   } else if (order === Order.LIFO) {
     item = u32[(slots >> 2) + size - 1]!;
   } else {
