@@ -51,6 +51,8 @@ export class LocalQueue {
   unfinished = 0;
   /** True once `shutdown` ran. */
   isShutdown = false;
+  /** True once {@link materialize} moved everything to a shared block. */
+  private moved = false;
   /** FIFO / LIFO items (FIFO: live from {@link head} on). */
   private items: (HeldValue | undefined)[] = [];
   private head = 0;
@@ -76,12 +78,14 @@ export class LocalQueue {
 
   /**
    * `put`'s steps (`engine.put`). Returns undefined once the item is in; returns the encoded
-   * item instead when the put must wait for room (the caller materializes the queue and hands
-   * it to `engine.putHeld`, which owns it from then on).
+   * item instead when the put has to go on in the shared queue — it must wait for room, or
+   * encoding the item (which names this queue) shared the queue — and the caller materializes
+   * the queue if needed and hands the item to `engine.putHeld`, which owns it from then on.
    */
   put(value: unknown, block: boolean, timeout: number | undefined): HeldValue | undefined {
     if (!block && this.isFull()) throw this.isShutdown ? new ShutDown() : new Full();
     const held = holdValue(value);
+    if (this.moved) return held;
     try {
       if (this.isShutdown) throw new ShutDown();
       if (block && this.maxsize > 0) {
@@ -156,6 +160,7 @@ export class LocalQueue {
     }
     fillQueue(q, stored, this.unfinished, this.isShutdown);
     this.clear();
+    this.moved = true;
     return q;
   }
 

@@ -64,7 +64,7 @@ export class Queue<T = unknown> implements SharedObject {
     return this.address;
   }
 
-  /** {@link shared} for a put that must wait with its item encoded: drops the item if that fails. */
+  /** {@link shared} for a put that goes on in the shared queue with its item encoded: drops the item if that fails. */
   private sharedFor(held: HeldValue): number {
     try {
       return this.shared();
@@ -126,8 +126,9 @@ export class Queue<T = unknown> implements SharedObject {
   /** `put(item, false)`. */
   putNowait(item: T): void {
     const local = this.local;
-    if (local === undefined) engine.put(this.address, item, false, undefined);
-    else local.put(item, false, undefined);
+    if (local === undefined) return engine.put(this.address, item, false, undefined);
+    const held = local.put(item, false, undefined);
+    if (held !== undefined) engine.putHeld(this.sharedFor(held), held, item, false, undefined);
   }
 
   /** {@link put} with `block = true` as a promise that never blocks the event loop. */

@@ -58,10 +58,11 @@ export class SimpleQueue<T = unknown> implements SharedObject {
 
   /** Puts `item`. Never blocks: `block` and `timeout` exist for compatibility with `Queue.put` and are ignored. */
   put(item: T, block = true, timeout?: number): void {
-    // Unbounded: a local put never has to wait for room.
     const local = this.local;
-    if (local !== undefined) local.put(item, block, timeout);
-    else engine.put(this.address, item, block, timeout);
+    if (local === undefined) return engine.put(this.address, item, block, timeout);
+    // Unbounded: a local put goes on in the shared queue only when encoding the item shared it.
+    const held = local.put(item, block, timeout);
+    if (held !== undefined) engine.putHeld(this.address, held, item, block, timeout);
   }
 
   /** `put(item, false)`. */
@@ -72,8 +73,9 @@ export class SimpleQueue<T = unknown> implements SharedObject {
   /** {@link put} as a promise, for symmetry with `Queue.putAsync` (it never waits). */
   async putAsync(item: T): Promise<void> {
     const local = this.local;
-    if (local !== undefined) local.put(item, true, undefined);
-    else await engine.putAsync(this.address, item, undefined);
+    if (local === undefined) return await engine.putAsync(this.address, item, undefined);
+    const held = local.put(item, true, undefined);
+    if (held !== undefined) await engine.putHeldAsync(this.address, held, item, undefined);
   }
 
   /**
