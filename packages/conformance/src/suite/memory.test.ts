@@ -45,3 +45,23 @@ describe('memory: objects made and dropped in a synchronous loop are reclaimed',
     expect(churn('event', 2_000_000).seen).toBe(2_000_000);
   });
 });
+
+describe('memory: queues (Queue, LifoQueue, PriorityQueue, SimpleQueue) and their items are reclaimed', () => {
+  const kinds = ['Queue', 'LifoQueue', 'PriorityQueue', 'SimpleQueue'];
+
+  it.each(kinds)('200k loop-local %s made, put to twice, got from twice and dropped', (kind) => {
+    expect(churn(`queue-churn:${kind}`, 200_000).got).toBe(400_000);
+  });
+
+  it.each(kinds)('128 MiB of 4 KiB items pass through one long-lived %s to a consumer thread', (kind) => {
+    expect(churn(`queue-stream:${kind}`, 32_768)).toMatchObject({ items: 32_768, passedMiB: 128, left: 0 });
+  });
+
+  it.each(kinds)('a %s holds over 6 MiB of 1-64 KiB items at once and drains them exactly (shared, and moved from local)', (kind) => {
+    expect(churn(`queue-hold:${kind}`, 6 * 1024)).toMatchObject({ held: 312, drained: 624 });
+  });
+
+  it.each(kinds)('500 %s queues, each sent to a thread started per iteration of an async loop', (kind) => {
+    expect(churn(`queue-threads:${kind}`, 500).got).toBe(1500);
+  });
+});
