@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runChild } from './support';
+import { HANDLE, LifoQueue, PriorityQueue, Queue, SimpleQueue } from '#backend';
+import { collectGarbage, runChild } from './support';
 
 /**
  * The memory area: every kind of shared object is reclaimed while a synchronous loop is still
@@ -59,6 +60,23 @@ describe('memory: queues (Queue, LifoQueue, PriorityQueue, SimpleQueue) and thei
 
   it.each(kinds)('a %s holds over 6 MiB of 1-64 KiB items at once and drains them exactly (shared, and moved from local)', (kind) => {
     expect(churn(`queue-hold:${kind}`, 6 * 1024)).toMatchObject({ held: 312, drained: 624 });
+  });
+
+  it('dropped shared queues are freed with their items: their heap blocks are reused', async () => {
+    if (!(await collectGarbage())) throw new Error('needs Node (a garbage collection on demand)');
+    const made = new Set<number>();
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 50; i++) {
+        for (const q of [new Queue(), new LifoQueue(), new PriorityQueue(), new SimpleQueue()]) {
+          for (let k = 0; k < 3; k++) q.put([k, 'item'.repeat(k)]);
+          // Reading the handle shares the queue, as sending it to a thread does.
+          made.add(q[HANDLE].address);
+        }
+      }
+      await collectGarbage();
+    }
+    // 1000 queues; without reclamation every one would have a block of its own.
+    expect(made.size).toBeLessThan(500);
   });
 
   it.each(kinds)('500 %s queues, each sent to a thread started per iteration of an async loop', (kind) => {
