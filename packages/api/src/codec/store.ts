@@ -62,24 +62,46 @@ function releaseAll(counted: readonly number[]): void {
  * (same bytes, same errors), for an object that keeps values before it is shared (a local
  * queue's items). Like a stored value it holds a reference on every reference-counted shared
  * object it names, until {@link dropHeld} or until {@link storeHeld} moves it to the heap.
+ *
+ * Compact, since a local queue may hold millions: the bytes alone when it names no counted
+ * object, else with the (kind id, address) pairs it names; encodings up to {@link SHORT_HELD}
+ * bytes are kept as a string of one char per byte (a few dozen bytes of JS heap, where a
+ * Uint8Array with its ArrayBuffer costs a few hundred).
  */
-export interface HeldValue {
-  /** The encoding. */
-  readonly bytes: Uint8Array;
-  /** The counted objects it names, as (kind id, address) pairs. */
-  readonly counted: readonly number[];
+export type HeldValue = HeldBytes | { readonly bytes: HeldBytes; readonly counted: readonly number[] };
+
+/** An encoding: a string of char codes 0-255, or the bytes. */
+type HeldBytes = string | Uint8Array;
+
+/** Encodings up to this many bytes are held as strings. */
+const SHORT_HELD = 64;
+
+/** Scratch that a string encoding is unpacked into, to decode or store it. */
+const scratch = new Uint8Array(SHORT_HELD);
+let scratchBusy = false;
+
+function bytesOf(held: HeldValue): HeldBytes {
+  return typeof held === 'string' || held instanceof Uint8Array ? held : held.bytes;
 }
 
-const NONE: readonly number[] = Object.freeze([]);
+/** Writes a string encoding's bytes into `into` and returns it. */
+function unpack(bytes: string, into: Uint8Array): Uint8Array {
+  for (let i = 0; i < bytes.length; i++) into[i] = bytes.charCodeAt(i);
+  return into;
+}
 
 /** Encodes `value` into a {@link HeldValue}. Throws the codec's TypeError as `storeValue` does. */
 export function holdValue(value: unknown, what = 'value'): HeldValue {
   const writer = acquireWriter();
   try {
     writer.write(value, what);
-    const counted = writer.counted.length === 0 ? NONE : writer.counted.slice();
+    const encoded = writer.bytes.subarray(0, writer.pos);
+    const bytes =
+      writer.pos <= SHORT_HELD ? String.fromCharCode.apply(null, encoded as unknown as number[]) : encoded.slice();
+    if (writer.counted.length === 0) return bytes;
+    const counted = writer.counted.slice();
     for (let i = 0; i < counted.length; i += 2) retainCounted(counted[i]!, counted[i + 1]!);
-    return { bytes: writer.bytes.slice(0, writer.pos), counted };
+    return { bytes, counted };
   } finally {
     writer.release();
   }
@@ -87,12 +109,21 @@ export function holdValue(value: unknown, what = 'value'): HeldValue {
 
 /** Decodes a held value into a fresh copy (shared objects revived). Does not drop it. */
 export function readHeld(held: HeldValue): unknown {
-  return acquireReader().read(held.bytes, 0, held.bytes.length);
+  const bytes = bytesOf(held);
+  if (typeof bytes !== 'string') return acquireReader().read(bytes, 0, bytes.length);
+  // A reviver that decodes a held value while this one is decoded gets a buffer of its own.
+  if (scratchBusy) return acquireReader().read(unpack(bytes, new Uint8Array(bytes.length)), 0, bytes.length);
+  scratchBusy = true;
+  try {
+    return acquireReader().read(unpack(bytes, scratch), 0, bytes.length);
+  } finally {
+    scratchBusy = false;
+  }
 }
 
 /** Drops the references a held value holds (it is not used again). */
 export function dropHeld(held: HeldValue): void {
-  if (held.counted.length !== 0) releaseAll(held.counted);
+  if (typeof held === 'object' && !(held instanceof Uint8Array)) releaseAll(held.counted);
 }
 
 /**
@@ -101,8 +132,13 @@ export function dropHeld(held: HeldValue): void {
  * (not {@link freeValue}) undoes it and leaves the references with `held`.
  */
 export function storeHeld(held: HeldValue): number {
-  return storeBytes(held.bytes, held.bytes.length, held.counted);
+  const bytes = bytesOf(held);
+  const counted = typeof held === 'object' && !(held instanceof Uint8Array) ? held.counted : NONE;
+  if (typeof bytes !== 'string') return storeBytes(bytes, bytes.length, counted);
+  return storeBytes(unpack(bytes, new Uint8Array(bytes.length)), bytes.length, counted);
 }
+
+const NONE: readonly number[] = Object.freeze([]);
 
 /** Decodes the value stored at `address` into a fresh copy (shared objects revived). Does not free the block. */
 export function loadValue(address: number): unknown {
