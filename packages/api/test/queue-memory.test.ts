@@ -222,3 +222,44 @@ describe('queue memory', () => {
     expect(live.size).toBe(before);
   });
 });
+
+describe('held values (the items of a local queue)', () => {
+  const values: unknown[] = [
+    0,
+    'é€😀',
+    new Uint8Array(Array.from({ length: 40 }, (_, i) => 255 - i * 6)),
+    new Uint8Array(Array.from({ length: 256 }, (_, i) => i)),
+    { big: 'x'.repeat(5000), n: [1, 2n, null] },
+  ];
+
+  it.each(values)('hold %#: read back equal, and stored as the same bytes encode gives', (value) => {
+    const held = a.holdValue(value);
+    expect(a.readHeld(held)).toEqual(value);
+    const address = a.storeHeld(held);
+    const bytes = a.encode(value);
+    const heap = backend.heap;
+    expect(heap.u32[address >> 2]).toBe(bytes.length);
+    expect(heap.u8.slice(address + 8, address + 8 + bytes.length)).toEqual(bytes);
+    expect(a.loadValue(address)).toEqual(value);
+    a.freeValue(address);
+  });
+
+  it('a held value holds a reference on a Lock it names until dropped, and hands it to the stored block', () => {
+    const before = live.size;
+    const lock = new a.Lock();
+    const held = a.holdValue([lock]);
+    const address = lock[a.HANDLE].address;
+    const refs = () => backend.heap.i32[(address + 4) >> 2];
+    expect(refs()).toBe(2);
+    const kept = a.holdValue({ lock });
+    expect((a.readHeld(held) as unknown[])[0]).toBe(lock);
+    expect(refs()).toBe(3);
+    a.dropHeld(held);
+    const stored = a.storeHeld(kept);
+    expect(refs()).toBe(2);
+    drop(lock);
+    expect(live.has(address)).toBe(true);
+    a.freeValue(stored);
+    expect(live.size).toBe(before);
+  });
+});
