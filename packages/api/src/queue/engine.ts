@@ -11,9 +11,10 @@
  * the uncontended paths make no system call.
  *
  * Items are encoded before the lock is taken and decoded after it is released: the lock is
- * held only while addresses move.
+ * held only while addresses move. These run on shared queues only; a local queue (`local.ts`)
+ * does the same steps in its own memory and comes here once it is shared.
  */
-import { freeValue, loadValue, storeValue } from '../codec';
+import { dropHeld, freeValue, type HeldValue, loadValue, storeHeld, storeValue } from '../codec';
 import { Empty, Full, ShutDown } from '../errors';
 import { backend } from '../runtime';
 import { Deadline, queueTimeout } from '../timeout';
@@ -182,7 +183,36 @@ function failFastNowait(q: number): void {
 /** Puts `value` (encoded with the codec) into queue `q`. */
 export function put(q: number, value: unknown, block: boolean, timeout: number | undefined): void {
   if (!block) failFastNowait(q);
-  const item = storeValue(value);
+  putStored(q, storeValue(value), value, block, timeout);
+}
+
+/** {@link put} for an item a local queue already encoded (`held`, whose value is `value`). */
+export function putHeld(q: number, held: HeldValue, value: unknown, block: boolean, timeout: number | undefined): void {
+  putStored(q, store(held), value, block, timeout);
+}
+
+/** {@link put} as a promise (always blocking, never blocking the event loop). */
+export async function putAsync(q: number, value: unknown, timeout: number | undefined): Promise<void> {
+  await putStoredAsync(q, storeValue(value), value, timeout);
+}
+
+/** {@link putAsync} for an item a local queue already encoded. */
+export async function putHeldAsync(q: number, held: HeldValue, value: unknown, timeout: number | undefined): Promise<void> {
+  await putStoredAsync(q, store(held), value, timeout);
+}
+
+/** Moves a held item into the heap; drops it if that fails. */
+function store(held: HeldValue): number {
+  try {
+    return storeHeld(held);
+  } catch (error) {
+    dropHeld(held);
+    throw error;
+  }
+}
+
+/** Puts the stored item at `item`: the queue takes it, or it is freed when the put fails. */
+function putStored(q: number, item: number, value: unknown, block: boolean, timeout: number | undefined): void {
   try {
     runSync(q, putSteps(q, item, value, block, timeout));
   } catch (error) {
@@ -192,9 +222,7 @@ export function put(q: number, value: unknown, block: boolean, timeout: number |
   wake(q, Cell.NOT_EMPTY, Cell.GET_WAITERS, 1);
 }
 
-/** {@link put} as a promise (always blocking, never blocking the event loop). */
-export async function putAsync(q: number, value: unknown, timeout: number | undefined): Promise<void> {
-  const item = storeValue(value);
+async function putStoredAsync(q: number, item: number, value: unknown, timeout: number | undefined): Promise<void> {
   try {
     await runAsync(q, putSteps(q, item, value, true, timeout));
   } catch (error) {

@@ -1,17 +1,19 @@
 /**
  * PriorityQueue's ordering: CPython's `heapq` (same sift algorithm, so items with equal
- * priority come out in the same order as in Python) over entries in the shared heap, with
- * Python's `<` translated to JS values by {@link pyLess}.
+ * priority come out in the same order as in Python) over entries in the shared heap or, while
+ * the queue is local, in a JS array ({@link HeapSlots}), with Python's `<` translated to JS
+ * values by {@link pyLess}. A local heap moves to the shared one entry by entry, index by index,
+ * so the order of later pops is the same as if it had been shared all along.
  *
  * Heap entry (16 bytes): u32 item address, u32 key tag, f64 key. The key lets most
  * comparisons skip decoding: tag NUMBER means the item is a number (the key is the item),
  * tag FIRST_NUMBER means the item is an array whose first element is a number (the key is that
  * element, as in `[priority, data]`). Two NUMBER entries compare by key alone; two FIRST_NUMBER
  * entries with different keys too. Every other comparison (ties, strings, mixed shapes) decodes
- * both items with `loadValue` and applies {@link pyLess}; the decoded values are cached for the
- * rest of that push or pop. Pushes and pops first compute where everything goes and only then
- * move entries, so a TypeError from an incomparable pair leaves the heap unchanged (CPython's
- * heapq leaves it half-updated).
+ * both items (`loadValue`, or a local item's bytes) and applies {@link pyLess}; the decoded
+ * values are cached for the rest of that push or pop. Pushes and pops first compute where
+ * everything goes and only then move entries, so a TypeError from an incomparable pair leaves
+ * the heap unchanged (CPython's heapq leaves it half-updated).
  */
 import { loadValue } from '../codec';
 import { backend } from '../runtime';
@@ -22,8 +24,9 @@ export const ENTRY_BYTES = 16;
 const Tag = { OTHER: 0, NUMBER: 1, FIRST_NUMBER: 2 } as const;
 
 /** A heap entry held in JS while sifting: its fields and, once known, its decoded item. */
-export interface Entry {
-  readonly item: number;
+export interface Entry<I = number> {
+  /** The item: a stored value's address (shared) or a held value (local). */
+  readonly item: I;
   readonly tag: number;
   readonly key: number;
   value?: unknown;
@@ -31,7 +34,7 @@ export interface Entry {
 }
 
 /** The entry for a new item whose value is already at hand. */
-export function priorityEntry(item: number, value: unknown): Entry {
+export function priorityEntry<I>(item: I, value: unknown): Entry<I> {
   if (typeof value === 'number') return { item, tag: Tag.NUMBER, key: value, value, decoded: true };
   if (Array.isArray(value) && typeof value[0] === 'number') {
     return { item, tag: Tag.FIRST_NUMBER, key: value[0], value, decoded: true };
@@ -39,73 +42,92 @@ export function priorityEntry(item: number, value: unknown): Entry {
   return { item, tag: Tag.OTHER, key: 0, value, decoded: true };
 }
 
-function readEntry(slots: number, index: number): Entry {
-  const heap = backend().heap;
-  const at = slots + index * ENTRY_BYTES;
-  return { item: heap.u32[at >> 2]!, tag: heap.u32[(at >> 2) + 1]!, key: heap.f64[(at + 8) >> 3]!, decoded: false };
+/** Where a heap's entries live: a slot array in the shared heap, or a local queue's array. */
+export interface HeapSlots<I> {
+  /** The entry at `index`, not yet decoded. */
+  read(index: number): Entry<I>;
+  /** Stores `entry`'s fields at `index`. */
+  write(index: number, entry: Entry<I>): void;
+  /** A fresh copy of an item's value. */
+  decode(item: I): unknown;
 }
 
-function writeEntry(slots: number, index: number, entry: Entry): void {
-  const heap = backend().heap;
-  const at = slots + index * ENTRY_BYTES;
-  heap.u32[at >> 2] = entry.item;
-  heap.u32[(at >> 2) + 1] = entry.tag;
-  heap.f64[(at + 8) >> 3] = entry.key;
+/** A shared queue's heap: `ENTRY_BYTES` per entry from `slots`. */
+export class SharedSlots implements HeapSlots<number> {
+  constructor(private readonly slots: number) {}
+
+  read(index: number): Entry {
+    const heap = backend().heap;
+    const at = this.slots + index * ENTRY_BYTES;
+    return { item: heap.u32[at >> 2]!, tag: heap.u32[(at >> 2) + 1]!, key: heap.f64[(at + 8) >> 3]!, decoded: false };
+  }
+
+  write(index: number, entry: Entry): void {
+    const heap = backend().heap;
+    const at = this.slots + index * ENTRY_BYTES;
+    heap.u32[at >> 2] = entry.item;
+    heap.u32[(at >> 2) + 1] = entry.tag;
+    heap.f64[(at + 8) >> 3] = entry.key;
+  }
+
+  decode(item: number): unknown {
+    return loadValue(item);
+  }
 }
 
-function valueOf(entry: Entry): unknown {
+function valueOf<I>(slots: HeapSlots<I>, entry: Entry<I>): unknown {
   if (!entry.decoded) {
-    entry.value = loadValue(entry.item);
+    entry.value = slots.decode(entry.item);
     entry.decoded = true;
   }
   return entry.value;
 }
 
 /** `a < b` between two entries: by key when that decides it, else by decoded value. */
-function entryLess(a: Entry, b: Entry): boolean {
+function entryLess<I>(slots: HeapSlots<I>, a: Entry<I>, b: Entry<I>): boolean {
   if (a.tag === Tag.NUMBER && b.tag === Tag.NUMBER) return a.key < b.key;
   if (a.tag === Tag.FIRST_NUMBER && b.tag === Tag.FIRST_NUMBER) {
     if (a.key < b.key) return true;
     if (b.key < a.key) return false;
   }
-  return pyLess(valueOf(a), valueOf(b));
+  return pyLess(valueOf(slots, a), valueOf(slots, b));
 }
 
-/** `heapq.heappush` on the `size` entries at `slots` (room for one more is ensured by the caller). */
-export function heapPush(slots: number, size: number, entry: Entry): void {
-  const parents: Entry[] = [];
+/** `heapq.heappush` on the `size` entries of `slots` (room for one more is ensured by the caller). */
+export function heapPush<I>(slots: HeapSlots<I>, size: number, entry: Entry<I>): void {
+  const parents: Entry<I>[] = [];
   let pos = size;
   while (pos > 0) {
     const parentPos = (pos - 1) >> 1;
-    const parent = readEntry(slots, parentPos);
-    if (!entryLess(entry, parent)) break;
+    const parent = slots.read(parentPos);
+    if (!entryLess(slots, entry, parent)) break;
     parents.push(parent);
     pos = parentPos;
   }
   let hole = size;
   for (const parent of parents) {
-    writeEntry(slots, hole, parent);
+    slots.write(hole, parent);
     hole = (hole - 1) >> 1;
   }
-  writeEntry(slots, pos, entry);
+  slots.write(pos, entry);
 }
 
-/** `heapq.heappop` on the `size` (> 0) entries at `slots`; returns the popped item's address. */
-export function heapPop(slots: number, size: number): number {
-  const top = readEntry(slots, 0);
+/** `heapq.heappop` on the `size` (> 0) entries of `slots`; returns the popped item. */
+export function heapPop<I>(slots: HeapSlots<I>, size: number): I {
+  const top = slots.read(0);
   const end = size - 1;
   if (end === 0) return top.item;
-  const last = readEntry(slots, end);
+  const last = slots.read(end);
   // _siftup: walk the smaller child down to a leaf (comparisons between existing entries only).
   const path: number[] = [0];
-  const moved: Entry[] = [];
+  const moved: Entry<I>[] = [];
   let child = 1;
   while (child < end) {
     const right = child + 1;
-    let chosen = readEntry(slots, child);
+    let chosen = slots.read(child);
     if (right < end) {
-      const other = readEntry(slots, right);
-      if (!entryLess(chosen, other)) {
+      const other = slots.read(right);
+      if (!entryLess(slots, chosen, other)) {
         child = right;
         chosen = other;
       }
@@ -116,9 +138,9 @@ export function heapPop(slots: number, size: number): number {
   }
   // _siftdown: the last entry climbs back from the leaf while it is smaller than what moved up.
   let stop = moved.length;
-  while (stop > 0 && entryLess(last, moved[stop - 1]!)) stop--;
-  for (let i = 0; i < stop; i++) writeEntry(slots, path[i]!, moved[i]!);
-  writeEntry(slots, path[stop]!, last);
+  while (stop > 0 && entryLess(slots, last, moved[stop - 1]!)) stop--;
+  for (let i = 0; i < stop; i++) slots.write(path[i]!, moved[i]!);
+  slots.write(path[stop]!, last);
   return top.item;
 }
 

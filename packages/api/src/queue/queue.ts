@@ -1,16 +1,25 @@
 /**
  * Python's `queue.Queue`, `queue.LifoQueue` and `queue.PriorityQueue`: multi-producer,
  * multi-consumer queues usable from any thread. Items are copied with the codec when put and
- * rebuilt when got (shared objects inside them keep their identity). All state lives in the
- * shared heap (layout in `store.ts`, waiting in `engine.ts`), so a queue passed to another
- * thread is the same queue there.
+ * rebuilt when got (shared objects inside them keep their identity).
+ *
+ * Local first: a new queue keeps its items and counters in its creating thread's memory
+ * (`local.ts`) and takes no shared heap. It moves to a shared block (layout in `store.ts`,
+ * waiting in `engine.ts`) the first time it is sent to another thread or a call has to wait
+ * for one (`get` on an empty queue, `put` on a full one, `join` with unfinished tasks, with a
+ * timeout > 0); the move takes the items in order and the counters along. Once shared, a queue
+ * passed to another thread is the same queue there, and its block is reference-counted: freed,
+ * with every item still in it, when no view and no stored value names it.
  */
+import { dropHeld, type HeldValue } from '../codec';
 import { ShutDown } from '../errors';
-import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
-import * as engine from './engine';
-import { allocQueue, Cell, cell, maxsizeOf, Order } from './store';
 import { mustBlock } from '../runtime';
+import { registerCounted } from '../sync/counted-cell';
+import * as engine from './engine';
+import { LocalQueue, WAIT } from './local';
+import { Cell, cell, destroyQueue, maxsizeOf, Order } from './store';
 
 const KIND = { FIFO: 'queue.Queue', LIFO: 'queue.LifoQueue', PRIORITY: 'queue.PriorityQueue' } as const;
 
@@ -25,40 +34,68 @@ function checkMaxsize(maxsize: number): void {
  */
 export class Queue<T = unknown> implements SharedObject {
   declare readonly [HANDLE]: Handle;
-  /** Heap address of the queue block. */
-  declare protected readonly address: number;
+  /** The queue block's address once the queue is shared; 0 while it is local. */
+  private address: number;
+  /** While local: its items and counters; undefined once shared. */
+  private local: LocalQueue | undefined;
 
   /** Creates a queue holding at most `maxsize` items (<= 0: no limit). */
   constructor(maxsize = 0) {
     checkMaxsize(maxsize);
-    const [kind, order] =
-      this instanceof PriorityQueue
-        ? [KIND.PRIORITY, Order.PRIORITY]
-        : this instanceof LifoQueue
-          ? [KIND.LIFO, Order.LIFO]
-          : [KIND.FIFO, Order.FIFO];
-    Object.defineProperty(this, 'address', { value: allocQueue(order, maxsize) });
-    adopt(this, kind, this.address);
+    this.address = 0;
+    this.local = new LocalQueue(kindOf(this)[1], maxsize);
+  }
+
+  /** Moves a local queue (items, counters) to a shared block of its own; nothing for a shared one. */
+  [MATERIALIZE](): void {
+    const local = this.local;
+    if (local === undefined) return;
+    const address = local.materialize();
+    this.address = address;
+    this.local = undefined;
+    const [kind] = kindOf(this);
+    adopt(this, kind, address);
+    holdReference(this, kind, address);
+  }
+
+  /** The block's address, making it first if the queue is local. */
+  private shared(): number {
+    if (this.local !== undefined) this[MATERIALIZE]();
+    return this.address;
+  }
+
+  /** {@link shared} for a put that goes on in the shared queue with its item encoded: drops the item if that fails. */
+  private sharedFor(held: HeldValue): number {
+    try {
+      return this.shared();
+    } catch (error) {
+      dropHeld(held);
+      throw error;
+    }
   }
 
   /** The limit given at creation (<= 0: unbounded). */
   get maxsize(): number {
-    return maxsizeOf(this.address);
+    const local = this.local;
+    return local !== undefined ? local.maxsize : maxsizeOf(this.address);
   }
 
   /** Number of items put and not yet marked done with {@link taskDone}. */
   get unfinishedTasks(): number {
-    return cell(this.address, Cell.UNFINISHED);
+    const local = this.local;
+    return local !== undefined ? local.unfinished : cell(this.address, Cell.UNFINISHED);
   }
 
   /** True once {@link shutdown} was called. */
   get isShutdown(): boolean {
-    return cell(this.address, Cell.SHUTDOWN) !== 0;
+    const local = this.local;
+    return local !== undefined ? local.isShutdown : cell(this.address, Cell.SHUTDOWN) !== 0;
   }
 
   /** The approximate number of items (another thread may change it at once). */
   qsize(): number {
-    return cell(this.address, Cell.SIZE);
+    const local = this.local;
+    return local !== undefined ? local.size : cell(this.address, Cell.SIZE);
   }
 
   /** True when the queue holds no items (approximate, like {@link qsize}). */
@@ -80,17 +117,27 @@ export class Queue<T = unknown> implements SharedObject {
    */
   put(item: T, block = true, timeout?: number): void {
     if (block) mustBlock('putAsync()');
-    engine.put(this.address, item, block, timeout);
+    const local = this.local;
+    if (local === undefined) return engine.put(this.address, item, block, timeout);
+    const held = local.put(item, block, timeout);
+    if (held !== undefined) engine.putHeld(this.sharedFor(held), held, item, block, timeout);
   }
 
   /** `put(item, false)`. */
   putNowait(item: T): void {
-    engine.put(this.address, item, false, undefined);
+    const local = this.local;
+    if (local === undefined) return engine.put(this.address, item, false, undefined);
+    const held = local.put(item, false, undefined);
+    if (held !== undefined) engine.putHeld(this.sharedFor(held), held, item, false, undefined);
   }
 
   /** {@link put} with `block = true` as a promise that never blocks the event loop. */
-  putAsync(item: T, timeout?: number): Promise<void> {
-    return engine.putAsync(this.address, item, timeout);
+  async putAsync(item: T, timeout?: number): Promise<void> {
+    // Each await keeps this view, and so the block, alive while the call is pending.
+    const local = this.local;
+    if (local === undefined) return await engine.putAsync(this.address, item, timeout);
+    const held = local.put(item, true, timeout);
+    if (held !== undefined) await engine.putHeldAsync(this.sharedFor(held), held, item, timeout);
   }
 
   /**
@@ -102,17 +149,28 @@ export class Queue<T = unknown> implements SharedObject {
    */
   get(block = true, timeout?: number): T {
     if (block) mustBlock('getAsync()');
-    return engine.get(this.address, block, timeout) as T;
+    const local = this.local;
+    if (local !== undefined) {
+      const item = local.get(block, timeout);
+      if (item !== WAIT) return item as T;
+    }
+    return engine.get(this.shared(), block, timeout) as T;
   }
 
   /** `get(false)`. */
   getNowait(): T {
-    return engine.get(this.address, false, undefined) as T;
+    const local = this.local;
+    return (local !== undefined ? local.get(false, undefined) : engine.get(this.address, false, undefined)) as T;
   }
 
   /** {@link get} with `block = true` as a promise that never blocks the event loop. */
   async getAsync(timeout?: number): Promise<T> {
-    return (await engine.getAsync(this.address, timeout)) as T;
+    const local = this.local;
+    if (local !== undefined) {
+      const item = local.get(true, timeout);
+      if (item !== WAIT) return item as T;
+    }
+    return (await engine.getAsync(this.shared(), timeout)) as T;
   }
 
   /**
@@ -120,18 +178,20 @@ export class Queue<T = unknown> implements SharedObject {
    * returns. Throws RangeError('task_done() called too many times') when no task is unfinished.
    */
   taskDone(): void {
-    engine.taskDone(this.address);
+    const local = this.local;
+    if (local !== undefined) local.taskDone();
+    else engine.taskDone(this.address);
   }
 
   /** Blocks until every item put has been marked done with {@link taskDone}. */
   join(): void {
     mustBlock('joinAsync()');
-    engine.join(this.address);
+    if (this.local === undefined || this.local.unfinished > 0) engine.join(this.shared());
   }
 
   /** {@link join} as a promise that never blocks the event loop. */
-  joinAsync(): Promise<void> {
-    return engine.joinAsync(this.address);
+  async joinAsync(): Promise<void> {
+    if (this.local === undefined || this.local.unfinished > 0) await engine.joinAsync(this.shared());
   }
 
   /**
@@ -141,7 +201,9 @@ export class Queue<T = unknown> implements SharedObject {
    * Calling it again is allowed.
    */
   shutdown(immediate = false): void {
-    engine.shutdown(this.address, immediate);
+    const local = this.local;
+    if (local !== undefined) local.shutdown(immediate);
+    else engine.shutdown(this.address, immediate);
   }
 
   /**
@@ -201,14 +263,24 @@ export class LifoQueue<T = unknown> extends Queue<T> {}
  */
 export class PriorityQueue<T = unknown> extends Queue<T> {}
 
+/** The kind and order of a queue of this class (a subclass of one of them is that one). */
+function kindOf(queue: Queue<unknown>): readonly [string, Order] {
+  if (queue instanceof PriorityQueue) return [KIND.PRIORITY, Order.PRIORITY];
+  if (queue instanceof LifoQueue) return [KIND.LIFO, Order.LIFO];
+  return [KIND.FIFO, Order.FIFO];
+}
+
+/** The codec's reviver of a kind: this thread's view of the queue at an address. */
 function reviver(cls: typeof Queue, kind: string): (address: number) => object {
   return (address) => {
-    const queue: object = Object.create(cls.prototype);
-    Object.defineProperty(queue, 'address', { value: address });
+    const queue = Object.create(cls.prototype) as { address: number; local: LocalQueue | undefined };
+    queue.address = address;
+    queue.local = undefined;
     return adopt(queue, kind, address);
   };
 }
 
-registerKind(KIND.FIFO, reviver(Queue, KIND.FIFO));
-registerKind(KIND.LIFO, reviver(LifoQueue, KIND.LIFO));
-registerKind(KIND.PRIORITY, reviver(PriorityQueue, KIND.PRIORITY));
+materializeOnDemand(Queue.prototype);
+registerCounted(KIND.FIFO, Cell.REFS, reviver(Queue, KIND.FIFO), destroyQueue);
+registerCounted(KIND.LIFO, Cell.REFS, reviver(LifoQueue, KIND.LIFO), destroyQueue);
+registerCounted(KIND.PRIORITY, Cell.REFS, reviver(PriorityQueue, KIND.PRIORITY), destroyQueue);

@@ -1,9 +1,10 @@
 /**
  * The shared block behind every queue, and the item storage inside it. Everything here runs
- * with the queue's core lock held (except {@link allocQueue}, which runs before the queue is
- * shared); the callers in `engine.ts` take and release it.
+ * with the queue's core lock held (except {@link allocQueue} and {@link fillQueue}, which run
+ * before the queue is shared, and {@link destroyQueue}, which runs once nothing names it); the
+ * callers in `engine.ts` take and release it.
  *
- * Queue block (72 bytes, byte offsets; 4-byte cells unless noted):
+ * Queue block (76 bytes, byte offsets; 4-byte cells unless noted):
  *
  *     0  LOCK          core lock (backend().lockAcquire/Release)
  *     4  SHUTDOWN      1 once shutdown() ran
@@ -22,15 +23,19 @@
  *    56  MAXSIZE       f64; <= 0 (or NaN) is unbounded
  *    64  LOCK_FREED    park cell, bumped on unlock while ASYNC_LOCKERS > 0
  *    68  ASYNC_LOCKERS async callers waiting for LOCK to be released
+ *    72  REFS          references: one per view in any thread, one per stored value naming
+ *                      the queue (see sync/counted-cell.ts); the last one frees the queue
  *
  * Slot arrays: FIFO and LIFO keep one u32 per slot, the address of an encoded item
  * (`storeValue`); FIFO as a ring starting at HEAD, LIFO as a stack from slot 0. Priority
  * queues keep a binary min-heap of 16-byte entries (see `priority.ts`). A full array doubles
  * and one left a quarter full halves (above 64 slots): allocate, copy, free the old one, all
- * under the lock.
+ * under the lock. Every item in the array is owned by the queue: {@link destroyQueue} frees
+ * them (dropping the references they hold) with the array.
  */
 import { backend } from '../runtime';
-import { ENTRY_BYTES, heapPop, heapPush, priorityEntry } from './priority';
+import { freeValue } from '../codec';
+import { ENTRY_BYTES, type Entry, heapPop, heapPush, priorityEntry, SharedSlots } from './priority';
 
 /** Byte offsets of the queue block's cells. */
 export const Cell = {
@@ -51,9 +56,10 @@ export const Cell = {
   MAXSIZE: 56,
   LOCK_FREED: 64,
   ASYNC_LOCKERS: 68,
+  REFS: 72,
 } as const;
 
-const BLOCK_BYTES = 72;
+const BLOCK_BYTES = 76;
 const INITIAL_CAPACITY = 8;
 /** A slot array larger than this halves when a pop leaves it a quarter full. */
 const SHRINK_ABOVE = 64;
@@ -67,19 +73,77 @@ function slotBytes(order: number): number {
   return order === Order.PRIORITY ? ENTRY_BYTES : 4;
 }
 
-/** Allocates and initialises a queue block; returns its address. */
-export function allocQueue(order: Order, maxsize: number): number {
+/**
+ * Allocates and initialises an empty queue block with room for `items` items, holding one
+ * reference (its creating view's); returns its address.
+ */
+export function allocQueue(order: Order, maxsize: number, items = 0): number {
   const b = backend();
+  let capacity = INITIAL_CAPACITY;
+  while (capacity < items) capacity *= 2;
   const q = b.alloc(BLOCK_BYTES);
-  const slots = b.alloc(INITIAL_CAPACITY * slotBytes(order));
+  let slots: number;
+  try {
+    slots = b.alloc(capacity * slotBytes(order));
+  } catch (error) {
+    b.free(q);
+    throw error;
+  }
   const u32 = b.heap.u32;
   u32[(q + Cell.SLOTS) >> 2] = slots;
-  u32[(q + Cell.CAPACITY) >> 2] = INITIAL_CAPACITY;
+  u32[(q + Cell.CAPACITY) >> 2] = capacity;
   u32[(q + Cell.ORDER) >> 2] = order;
+  u32[(q + Cell.REFS) >> 2] = 1;
   b.heap.f64[(q + Cell.MAXSIZE) >> 3] = maxsize;
   // Publish the plain stores before the address can reach another thread.
   Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, 0);
   return q;
+}
+
+/**
+ * Fills a new queue (from {@link allocQueue} with room for them) with `entries` in storage
+ * order — FIFO oldest first, LIFO bottom of the stack first, a priority queue's heap array as
+ * is — and sets its counters. Runs before the queue is shared.
+ */
+export function fillQueue(q: number, entries: readonly Entry[], unfinished: number, shutdown: boolean): void {
+  const b = backend();
+  const u32 = b.heap.u32;
+  const slots = u32[(q + Cell.SLOTS) >> 2]!;
+  if (u32[(q + Cell.ORDER) >> 2] === Order.PRIORITY) {
+    const heap = new SharedSlots(slots);
+    for (let i = 0; i < entries.length; i++) heap.write(i, entries[i]!);
+  } else {
+    for (let i = 0; i < entries.length; i++) u32[(slots >> 2) + i] = entries[i]!.item;
+  }
+  u32[(q + Cell.UNFINISHED) >> 2] = unfinished;
+  u32[(q + Cell.SHUTDOWN) >> 2] = shutdown ? 1 : 0;
+  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, entries.length);
+}
+
+/**
+ * Frees what a queue block owns — every item still queued (dropping the references they hold),
+ * then the slot array — once nothing names the queue. Allocates nothing.
+ */
+export function destroyQueue(q: number): void {
+  const b = backend();
+  const u32 = b.heap.u32;
+  const size = u32[(q + Cell.SIZE) >> 2]!;
+  const slots = u32[(q + Cell.SLOTS) >> 2]!;
+  const order = u32[(q + Cell.ORDER) >> 2]!;
+  const mask = u32[(q + Cell.CAPACITY) >> 2]! - 1;
+  const head = order === Order.FIFO ? u32[(q + Cell.HEAD) >> 2]! : 0;
+  const items: number[] = [];
+  for (let i = 0; i < size; i++) {
+    items.push(order === Order.PRIORITY ? u32[(slots + i * ENTRY_BYTES) >> 2]! : u32[(slots >> 2) + ((head + i) & mask)]!);
+  }
+  for (const item of items) freeValue(item);
+  b.free(slots);
+}
+
+/** Frees an empty queue block that was never published (from {@link allocQueue}). */
+export function freeQueue(q: number): void {
+  destroyQueue(q);
+  backend().free(q);
 }
 
 /** Reads a cell atomically. */
@@ -132,7 +196,7 @@ export function pushItem(q: number, item: number, value: unknown): void {
   const slots = u32[(q + Cell.SLOTS) >> 2]!;
   const order = u32[(q + Cell.ORDER) >> 2]!;
   if (order === Order.PRIORITY) {
-    heapPush(slots, size, priorityEntry(item, value));
+    heapPush(new SharedSlots(slots), size, priorityEntry(item, value));
   } else if (order === Order.LIFO) {
     u32[(slots >> 2) + size] = item;
   } else {
@@ -151,7 +215,7 @@ export function popItem(q: number): number {
   const order = u32[(q + Cell.ORDER) >> 2]!;
   let item: number;
   if (order === Order.PRIORITY) {
-    item = heapPop(slots, size);
+    item = heapPop(new SharedSlots(slots), size);
   } else if (order === Order.LIFO) {
     item = u32[(slots >> 2) + size - 1]!;
   } else {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runChild } from './support';
+import { HANDLE, LifoQueue, PriorityQueue, Queue, SimpleQueue } from '#backend';
+import { collectGarbage, runChild } from './support';
 
 /**
  * The memory area: every kind of shared object is reclaimed while a synchronous loop is still
@@ -85,5 +86,42 @@ describe('memory: no reader ever decodes a freed block', { timeout: SCENARIO_MS 
     const report = churn('excepthookRace', 2_000);
     expect(report.reported).toBe(report.failures);
     expect(report.twice).toBe(0);
+  });
+});
+
+describe('memory: queues (Queue, LifoQueue, PriorityQueue, SimpleQueue) and their items are reclaimed', () => {
+  const kinds = ['Queue', 'LifoQueue', 'PriorityQueue', 'SimpleQueue'];
+
+  it.each(kinds)('200k loop-local %s made, put to twice, got from twice and dropped', (kind) => {
+    expect(churn(`queue-churn:${kind}`, 200_000).got).toBe(400_000);
+  });
+
+  it.each(kinds)('128 MiB of 4 KiB items pass through one long-lived %s to a consumer thread', (kind) => {
+    expect(churn(`queue-stream:${kind}`, 32_768)).toMatchObject({ items: 32_768, passedMiB: 128, left: 0 });
+  });
+
+  it.each(kinds)('a %s holds over 6 MiB of 1-64 KiB items at once and drains them exactly (shared, and moved from local)', (kind) => {
+    expect(churn(`queue-hold:${kind}`, 6 * 1024)).toMatchObject({ held: 312, drained: 624 });
+  });
+
+  it('dropped shared queues are freed with their items: their heap blocks are reused', async () => {
+    if (!(await collectGarbage())) throw new Error('needs Node (a garbage collection on demand)');
+    const made = new Set<number>();
+    for (let round = 0; round < 5; round++) {
+      for (let i = 0; i < 50; i++) {
+        for (const q of [new Queue(), new LifoQueue(), new PriorityQueue(), new SimpleQueue()]) {
+          for (let k = 0; k < 3; k++) q.put([k, 'item'.repeat(k)]);
+          // Reading the handle shares the queue, as sending it to a thread does.
+          made.add(q[HANDLE].address);
+        }
+      }
+      await collectGarbage();
+    }
+    // 1000 queues; without reclamation every one would have a block of its own.
+    expect(made.size).toBeLessThan(500);
+  });
+
+  it.each(kinds)('500 %s queues, each sent to a thread started per iteration of an async loop', (kind) => {
+    expect(churn(`queue-threads:${kind}`, 500).got).toBe(1500);
   });
 });

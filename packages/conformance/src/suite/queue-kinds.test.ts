@@ -121,3 +121,47 @@ describe('SimpleQueue', () => {
     expect(out.get(true, 10_000)).toBe(q);
   });
 });
+
+describe('local queues sent to another thread keep their order', () => {
+  it('PriorityQueue: equal-priority items come out in the order CPython gives, across the move', () => {
+    const q = new PriorityQueue<[number, unknown]>();
+    for (const x of [[1, true], [1, 1], [0, 'x'], [1, 1n], [1, 2], [1, 1]] as [number, unknown][]) q.put(x);
+    expect(q.get()).toEqual([0, 'x']);
+    q.put([1, true]);
+    q.put([0, 1]);
+    expect(q.get()).toEqual([0, 1]);
+    const out = new Queue();
+    const t = new Thread({
+      target: (qq: PriorityQueue, o: Queue) => {
+        const got = [];
+        while (!qq.empty()) got.push(qq.get());
+        o.put(got);
+      },
+      args: [q, out],
+    });
+    t.start();
+    t.join();
+    // CPython 3.13: (1, True), (1, True), (1, 1.0), (1, 1.0), (1, 1), (1, 2)
+    expect(out.get(false)).toEqual([[1, true], [1, true], [1, 1], [1, 1], [1, 1n], [1, 2]]);
+  });
+
+  it('LifoQueue and SimpleQueue', () => {
+    const lifo = new LifoQueue<number>();
+    const simple = new SimpleQueue<number>();
+    for (const x of [1, 2, 3, 4]) {
+      lifo.put(x);
+      simple.put(x);
+    }
+    expect([lifo.get(), simple.get()]).toEqual([4, 1]);
+    const out = new Queue();
+    const t = new Thread({
+      target: (l: LifoQueue, s: SimpleQueue, o: Queue) => {
+        o.put([l.get(), l.get(), l.get(), s.get(), s.get(), s.get(), l.empty(), s.empty()]);
+      },
+      args: [lifo, simple, out],
+    });
+    t.start();
+    t.join();
+    expect(out.get(false)).toEqual([3, 2, 1, 2, 3, 4, true, true]);
+  });
+});

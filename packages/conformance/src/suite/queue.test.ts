@@ -215,3 +215,118 @@ describe('Queue', () => {
     expect(out.get(true, 10_000)).toBe(q);
   });
 });
+
+describe('Queue: a local queue sent to another thread mid-use', () => {
+  it('keeps its items in order and its unfinished tasks: taskDone and join work across the move as in Python', () => {
+    const q = new Queue<string>();
+    for (const x of ['a', 'b', 'c']) q.put(x);
+    expect(q.get()).toBe('a');
+    q.taskDone();
+    const out = new Queue();
+    const t = new Thread({
+      target: (qq: Queue, o: Queue) => {
+        o.put([qq.qsize(), qq.unfinishedTasks]);
+        o.put(qq.get());
+        o.put(qq.get());
+        qq.taskDone();
+        qq.taskDone();
+        try {
+          qq.taskDone();
+        } catch (e) {
+          o.put((e as Error).message);
+        }
+      },
+      args: [q, out],
+    });
+    t.start();
+    q.join();
+    expect(q.unfinishedTasks).toBe(0);
+    t.join();
+    expect([out.get(false), out.get(false), out.get(false), out.get(false)]).toEqual([[2, 2], 'b', 'c', 'task_done() called too many times']);
+  });
+
+  it('shut down with items left: the thread drains them, then get and put raise ShutDown', () => {
+    const q = new Queue();
+    q.put(1);
+    q.put(2);
+    q.shutdown();
+    const out = new Queue();
+    const t = new Thread({
+      target: (qq: Queue, o: Queue) => {
+        o.put(qq.isShutdown);
+        o.put(qq.get());
+        o.put(qq.get());
+        for (const op of [() => qq.get(), () => qq.put(3)]) {
+          try {
+            op();
+            o.put('no error');
+          } catch (e) {
+            o.put((e as Error).name);
+          }
+        }
+      },
+      args: [q, out],
+    });
+    t.start();
+    t.join();
+    expect(Array.from({ length: 5 }, () => out.get(false))).toEqual([true, 1, 2, 'ShutDown', 'ShutDown']);
+  });
+
+  it('shut down immediately: items gone, the unfinished count kept; join waits for the taskDone of the thread', () => {
+    const q = new Queue();
+    for (const x of [1, 2, 3]) q.put(x);
+    expect(q.get()).toBe(1);
+    q.shutdown(true);
+    expect([q.qsize(), q.unfinishedTasks, q.isShutdown]).toEqual([0, 1, true]);
+    const out = new Queue();
+    const t = new Thread({
+      target: (qq: Queue, o: Queue) => {
+        o.put(qq.unfinishedTasks);
+        try {
+          qq.get();
+          o.put('got');
+        } catch (e) {
+          o.put((e as Error).name);
+        }
+        qq.taskDone();
+      },
+      args: [q, out],
+    });
+    t.start();
+    q.join();
+    expect(q.unfinishedTasks).toBe(0);
+    t.join();
+    expect([out.get(false), out.get(false)]).toEqual([1, 'ShutDown']);
+  });
+
+  it('a Lock held and put into a local queue arrives in the thread, after the queue is shared, as the same Lock', () => {
+    const lock = new Lock();
+    lock.acquire();
+    const q = new Queue();
+    q.put({ lock, list: [lock] });
+    const out = new Queue();
+    const t = new Thread({
+      target: (qq: Queue, o: Queue) => {
+        const item = qq.get() as { lock: Lock; list: Lock[] };
+        o.put([item.lock === item.list[0], item.lock.locked()]);
+        item.lock.release();
+        o.put(item.lock);
+      },
+      args: [q, out],
+    });
+    t.start();
+    t.join();
+    expect(out.get(false)).toEqual([true, true]);
+    expect(out.get(false)).toBe(lock);
+    expect(lock.locked()).toBe(false);
+  });
+
+  it('a put whose item names the local queue itself lands in the queue', () => {
+    const q = new Queue();
+    q.put('first');
+    q.put({ reply: q });
+    expect(q.qsize()).toBe(2);
+    expect(q.get(false)).toBe('first');
+    expect((q.get(false) as { reply: Queue }).reply).toBe(q);
+  });
+});
