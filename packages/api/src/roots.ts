@@ -33,6 +33,8 @@ export const Root = {
   liveThreadCount: 44,
   /** Core lock held while `excepthookSource` is swapped or its block decoded (no reader sees it freed). */
   excepthookLock: 48,
+  /** Last future id handed out (futures/future-core.ts). */
+  futureIdCounter: 52,
 } as const;
 
 const last = Math.max(...Object.values(Root));

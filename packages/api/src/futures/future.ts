@@ -25,6 +25,7 @@ import {
   cell,
   completeFuture,
   isDone,
+  nextFutureId,
   parkUntilDone,
   parkUntilDoneAsync,
   releaseFuture,
@@ -78,7 +79,7 @@ export class Future<T = unknown> implements PromiseLike<T> {
 
   /** Creates a PENDING future. Normally only executors call this. */
   constructor() {
-    Future.init(this, allocFuture(1));
+    Future.init(this, allocFuture(1, nextFutureId()));
   }
 
   private static init(view: Future<any>, address: number): void {

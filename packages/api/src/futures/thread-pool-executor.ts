@@ -13,7 +13,7 @@ import { Thread } from '../threading/thread';
 import { setCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { Future } from './future';
-import { EXCEPTION, F, RUNNING, allocFuture, cancelFuture, cell, releaseFuture, startOrNotify } from './future-core';
+import { EXCEPTION, F, RUNNING, allocFuture, cancelFuture, cell, nextFutureId, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN, BROKEN_THREAD_DIED, P, SHUTDOWN, allocPool, flagAndDrain, internSpec, pushWork, releasePool, retainPool, slotOf, takeIdle } from './pool-state';
 import { BROKEN_MESSAGES, POOL_WORKER_TASK, breakPool, finish } from './pool-worker';
 import { mapAsyncIterator, mapIterator, zipArgs, type MapOptions } from './executor-map';
@@ -191,7 +191,8 @@ export class ThreadPoolExecutor {
     this.checkUsable(cell(this.pool, P.flags));
     const task = this.specFor(fn);
     const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
-    const address = allocFuture(2);
+    // Two references: the work queue's and the returned view's.
+    const address = allocFuture(2, nextFutureId());
     const i32 = backend().heap.i32;
     Atomics.store(i32, (address + F.task) >> 2, task);
     Atomics.store(i32, (address + F.args) >> 2, encodedArgs);
