@@ -54,6 +54,8 @@ export abstract class FutureView {
   declare protected pins: number;
   /** True once this is the thread's view of its future id (see known-views.ts). */
   declare protected known: boolean;
+  /** True while this view is in the handed-off list (see known-views.ts). */
+  declare protected handedOff: boolean;
 
   /** Sets up `view`; with an `address`, the view holds the reference already counted for it (registered if `register`). */
   protected static initView(view: FutureView, address: number, id: number, kept: Kept | undefined, register: boolean): void {
@@ -64,6 +66,7 @@ export abstract class FutureView {
     view.registered = false;
     view.pins = 0;
     view.known = false;
+    view.handedOff = false;
     if (view.held && register) view.register();
   }
 
@@ -135,7 +138,13 @@ export abstract class FutureView {
     this.register();
     if (isSettled(kept.state)) {
       // The state stays in the fields; the block is only for the handle being sent.
-      handOff(() => this.dropIfFinal());
+      if (!this.handedOff) {
+        this.handedOff = true;
+        handOff(() => {
+          this.handedOff = false;
+          this.dropIfFinal();
+        });
+      }
       return;
     }
     this.kept = undefined;
