@@ -8,7 +8,10 @@
  *   let go   once the view sees a final state (FINISHED or CANCELLED_AND_NOTIFIED) it copies the
  *            outcome (the result decoded once, or the exception) into its fields and drops its
  *            reference at once, like a finished Thread's view, so a loop that submits and
- *            consumes futures frees every block as it goes.
+ *            consumes futures frees every block as it goes. CANCELLED is not final (the
+ *            executor's notification, CANCELLED_AND_NOTIFIED, is still to come and `wait()`
+ *            tells them apart, as in CPython): a cancelled view keeps its reference until it
+ *            sees the notification (the executor looks for it on its own views).
  *
  * Waits in progress that read the block (async waits, a done-callback watcher, `wait()`,
  * `asCompleted()`) pin it: the reference is dropped when the last one ends. Sent again, a view
