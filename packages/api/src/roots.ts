@@ -35,6 +35,8 @@ export const Root = {
   excepthookLock: 48,
   /** Counter behind the ids of `local()` objects (which take no heap). */
   localCounter: 52,
+  /** Last future id handed out (futures/future-core.ts). */
+  futureIdCounter: 56,
 } as const;
 
 const last = Math.max(...Object.values(Root));

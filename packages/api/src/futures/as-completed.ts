@@ -6,13 +6,15 @@
 import { TimeoutError } from '../errors';
 import { waitTimeout } from '../timeout';
 import { Future } from './future';
-import { F, cell, isSettled } from './future-core';
+import { isSettled } from './future-core';
 import { Waiter, deadlineAfter } from './waiter';
 import { mustBlock } from '../runtime';
 
 /**
  * The iterator returned by {@link asCompleted}: both iterable and async-iterable. Use one
  * form per call. Leaving a loop early (`break`, an exception) removes its waiter at once.
+ * Pending futures are pinned and watched until they complete; each stops being watched (and
+ * pinned) before it is yielded, so the caller's view may let go of its block.
  */
 export class AsCompletedIterator<T> implements IterableIterator<Future<T>>, AsyncIterable<Future<T>> {
   private readonly input: Iterable<Future<T>>;
@@ -87,11 +89,11 @@ export class AsCompletedIterator<T> implements IterableIterator<Future<T>>, Asyn
     this.total = fs.length;
     for (const f of fs) {
       if (!(f instanceof Future)) throw new TypeError('asCompleted() expects an iterable of Future objects');
-      (isSettled(cell(Future.addressOf(f), F.state)) ? this.ready : this.pending).push(f);
     }
+    for (const f of fs) (isSettled(Future.stateOf(f)) ? this.ready : this.pending).push(f);
     if (this.pending.length === 0) return;
     this.waiter = new Waiter();
-    for (const f of this.pending) this.waiter.watch(f);
+    for (const f of this.pending) this.waiter.watch(Future.pin(f));
   }
 
   /** A result when one is due without waiting: a ready future, or the end. */
@@ -106,11 +108,17 @@ export class AsCompletedIterator<T> implements IterableIterator<Future<T>>, Asyn
     return undefined;
   }
 
-  /** Moves newly completed futures from pending to ready; true when any moved. */
+  /** Moves newly completed futures from pending to ready, unwatched and unpinned; true when any moved. */
   private collect(): boolean {
     const stillPending: Future<T>[] = [];
     for (const f of this.pending) {
-      (isSettled(cell(Future.addressOf(f), F.state)) ? this.ready : stillPending).push(f);
+      if (!isSettled(Future.stateOf(f))) {
+        stillPending.push(f);
+        continue;
+      }
+      this.waiter!.unwatch(Future.addressOf(f));
+      Future.unpin(f);
+      this.ready.push(f);
     }
     const moved = stillPending.length !== this.pending.length;
     this.pending = stillPending;
@@ -127,10 +135,11 @@ export class AsCompletedIterator<T> implements IterableIterator<Future<T>>, Asyn
 
   private finish(): void {
     this.finished = true;
-    this.pending = [];
-    this.ready = [];
     this.waiter?.uninstall();
     this.waiter = undefined;
+    for (const f of this.pending) Future.unpin(f);
+    this.pending = [];
+    this.ready = [];
   }
 }
 

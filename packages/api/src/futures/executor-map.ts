@@ -54,17 +54,21 @@ function remaining(deadline: number): number | undefined {
 }
 
 /** Cancels every future from `start` on (done ones are unaffected). */
-function cancelFrom<R>(futures: Future<R>[], start: number): void {
-  for (let i = start; i < futures.length; i++) futures[i].cancel();
+function cancelFrom<R>(futures: (Future<R> | undefined)[], start: number): void {
+  for (let i = start; i < futures.length; i++) futures[i]?.cancel();
 }
 
-/** Yields the results of `futures` in order (blocking), as CPython's `map` iterator. */
-export function* mapIterator<R>(futures: Future<R>[], deadline: number): Generator<R, void, undefined> {
+/**
+ * Yields the results of `futures` in order (blocking), as CPython's `map` iterator. It forgets
+ * each future once yielded (CPython pops it), so consumed results are not kept alive.
+ */
+export function* mapIterator<R>(futures: (Future<R> | undefined)[], deadline: number): Generator<R, void, undefined> {
   mustBlock('mapAsync()');
   let next = 0;
   try {
     while (next < futures.length) {
-      const result = futures[next].result(remaining(deadline));
+      const result = futures[next]!.result(remaining(deadline));
+      futures[next] = undefined;
       next += 1;
       yield result;
     }
@@ -77,7 +81,7 @@ export function* mapIterator<R>(futures: Future<R>[], deadline: number): Generat
  * The async form: `for await (const r of pool.mapAsync(...))`. A failure, a timeout or
  * `return()` (leaving the loop) cancels the futures not yet yielded.
  */
-export function mapAsyncIterator<R>(futures: Future<R>[], deadline: number): AsyncIterableIterator<R> {
+export function mapAsyncIterator<R>(futures: (Future<R> | undefined)[], deadline: number): AsyncIterableIterator<R> {
   let next = 0;
   const close = (): IteratorResult<R> => {
     cancelFrom(futures, next);
@@ -88,7 +92,8 @@ export function mapAsyncIterator<R>(futures: Future<R>[], deadline: number): Asy
     async next(): Promise<IteratorResult<R>> {
       if (next >= futures.length) return { value: undefined, done: true };
       try {
-        const value = await futures[next].resultAsync(remaining(deadline));
+        const value = await futures[next]!.resultAsync(remaining(deadline));
+        futures[next] = undefined;
         next += 1;
         return { value, done: false };
       } catch (error) {

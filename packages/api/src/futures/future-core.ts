@@ -12,16 +12,22 @@
  *   +16 outcome   0 none, 1 result, 2 exception
  *   +20 value     codec value address of the result or exception (0 none)
  *   +24 waiters   first link of the `wait()`/`asCompleted()` waiter list (link: +0 next, +4 waiter)
- *   +28 refs      references: one per thread view, one while queued/running in an executor
+ *   +28 refs      references: one per thread view holding it, one per stored value naming it,
+ *                 one while queued/running in an executor
  *   +32 next      executor work queue link
  *   +36 task      executor: address of the interned task spec value
- *   +40 args      executor: codec value address of the call's arguments (0 none)
+ *   +40 args      executor: codec value address of the call's arguments (0 none; freed when the
+ *                 call starts or the future is cancelled)
+ *   +44 id        the future's process-wide id: a view that let go of the block (its state was
+ *                 final) recognises a later receipt of it, or of a new block made for the same
+ *                 future, by this id (see `Future[SAME_AT]`)
  *
  * A waiter block (see waiter.ts) is one cell that every watched future bumps and unparks when
  * it reaches CANCELLED_AND_NOTIFIED or FINISHED, so `wait()` parks once for many futures.
  */
 import { backend } from '../runtime';
 import { freeValue } from '../codec';
+import { Root } from '../roots';
 import { RuntimeError } from '../errors';
 import { parkSpinning } from '../park';
 
@@ -54,6 +60,7 @@ export const F = {
   next: 32,
   task: 36,
   args: 40,
+  id: 44,
 } as const;
 
 const FUTURE_BYTES = 48;
@@ -65,10 +72,24 @@ export function cell(address: number, offset: number): number {
   return Atomics.load(backend().heap.i32, (address + offset) >> 2);
 }
 
-/** Allocates a PENDING future block holding `refs` references. */
-export function allocFuture(refs: number): number {
-  const address = backend().alloc(FUTURE_BYTES);
-  Atomics.store(backend().heap.i32, (address + F.refs) >> 2, refs);
+/** A new process-wide future id (never 0; wraps after 2^32 futures). */
+export function nextFutureId(): number {
+  return (Atomics.add(backend().heap.i32, Root.futureIdCounter >> 2, 1) + 1) | 0 || nextFutureId();
+}
+
+/**
+ * Allocates a future block holding `refs` references, for the future `id`, in `state` (PENDING
+ * by default) with `outcome` and the stored `value` (which the block then owns).
+ */
+export function allocFuture(refs: number, id: number, state = PENDING, outcome = 0, value = 0): number {
+  const b = backend();
+  const address = b.alloc(FUTURE_BYTES);
+  const i32 = b.heap.i32;
+  Atomics.store(i32, (address + F.refs) >> 2, refs);
+  Atomics.store(i32, (address + F.id) >> 2, id);
+  Atomics.store(i32, (address + F.outcome) >> 2, outcome);
+  Atomics.store(i32, (address + F.value) >> 2, value);
+  Atomics.store(i32, (address + F.state) >> 2, state);
   return address;
 }
 
@@ -99,7 +120,10 @@ export function isDone(state: number): boolean {
   return state >= CANCELLED;
 }
 
-/** True in CANCELLED_AND_NOTIFIED and FINISHED: what `wait()`/`asCompleted()` count as done. */
+/**
+ * True in CANCELLED_AND_NOTIFIED and FINISHED: what `wait()`/`asCompleted()` count as done, and
+ * the final states (nothing changes a future in them).
+ */
 export function isSettled(state: number): boolean {
   return state === CANCELLED_AND_NOTIFIED || state === FINISHED;
 }
@@ -133,7 +157,8 @@ function wakeSleepers(address: number): void {
 /**
  * `Future.cancel()`: PENDING → CANCELLED (true); already cancelled → true; RUNNING or
  * FINISHED → false. Wakes `result()` waiters; `wait()` waiters hear of it only once the
- * executor calls {@link setRunningOrNotifyCancel}, as in CPython.
+ * executor calls {@link startOrNotify}, as in CPython. A cancelled executor call's arguments
+ * are freed at once (the call never starts; only a RUNNING future's are read).
  */
 export function cancelFuture(address: number): boolean {
   lock(address);
@@ -142,12 +167,16 @@ export function cancelFuture(address: number): boolean {
     unlock(address);
     return false;
   }
+  let args = 0;
   if (state === PENDING) {
-    Atomics.store(backend().heap.i32, (address + F.state) >> 2, CANCELLED);
+    const i32 = backend().heap.i32;
+    Atomics.store(i32, (address + F.state) >> 2, CANCELLED);
+    args = Atomics.exchange(i32, (address + F.args) >> 2, 0);
     publish(address, false);
   }
   unlock(address);
   wakeSleepers(address);
+  if (args !== 0) freeValue(args);
   return true;
 }
 
@@ -172,8 +201,13 @@ export function startOrNotify(address: number): boolean {
     return false;
   }
   unlock(address);
-  backend().writeStderr(`Future ${address} in unexpected state: ${STATE_NAMES[state]}\n`);
-  throw new RuntimeError('Future in unexpected state');
+  throw unexpectedState(cell(address, F.id), state);
+}
+
+/** Logs CPython's critical line for `set_running_or_notify_cancel` and returns its error. */
+export function unexpectedState(id: number, state: number): RuntimeError {
+  backend().writeStderr(`Future ${id >>> 0} in unexpected state: ${STATE_NAMES[state]}\n`);
+  return new RuntimeError('Future in unexpected state');
 }
 
 /**

@@ -1,38 +1,23 @@
 /**
  * `concurrent.futures.Future`: the result of an asynchronous computation, shared by every
- * thread. Its state lives in the heap (future-core.ts); each thread holds one `Future` view
- * per future (the same object each time it receives it), so any thread may complete it and
- * any thread may wait on it.
+ * thread. Each thread holds one `Future` view per future (the same object each time it receives
+ * it), so any thread may complete it and any thread may wait on it. How a view holds the
+ * future's state (local, shared, let go once final) is in future-view.ts; the block's layout
+ * and operations in future-core.ts.
  */
-import { adopt, holdReference, registerKind } from '../handle';
+import { MATERIALIZE, materializeOnDemand, registerKind } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
-import { loadValue, storeValue, freeValue } from '../codec';
+import { storeValue, freeValue } from '../codec';
+import { acquireWriter } from '../codec/writer';
 import { CancelledError, InvalidStateError, TimeoutError } from '../errors';
 import { waitTimeout } from '../timeout';
-import {
-  CANCELLED,
-  CANCELLED_AND_NOTIFIED,
-  EXCEPTION,
-  F,
-  FINISHED,
-  RESULT,
-  RUNNING,
-  STATE_DESCRIPTIONS,
-  STATE_NAMES,
-  allocFuture,
-  cancelFuture,
-  cell,
-  completeFuture,
-  isDone,
-  parkUntilDone,
-  parkUntilDoneAsync,
-  releaseFuture,
-  retainFuture,
-  startOrNotify,
-} from './future-core';
-
-const KIND = 'threadkit.Future';
+import { CANCELLED, CANCELLED_AND_NOTIFIED, EXCEPTION, F, FINISHED, PENDING, RESULT, RUNNING, STATE_DESCRIPTIONS, STATE_NAMES } from './future-core';
+import { cancelFuture, cell, completeFuture, isDone, nextFutureId, parkUntilDone, parkUntilDoneAsync } from './future-core';
+import { releaseFuture, retainFuture, startOrNotify, unexpectedState } from './future-core';
+import { deadlineAfter } from './waiter';
+import { dropHandedOff, viewWithId } from './known-views';
+import { FUTURE_KIND, FutureView, type Kept } from './future-view';
 
 /** A done callback: called with the future once it is done. */
 export type DoneCallback<T> = (future: Future<T>) => unknown;
@@ -45,9 +30,14 @@ function typeName(value: unknown): string {
   return (value as { constructor?: { name?: string } }).constructor?.name || 'Object';
 }
 
-function deadlineOf(timeout: number | undefined): number {
-  const ms = waitTimeout(timeout);
-  return ms === Infinity ? Infinity : performance.now() + ms;
+/** Throws the codec's TypeError when `value` cannot be copied to another thread. */
+function checkCopyable(value: unknown): void {
+  const writer = acquireWriter();
+  try {
+    writer.write(value, 'value');
+  } finally {
+    writer.release();
+  }
 }
 
 /**
@@ -56,8 +46,9 @@ function deadlineOf(timeout: number | undefined): number {
  *
  * Threads: the state is shared; `result()` and friends work in any thread. The result (or
  * exception) is stored once with the codec and decoded at most once per thread: repeated
- * `result()` calls in one thread return the same object; other threads get their own copy
- * (shared objects inside it are the same handles everywhere).
+ * `result()` calls in one thread return the same object (in the thread that set it, the very
+ * object it set); other threads get their own copy (shared objects inside it are the same
+ * handles everywhere).
  *
  * Deviation from CPython: a done callback runs in the thread that added it, on that thread's
  * event loop (immediately when the future is already done or completes in that same thread),
@@ -66,40 +57,33 @@ function deadlineOf(timeout: number | undefined): number {
  * A `Future` is a `PromiseLike`: `await future` gives the result or throws its exception
  * (or CancelledError).
  */
-export class Future<T = unknown> implements PromiseLike<T> {
-  /** Heap address of the future block. */
-  declare private address: number;
-  /** This thread's decoded outcome (FINISHED is final, so it never goes stale). */
-  declare private decoded: { value: unknown } | undefined;
+export class Future<T = unknown> extends FutureView implements PromiseLike<T> {
   /** Callbacks added in this thread that have not run yet. */
-  declare private callbacks: DoneCallback<T>[];
-  /** True while this thread watches the future for its callbacks. */
+  declare private callbacks: DoneCallback<any>[];
+  /** True while this thread watches the block for its callbacks. */
   declare private watching: boolean;
 
-  /** Creates a PENDING future. Normally only executors call this. */
+  /** Creates a PENDING future (local until shared). Normally only executors call this. */
   constructor() {
-    Future.init(this, allocFuture(1));
+    super();
+    Future.init(this, 0, nextFutureId(), { state: PENDING, raised: false, value: undefined });
+    dropHandedOff();
   }
 
-  private static init(view: Future<any>, address: number): void {
-    view.address = address;
-    view.decoded = undefined;
+  private static init(view: Future<any>, address: number, id: number, kept: Kept | undefined, register = true): void {
     view.callbacks = [];
     view.watching = false;
-    adopt(view, KIND, address);
-    holdReference(view, KIND, address);
+    FutureView.initView(view, address, id, kept, register);
   }
 
-  /** @internal This thread's view of a block whose reference for this view is already counted. */
-  static fromAddress<T>(address: number): Future<T> {
+  /**
+   * @internal This thread's view of a block whose reference for this view is already counted.
+   * `register = false` for an executor's own views (see future-view.ts).
+   */
+  static fromAddress<T>(address: number, register = true): Future<T> {
     const view = Object.create(Future.prototype) as Future<T>;
-    Future.init(view, address);
+    Future.init(view, address, cell(address, F.id), undefined, register);
     return view;
-  }
-
-  /** @internal Heap address of the block (for the executor and `wait`). */
-  static addressOf(future: Future<any>): number {
-    return future.address;
   }
 
   /**
@@ -107,25 +91,31 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * false when it is running or done. Cancelling runs this thread's pending callbacks.
    */
   cancel(): boolean {
-    const cancelled = cancelFuture(this.address);
-    if (cancelled) this.runCallbacks();
-    return cancelled;
+    const kept = this.kept;
+    if (kept === undefined) {
+      if (!cancelFuture(this.address)) return false;
+    } else {
+      if (kept.state === RUNNING || kept.state === FINISHED) return false;
+      if (kept.state === PENDING) kept.state = CANCELLED;
+    }
+    this.runCallbacks();
+    return true;
   }
 
   /** True when the future was cancelled. */
   cancelled(): boolean {
-    const state = cell(this.address, F.state);
+    const state = this.state();
     return state === CANCELLED || state === CANCELLED_AND_NOTIFIED;
   }
 
   /** True while the call is executing. */
   running(): boolean {
-    return cell(this.address, F.state) === RUNNING;
+    return this.state() === RUNNING;
   }
 
   /** True when the future was cancelled or finished executing. */
   done(): boolean {
-    return isDone(cell(this.address, F.state));
+    return isDone(this.state());
   }
 
   /**
@@ -134,13 +124,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   result(timeout?: number): T {
     mustBlock('resultAsync() or await future');
-    return this.settle(parkUntilDone(this.address, deadlineOf(timeout)), true) as T;
+    return this.answer(this.waitDone(waitTimeout(timeout)), true) as T;
   }
 
   /** {@link result} as a promise; never blocks the event loop. */
   async resultAsync(timeout?: number): Promise<T> {
-    const deadline = deadlineOf(timeout);
-    return this.settle(await parkUntilDoneAsync(this.address, deadline), true) as T;
+    return this.answer(await this.waitDoneAsync(waitTimeout(timeout)), true) as T;
   }
 
   /**
@@ -149,13 +138,12 @@ export class Future<T = unknown> implements PromiseLike<T> {
    */
   exception(timeout?: number): unknown {
     mustBlock('exceptionAsync()');
-    return this.settle(parkUntilDone(this.address, deadlineOf(timeout)), false);
+    return this.answer(this.waitDone(waitTimeout(timeout)), false);
   }
 
   /** {@link exception} as a promise; never blocks the event loop. */
   async exceptionAsync(timeout?: number): Promise<unknown> {
-    const deadline = deadlineOf(timeout);
-    return this.settle(await parkUntilDoneAsync(this.address, deadline), false);
+    return this.answer(await this.waitDoneAsync(waitTimeout(timeout)), false);
   }
 
   /**
@@ -167,16 +155,8 @@ export class Future<T = unknown> implements PromiseLike<T> {
   addDoneCallback(fn: DoneCallback<T>): void {
     if (typeof fn !== 'function') throw new TypeError('addDoneCallback() argument must be callable');
     this.callbacks.push(fn);
-    if (this.done()) {
-      this.runCallbacks();
-      return;
-    }
-    if (this.watching) return;
-    this.watching = true;
-    void parkUntilDoneAsync(this.address, Infinity).then(() => {
-      this.watching = false;
-      this.runCallbacks();
-    });
+    if (this.done()) this.runCallbacks();
+    else if (this.kept === undefined) this.watch();
   }
 
   /**
@@ -185,17 +165,26 @@ export class Future<T = unknown> implements PromiseLike<T> {
    * Throws RuntimeError('Future in unexpected state') in any other state.
    */
   setRunningOrNotifyCancel(): boolean {
-    return startOrNotify(this.address);
+    const kept = this.kept;
+    if (kept === undefined) {
+      const running = startOrNotify(this.address);
+      this.state();
+      return running;
+    }
+    if (kept.state === PENDING) kept.state = RUNNING;
+    else if (kept.state === CANCELLED) kept.state = CANCELLED_AND_NOTIFIED;
+    else throw unexpectedState(this.id, kept.state);
+    return kept.state === RUNNING;
   }
 
   /** For executors: completes the future with `result`. InvalidStateError when already done. */
   setResult(result: T): void {
-    this.complete(RESULT, result);
+    this.complete(false, result);
   }
 
   /** For executors: completes the future with `exception`. InvalidStateError when already done. */
   setException(exception: unknown): void {
-    this.complete(EXCEPTION, exception);
+    this.complete(true, exception);
   }
 
   /** PromiseLike: resolves with the result, rejects with the exception or CancelledError. */
@@ -207,12 +196,11 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 
   /** CPython's repr without the address: `<Future state=finished returned number>`. */
-  toString(): string {
-    const state = cell(this.address, F.state);
+  override toString(): string {
+    const state = this.state();
     if (state !== FINISHED) return `<Future state=${STATE_DESCRIPTIONS[state]}>`;
-    const value = this.outcome();
-    const verb = cell(this.address, F.outcome) === EXCEPTION ? 'raised' : 'returned';
-    return `<Future state=finished ${verb} ${typeName(value)}>`;
+    const { raised, value } = this.kept!;
+    return `<Future state=finished ${raised ? 'raised' : 'returned'} ${typeName(value)}>`;
   }
 
   /** Node's `util.inspect` shows the repr. */
@@ -220,30 +208,74 @@ export class Future<T = unknown> implements PromiseLike<T> {
     return this.toString();
   }
 
-  private complete(outcome: number, value: unknown): void {
-    const stored = storeValue(value);
-    const state = completeFuture(this.address, outcome, stored);
-    if (state !== -1) {
-      freeValue(stored);
-      throw new InvalidStateError(`${STATE_NAMES[state]}: ${this}`);
-    }
-    this.runCallbacks();
+  /** Waits (blocking) until done or `ms` pass; returns the state seen last. */
+  private waitDone(ms: number): number {
+    const state = this.state();
+    if (isDone(state) || ms === 0) return state;
+    if (!this.held) this[MATERIALIZE]();
+    parkUntilDone(this.address, deadlineAfter(ms));
+    return this.state();
   }
 
-  /** The decoded result or exception (FINISHED only), decoded once per thread. */
-  private outcome(): unknown {
-    this.decoded ??= { value: loadValue(cell(this.address, F.value)) };
-    return this.decoded.value;
+  /** {@link waitDone} without blocking the event loop; the block stays pinned while it waits. */
+  private async waitDoneAsync(ms: number): Promise<number> {
+    const state = this.state();
+    if (isDone(state) || ms === 0) return state;
+    const address = this.pin();
+    try {
+      await parkUntilDoneAsync(address, deadlineAfter(ms));
+    } finally {
+      this.unpin();
+    }
+    return this.state();
   }
 
   /** Turns the state after a wait into result()/exception()'s answer. */
-  private settle(state: number, wantResult: boolean): unknown {
+  private answer(state: number, wantResult: boolean): unknown {
     if (state === CANCELLED || state === CANCELLED_AND_NOTIFIED) throw new CancelledError();
     if (state !== FINISHED) throw new TimeoutError();
-    const raised = cell(this.address, F.outcome) === EXCEPTION;
-    if (!wantResult) return raised ? this.outcome() : undefined;
-    if (raised) throw this.outcome();
-    return this.outcome();
+    const { raised, value } = this.kept!;
+    if (!wantResult) return raised ? value : undefined;
+    if (raised) throw value;
+    return value;
+  }
+
+  /** setResult/setException: the completing view keeps the very value it set, and lets go. */
+  private complete(raised: boolean, value: unknown): void {
+    const kept = this.kept;
+    if (kept !== undefined) {
+      if (isDone(kept.state)) throw new InvalidStateError(`${STATE_NAMES[kept.state]}: ${this}`);
+      checkCopyable(value);
+    } else {
+      const stored = storeValue(value);
+      const state = completeFuture(this.address, raised ? EXCEPTION : RESULT, stored);
+      if (state !== -1) {
+        freeValue(stored);
+        throw new InvalidStateError(`${STATE_NAMES[state]}: ${this}`);
+      }
+    }
+    this.kept = { state: FINISHED, raised, value };
+    this.dropIfFinal();
+    this.runCallbacks();
+  }
+
+  /** A local future moved to a block: watch it for pending callbacks. */
+  protected shared(): void {
+    if (this.callbacks.length > 0) this.watch();
+  }
+
+  /** Watches the block for this thread's callbacks (another thread may complete the future). */
+  private watch(): void {
+    if (this.watching) return;
+    this.watching = true;
+    const address = this.pin();
+    void parkUntilDoneAsync(address, Infinity).then(() => {
+      this.watching = false;
+      // Sees the state (letting go of the block once unpinned, when final).
+      FutureView.settle(this);
+      this.unpin();
+      this.runCallbacks();
+    });
   }
 
   /** Runs this thread's pending callbacks in order (the future is done). */
@@ -260,11 +292,18 @@ export class Future<T = unknown> implements PromiseLike<T> {
   }
 }
 
+materializeOnDemand(Future.prototype);
 registerKind(
-  KIND,
+  FUTURE_KIND,
   (address) => {
+    dropHandedOff();
+    // A view this thread already has for the future keeps its own reference (or needs none).
+    const known = viewWithId(cell(address, F.id));
+    if (known !== undefined) return known;
     retainFuture(address);
-    return Future.fromAddress(address);
+    const view = Future.fromAddress(address);
+    Future.remember(view);
+    return view;
   },
   { retain: retainFuture, release: releaseFuture },
 );

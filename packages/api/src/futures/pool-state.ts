@@ -16,7 +16,8 @@
  *   +24 idle      CPython's `_idle_semaphore` value: released by a thread finding no work,
  *                 taken by `submit` instead of starting a thread
  *   +28 flags     SHUTDOWN | BROKEN_INITIALIZER | BROKEN_THREAD_DIED
- *   +32 refs      owner + each started pool thread
+ *   +32 refs      owner + each started pool thread (the owner drops its once shut down with its
+ *                 threads gone; a pool thread drops its on the way out, or its crash hook does)
  *   +36 specs     first interned task-spec node (node: +0 next, +4 codec value address)
  *   +40 slots     address of the per-thread slots (slot i: the future thread i is running, or 0)
  *   +44 spinning  1 while an idle pool thread polls the queue before parking (at most one does)

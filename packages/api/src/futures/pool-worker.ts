@@ -8,6 +8,9 @@ import { backend } from '../runtime';
 import { freeValue, loadValue, storeValue } from '../codec';
 import { BrokenThreadPool } from '../errors';
 import { registerBuiltinTask, resolveTask, type TaskSpec } from '../threading/task';
+import { currentThread } from '../threading/current';
+import { clearCrashHook } from '../threading/thread-record';
+import { HANDLE } from '../handle';
 import { EXCEPTION, F, RESULT, cell, completeFuture, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN_INITIALIZER, flagAndDrain, popWork, releasePool, slotOf, waitForWork } from './pool-state';
 
@@ -124,7 +127,9 @@ function call(item: number, slot: number, fn: Callable): Promise<void> | void {
 /**
  * The pool thread's loop: runs the initializer, then queued work until the pool is shut down
  * (or broken) and the queue is empty. While it runs a future, the future's address is in the
- * thread's slot, so the owner can fail it if the thread dies.
+ * thread's slot, so the owner can fail it if the thread dies. The thread holds a reference on
+ * the pool block (taken by the executor when it started the thread), dropped on the way out;
+ * if the thread dies instead, its crash hook drops it.
  */
 async function poolWorker(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[]): Promise<void> {
   const slot = slotOf(pool, index);
@@ -149,6 +154,8 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
       if (pending !== undefined) await pending;
     }
   } finally {
+    // No crash hook may touch the pool once this thread's reference on it is gone.
+    clearCrashHook(currentThread()[HANDLE].address);
     releasePool(pool);
   }
 }

@@ -2,6 +2,15 @@
  * `concurrent.futures.ThreadPoolExecutor`: runs calls on a pool of threads (real parallelism:
  * each pool thread is its own isolate). The queue, idle count and flags live in the heap
  * (pool-state.ts); the pool threads run the builtin loop in pool-worker.ts.
+ *
+ * Memory: a submitted call is one future block (with its encoded arguments until the call
+ * starts, and its stored outcome), referenced by the work queue until a pool thread is done
+ * with it and by the submitter's view until that view sees it final (see future.ts). The
+ * executor keeps its views of futures not yet final and, on each submit, looks at a couple of
+ * them: those now final let go of their blocks, so futures nobody looks at (fire and forget, a
+ * cancelled call the pool has not reached yet, `map` results not consumed yet) are reclaimed in a
+ * synchronous loop too. The pool block is referenced by the executor and by each pool thread;
+ * the executor drops its reference once it is shut down and its threads are gone.
  */
 import { storeValue, freeValue } from '../codec';
 import { BrokenThreadPool, RuntimeError } from '../errors';
@@ -13,7 +22,8 @@ import { Thread } from '../threading/thread';
 import { setCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { Future } from './future';
-import { EXCEPTION, F, RUNNING, allocFuture, cancelFuture, cell, releaseFuture, startOrNotify } from './future-core';
+import { dropHandedOff } from './known-views';
+import { EXCEPTION, F, RUNNING, allocFuture, cancelFuture, cell, nextFutureId, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN, BROKEN_THREAD_DIED, P, SHUTDOWN, allocPool, flagAndDrain, internSpec, pushWork, releasePool, retainPool, slotOf, takeIdle } from './pool-state';
 import { BROKEN_MESSAGES, POOL_WORKER_TASK, breakPool, finish } from './pool-worker';
 import { mapAsyncIterator, mapIterator, zipArgs, type MapOptions } from './executor-map';
@@ -40,10 +50,14 @@ export interface ShutdownOptions {
   cancelFutures?: boolean;
 }
 
-/** Tells the pool threads of a collected executor to exit (CPython's weakref callback). */
-const owners = new FinalizationRegistry<number>((pool) => {
+/**
+ * A collected executor: tells its pool threads to exit (CPython's weakref callback), drops its
+ * reference on the pool, and hands the futures it still kept to garbage collection.
+ */
+const owners = new FinalizationRegistry<{ pool: number; tracked: Future<unknown>[] }>(({ pool, tracked }) => {
   flagAndDrain(pool, SHUTDOWN, false);
   releasePool(pool);
+  for (const future of tracked) Future.registerHeld(future);
 });
 
 /**
@@ -64,6 +78,8 @@ function poolThreadDied(pool: number, index: number): void {
     finish(running, slot, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]));
   }
   breakPool(pool, BROKEN_THREAD_DIED);
+  // The dead thread's reference (a thread that ends normally clears this hook before dropping it).
+  releasePool(pool);
 }
 registerBuiltinTask(THREAD_DIED_TASK, poolThreadDied as never);
 
@@ -80,7 +96,14 @@ registerBuiltinTask(THREAD_DIED_TASK, poolThreadDied as never);
 export class ThreadPoolExecutor {
   /** The most threads this pool starts. */
   readonly maxWorkers: number;
-  private readonly pool: number;
+  /** The pool block; 0 once this executor dropped its reference (shut down, threads gone). */
+  private pool: number;
+  /** The pool's flags, copied when the reference was dropped. */
+  private finalFlags = 0;
+  /** This thread's views of the futures it made that were not final when last looked at (their references unregistered). */
+  private readonly tracked: Future<unknown>[] = [];
+  /** Where the next look at {@link tracked} starts. */
+  private cursor = 0;
   private readonly prefix: string;
   private readonly initializer: TaskSpec | null;
   private readonly initargs: unknown[];
@@ -114,7 +137,7 @@ export class ThreadPoolExecutor {
     freeValue(storeValue(this.initargs));
     this.prefix = threadNamePrefix || `ThreadPoolExecutor-${Atomics.add(backend().heap.i32, Root.executorCounter >> 2, 1)}`;
     this.pool = allocPool(maxWorkers);
-    owners.register(this, this.pool);
+    owners.register(this, { pool: this.pool, tracked: this.tracked }, this);
   }
 
   /**
@@ -157,11 +180,13 @@ export class ThreadPoolExecutor {
   shutdown(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): void {
     if ((typeof wait === 'object' && wait !== null ? wait.wait ?? true : wait) === true) mustBlock('shutdownAsync()');
     if (this.stop(wait, options)) for (const thread of this.threads) thread.join();
+    this.afterStop();
   }
 
   /** {@link shutdown} that waits without blocking the event loop. */
   async shutdownAsync(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): Promise<void> {
     if (this.stop(wait, options)) for (const thread of this.threads) await thread.joinAsync();
+    this.afterStop();
   }
 
   /** `using pool = new ThreadPoolExecutor()`: `shutdown(true)` at the end of the scope. */
@@ -176,7 +201,7 @@ export class ThreadPoolExecutor {
 
   /** `<ThreadPoolExecutor prefix threads=n/max>` plus `shutdown`/`broken` when so. */
   toString(): string {
-    const flags = cell(this.pool, P.flags);
+    const flags = this.flags();
     const state = flags & BROKEN ? ' broken' : flags & SHUTDOWN ? ' shutdown' : '';
     return `<ThreadPoolExecutor ${this.prefix} threads=${this.threads.length}/${this.maxWorkers}${state}>`;
   }
@@ -188,10 +213,12 @@ export class ThreadPoolExecutor {
 
   /** submit's body: queue the call, start a thread if none is idle. */
   private submitCall(fn: Callable, args: unknown[]): Future<unknown> {
-    this.checkUsable(cell(this.pool, P.flags));
+    dropHandedOff();
+    this.checkUsable(this.flags());
     const task = this.specFor(fn);
     const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
-    const address = allocFuture(2);
+    // Two references: the work queue's and the returned view's.
+    const address = allocFuture(2, nextFutureId());
     const i32 = backend().heap.i32;
     Atomics.store(i32, (address + F.task) >> 2, task);
     Atomics.store(i32, (address + F.args) >> 2, encodedArgs);
@@ -202,7 +229,55 @@ export class ThreadPoolExecutor {
       this.checkUsable(refused);
     }
     this.adjustThreadCount();
-    return Future.fromAddress(address);
+    const future = Future.fromAddress(address, false);
+    this.sweep(2);
+    this.tracked.push(future);
+    return future;
+  }
+
+  /**
+   * Looks at up to `budget` tracked futures, round-robin: those now final let go of their blocks
+   * and are forgotten. Two per submit keep the list within about twice the futures in flight.
+   */
+  private sweep(budget: number): void {
+    const tracked = this.tracked;
+    for (let n = 0; n < budget && tracked.length > 0; n++) {
+      if (this.cursor >= tracked.length) this.cursor = 0;
+      if (Future.settle(tracked[this.cursor]!)) {
+        tracked[this.cursor] = tracked[tracked.length - 1]!;
+        tracked.pop();
+      } else {
+        this.cursor += 1;
+      }
+    }
+  }
+
+  /** The pool's flags (the copy once the pool was let go); drops the pool first if it can. */
+  private flags(): number {
+    this.dropPoolIfDone();
+    return this.pool === 0 ? this.finalFlags : cell(this.pool, P.flags);
+  }
+
+  /** After shutdown: lets go of the futures now final, and of the pool once its threads are gone. */
+  private afterStop(): void {
+    this.dropPoolIfDone();
+    this.sweep(this.tracked.length);
+  }
+
+  /**
+   * Once shut down and every pool thread has ended (so no flag changes any more), copies the
+   * flags and drops this executor's reference on the pool block.
+   */
+  private dropPoolIfDone(): void {
+    const pool = this.pool;
+    if (pool === 0 || (cell(pool, P.flags) & SHUTDOWN) === 0) return;
+    for (const thread of this.threads) if (thread.isAlive()) return;
+    this.finalFlags = cell(pool, P.flags);
+    this.pool = 0;
+    owners.unregister(this);
+    releasePool(pool);
+    // Every call has ended: the futures still kept are final.
+    this.sweep(this.tracked.length);
   }
 
   private checkUsable(flags: number): void {
@@ -251,6 +326,7 @@ export class ThreadPoolExecutor {
       options = wait;
       wait = wait.wait ?? true;
     }
+    if (this.pool === 0) return false;
     for (const item of flagAndDrain(this.pool, SHUTDOWN, options.cancelFutures === true)) {
       cancelFuture(item);
       startOrNotify(item);

@@ -3,7 +3,7 @@
  */
 import { waitTimeout } from '../timeout';
 import { Future } from './future';
-import { EXCEPTION, F, FINISHED, cell, isSettled } from './future-core';
+import { isSettled } from './future-core';
 import { Waiter, deadlineAfter } from './waiter';
 import { mustBlock } from '../runtime';
 
@@ -29,11 +29,16 @@ export interface DoneAndNotDoneFutures<T> {
   notDone: Set<Future<T>>;
 }
 
-/** One `wait()` call: its futures, condition and deadline, shared by the sync and async forms. */
+/**
+ * One `wait()` call: its futures, condition and deadline, shared by the sync and async forms.
+ * While its waiter is installed, the futures it watches are pinned (their views keep their
+ * blocks even if they see them final meanwhile); futures already final are not watched.
+ */
 class WaitCall<T> {
   readonly futures: Future<T>[];
   readonly deadline: number;
   readonly returnWhen: ReturnWhen;
+  private readonly pinned: Future<T>[] = [];
 
   constructor(fs: Iterable<Future<T>>, timeoutOrOptions: number | WaitOptions | undefined, returnWhen: ReturnWhen | undefined) {
     let timeout: number | undefined;
@@ -58,12 +63,10 @@ class WaitCall<T> {
   satisfied(): boolean {
     let done = 0;
     for (const f of this.futures) {
-      const address = Future.addressOf(f);
-      const state = cell(address, F.state);
-      if (!isSettled(state)) continue;
+      if (!isSettled(Future.stateOf(f))) continue;
       done += 1;
       if (this.returnWhen === FIRST_COMPLETED) return true;
-      if (this.returnWhen === FIRST_EXCEPTION && state === FINISHED && cell(address, F.outcome) === EXCEPTION) return true;
+      if (this.returnWhen === FIRST_EXCEPTION && Future.raised(f)) return true;
     }
     return done === this.futures.length;
   }
@@ -76,15 +79,25 @@ class WaitCall<T> {
     const done = new Set<Future<T>>();
     const notDone = new Set<Future<T>>();
     for (const f of this.futures) {
-      (isSettled(cell(Future.addressOf(f), F.state)) ? done : notDone).add(f);
+      (isSettled(Future.stateOf(f)) ? done : notDone).add(f);
     }
     return { done, notDone };
   }
 
   install(): Waiter {
     const waiter = new Waiter();
-    for (const f of this.futures) waiter.watch(f);
+    for (const f of this.futures) {
+      if (isSettled(Future.stateOf(f))) continue;
+      waiter.watch(Future.pin(f));
+      this.pinned.push(f);
+    }
     return waiter;
+  }
+
+  uninstall(waiter: Waiter): void {
+    waiter.uninstall();
+    for (const f of this.pinned) Future.unpin(f);
+    this.pinned.length = 0;
   }
 }
 
@@ -107,7 +120,7 @@ export function wait<T>(fs: Iterable<Future<T>>, timeout?: number | WaitOptions,
       waiter.park(seq, call.deadline);
     }
   } finally {
-    waiter.uninstall();
+    call.uninstall(waiter);
   }
 }
 
@@ -127,6 +140,6 @@ export async function waitAsync<T>(
       await waiter.parkAsync(seq, call.deadline);
     }
   } finally {
-    waiter.uninstall();
+    call.uninstall(waiter);
   }
 }

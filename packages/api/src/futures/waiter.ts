@@ -8,26 +8,32 @@
  * Waiter block layout (8 bytes): +0 seq (bumped by futures), +4 unused.
  */
 import { backend } from '../runtime';
-import { Future } from './future';
 import { addWaiter, removeWaiter } from './future-core';
 import { parkSpinning } from '../park';
 
 const WAITER_BYTES = 8;
 
-/** A waiter installed on a set of futures; call {@link uninstall} when done with it. */
+/**
+ * A waiter installed on a set of future blocks; call {@link uninstall} when done with it. The
+ * caller keeps every watched block alive (pinned, see `Future.pin`) until it stops watching it.
+ */
 export class Waiter {
   private cell: number;
-  private readonly installedOn: number[] = [];
+  private readonly installedOn = new Set<number>();
 
   constructor() {
     this.cell = backend().alloc(WAITER_BYTES);
   }
 
-  /** Starts receiving completion signals from `future`. */
-  watch(future: Future<any>): void {
-    const address = Future.addressOf(future);
+  /** Starts receiving completion signals from the future block at `address`. */
+  watch(address: number): void {
     addWaiter(address, this.cell);
-    this.installedOn.push(address);
+    this.installedOn.add(address);
+  }
+
+  /** Stops receiving signals from the block at `address` (before its future is unpinned). */
+  unwatch(address: number): void {
+    if (this.installedOn.delete(address)) removeWaiter(address, this.cell);
   }
 
   /** The current signal count: read it before scanning, pass it to {@link park}. */
@@ -51,7 +57,7 @@ export class Waiter {
   uninstall(): void {
     if (this.cell === 0) return;
     for (const address of this.installedOn) removeWaiter(address, this.cell);
-    this.installedOn.length = 0;
+    this.installedOn.clear();
     backend().free(this.cell);
     this.cell = 0;
   }

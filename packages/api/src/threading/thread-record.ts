@@ -118,6 +118,17 @@ export function setCrashHook(record: number, spec: TaskSpec, args: readonly unkn
   writeField(record, Field.onCrash, storeValue({ spec, args }, 'crash hook'));
 }
 
+/**
+ * Removes the crash hook (the thread got past what it guarded, e.g. a pool thread about to drop
+ * its reference on the pool). Called by the running thread itself.
+ */
+export function clearCrashHook(record: number): void {
+  const address = readField(record, Field.onCrash);
+  if (address === 0) return;
+  writeField(record, Field.onCrash, 0);
+  freeValue(address);
+}
+
 function runCrashHook(record: number): void {
   const address = readField(record, Field.onCrash);
   if (address === 0) return;

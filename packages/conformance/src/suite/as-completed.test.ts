@@ -91,3 +91,32 @@ describe('asCompleted', () => {
     await expect((async () => { for await (const _ of asCompleted([never], 30)) void _; })()).rejects.toBeInstanceOf(TimeoutError);
   });
 });
+
+describe('asCompleted over futures whose views let go of their blocks', () => {
+  it('results taken inside the loop, while other futures are still watched', () => {
+    const ex = new ThreadPoolExecutor(2);
+    const gate = new Event();
+    const fs = Array.from({ length: 20 }, (_, i) => ex.submit((x: number, g: Event) => { if (x % 2 === 1) g.wait(); return x; }, i, gate));
+    const got: number[] = [];
+    for (const f of asCompleted(fs)) {
+      got.push(f.result());
+      if (got.length === 1) gate.set();
+    }
+    expect(got.sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(fs.map((f) => f.result())).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    ex.shutdown();
+  });
+
+  it('futures already consumed are yielded first, as done', () => {
+    const ex = new ThreadPoolExecutor(1);
+    const a = ex.submit(() => 'a');
+    expect(a.result(10_000)).toBe('a');
+    const b = new Future<string>();
+    const it = asCompleted([b, a]);
+    expect(it.next().value).toBe(a);
+    b.setResult('b');
+    expect(it.next().value).toBe(b);
+    expect(it.next().done).toBe(true);
+    ex.shutdown();
+  });
+});

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
   BrokenThreadPool,
+  CancelledError,
   Empty,
   Event,
   Future,
@@ -9,8 +10,10 @@ import {
   mainThread,
   Queue,
   RuntimeError,
+  Thread,
   ThreadPoolExecutor,
   TimeoutError,
+  wait,
 } from '#backend';
 import { fx } from './support';
 
@@ -221,5 +224,85 @@ describe('ThreadPoolExecutor', () => {
     ex.shutdown();
     expect(ran.isSet()).toBe(false);
     expect(second.cancelled()).toBe(true);
+  });
+});
+
+describe('ThreadPoolExecutor: futures and pool memory', () => {
+  it('result() of a submitted call is the identical object every time; sent to a thread, the future arrives done with it', () => {
+    const ex = new ThreadPoolExecutor(1);
+    const f = ex.submit((n: number) => ({ n }), 4);
+    const r = f.result(10_000);
+    expect(r).toEqual({ n: 4 });
+    expect(f.result()).toBe(r);
+    const q = new Queue();
+    const t = new Thread({ target: (g: Future<{ n: number }>, out: Queue) => out.put([g.done(), g.result(0).n]), args: [f, q] });
+    t.start();
+    t.join();
+    expect(q.get(true, 10_000)).toEqual([true, 4]);
+    expect(f.result()).toBe(r);
+    ex.shutdown();
+  });
+
+  it('futures nobody looked at while they ran still give their results, identical every time', () => {
+    const ex = new ThreadPoolExecutor(2);
+    const first = ex.submit((x: number) => [x], 1);
+    const rest = Array.from({ length: 2000 }, (_, i) => ex.submit((x: number) => x, i));
+    ex.shutdown();
+    const r = first.result();
+    expect(r).toEqual([1]);
+    expect(first.result()).toBe(r);
+    expect(rest.reduce((sum, f) => sum + (f.result() as number), 0)).toBe((2000 * 1999) / 2);
+  });
+
+  it('a call cancelled while queued counts as done for wait() only once the pool reaches it', () => {
+    const ex = new ThreadPoolExecutor(1);
+    const release = new Event();
+    const blocker = ex.submit((r: Event) => r.wait(), release);
+    const victim = ex.submit((x: number) => x, 1);
+    expect(victim.cancel()).toBe(true);
+    expect(victim.cancelled()).toBe(true);
+    expect(wait([victim], 20).notDone.has(victim)).toBe(true);
+    release.set();
+    blocker.result(10_000);
+    expect(wait([victim], 10_000).done.has(victim)).toBe(true);
+    expect(victim.cancelled()).toBe(true);
+    expect(() => victim.result()).toThrow(CancelledError);
+    ex.shutdown();
+  });
+
+  it('a done callback on a submitted future runs once', async () => {
+    const ex = new ThreadPoolExecutor(1);
+    const f = ex.submit((x: number) => x * 2, 21);
+    let calls = 0;
+    const ran = new Promise<void>((resolve) => f.addDoneCallback(() => { calls++; resolve(); }));
+    expect(f.result(10_000)).toBe(42);
+    await ran;
+    for (let i = 0; i < 10; i++) ex.submit(() => 0);
+    await ex.shutdownAsync();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(calls).toBe(1);
+  });
+
+  it('after shutdown (its threads gone) the executor still answers: repr, submit, shutdown', () => {
+    const ex = new ThreadPoolExecutor({ maxWorkers: 1, threadNamePrefix: 'gone' });
+    expect(ex.submit(() => 1).result(10_000)).toBe(1);
+    ex.shutdown();
+    expect(String(ex)).toBe('<ThreadPoolExecutor gone threads=1/1 shutdown>');
+    expect(() => ex.submit(() => 1)).toThrow('cannot schedule new futures after shutdown');
+    ex.shutdown({ cancelFutures: true });
+    expect(String(ex)).toBe('<ThreadPoolExecutor gone threads=1/1 shutdown>');
+  });
+
+  it('shutdown(false), then the threads end: the executor answers the same', () => {
+    const ex = new ThreadPoolExecutor({ maxWorkers: 1, threadNamePrefix: 'later' });
+    const release = new Event();
+    const f = ex.submit((r: Event) => r.wait(), release);
+    ex.shutdown(false);
+    expect(String(ex)).toBe('<ThreadPoolExecutor later threads=1/1 shutdown>');
+    release.set();
+    expect(f.result(10_000)).toBe(true);
+    ex.shutdown();
+    expect(String(ex)).toBe('<ThreadPoolExecutor later threads=1/1 shutdown>');
+    expect(() => ex.submit(() => 1)).toThrow(RuntimeError);
   });
 });

@@ -200,7 +200,10 @@ describe('Future', () => {
     // Only the queue's items name the futures now; collect the sender's views.
     await collectGarbage();
     // New futures would reuse the blocks of freed ones (same size), so a lost reference shows.
+    // (A new Future takes a block only once shared: queueing them gives them one each.)
     const fillers = Array.from({ length: 50 }, () => new Future<number>());
+    const holder = new Queue();
+    for (const f of fillers) holder.putNowait(f);
     for (const f of fillers) f.setResult(-1);
     const t = new Thread({
       target: (q: Queue, out: Queue) => {
@@ -214,5 +217,150 @@ describe('Future', () => {
     expect(await out.getAsync(10_000)).toBe(1225);
     await t.joinAsync();
     expect(await Promise.all(fillers)).toEqual(fillers.map(() => -1));
+  });
+});
+
+/** Sends `value` to a thread, which sends it back twice; returns both receipts. */
+function roundTripTwice<T>(value: T): [T, T] {
+  const q = new Queue();
+  const t = new Thread({ target: (v: unknown, out: Queue) => { out.put(v); out.put(v); }, args: [value, q] });
+  t.start();
+  t.join();
+  return [q.get(true, 10_000) as T, q.get(true, 10_000) as T];
+}
+
+/** Runs `probe` (a thread target) in a thread with `future` and a queue; returns what it put. */
+function inThread(future: Future<any>, probe: (f: Future<any>, out: Queue) => void): unknown {
+  const q = new Queue();
+  const t = new Thread({ target: probe, args: [future, q] });
+  t.start();
+  t.join();
+  return q.get(true, 10_000);
+}
+
+describe('Future: a view lets go of its block once the future is final', () => {
+  it('result() returns the identical object every time (decoded once), before and after the view let go', () => {
+    const f = new Future<{ n: number[] }>();
+    const t = new Thread({ target: (fut: Future<{ n: number[] }>) => fut.setResult({ n: [1, 2] }), args: [f] });
+    t.start();
+    t.join();
+    const r = f.result();
+    expect(r).toEqual({ n: [1, 2] });
+    expect(f.done()).toBe(true);
+    expect(f.result()).toBe(r);
+    expect(f.result(0)).toBe(r);
+    expect(String(f)).toBe('<Future state=finished returned Object>');
+  });
+
+  it('exception() and result() give the identical exception object every time', () => {
+    const f = new Future();
+    const t = new Thread({ target: (fut: Future) => fut.setException(new RangeError('once')), args: [f] });
+    t.start();
+    t.join();
+    const e = f.exception() as Error;
+    expect(e).toBeInstanceOf(RangeError);
+    expect(f.exception()).toBe(e);
+    let thrown: unknown;
+    try {
+      f.result();
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBe(e);
+  });
+
+  it('in the thread that set it, result() is the very object it set, as in Python', () => {
+    const local = new Future<object>();
+    const a = { a: [1] };
+    local.setResult(a);
+    expect(local.result()).toBe(a);
+    const sharedFirst = new Future<object>();
+    expect(inThread(sharedFirst, (f, out) => out.put(f.done()))).toBe(false);
+    const b = { b: 2 };
+    sharedFirst.setResult(b);
+    expect(sharedFirst.result()).toBe(b);
+    expect(inThread(sharedFirst, (f, out) => out.put(f.result()))).toEqual({ b: 2 });
+  });
+
+  it('a done future whose view let go arrives done in another thread, with its result', () => {
+    const f = new Future<number[]>();
+    const t = new Thread({ target: (fut: Future<number[]>) => fut.setResult([1, 2]), args: [f] });
+    t.start();
+    t.join();
+    expect(f.result()).toEqual([1, 2]);
+    expect(inThread(f, (g, out) => out.put([g.done(), g.running(), g.result(0), String(g)]))).toEqual([true, false, [1, 2], '<Future state=finished returned Array>']);
+    expect(f.result()).toEqual([1, 2]);
+  });
+
+  it('a raised, and a cancelled-and-notified, future travel the same way', () => {
+    const raised = new Future();
+    raised.setException(new TypeError('bad'));
+    expect(raised.exception()).toBeInstanceOf(TypeError);
+    expect(inThread(raised, (g, out) => out.put([g.done(), (g.exception(0) as Error).message, String(g)]))).toEqual([true, 'bad', '<Future state=finished raised TypeError>']);
+    const cancelled = new Future();
+    cancelled.cancel();
+    expect(cancelled.setRunningOrNotifyCancel()).toBe(false);
+    expect(inThread(cancelled, (g, out) => out.put([g.cancelled(), g.done(), g.cancel(), String(g)]))).toEqual([true, true, true, '<Future state=cancelled>']);
+  });
+
+  it('a done future sent away and back is the same object, for every receipt', () => {
+    const f = new Future<string>();
+    f.setResult('kept');
+    expect(f.result()).toBe('kept');
+    const [first, second] = roundTripTwice(f);
+    expect(first).toBe(f);
+    expect(second).toBe(f);
+    expect(f.result()).toBe('kept');
+    const [again] = roundTripTwice(f);
+    expect(again).toBe(f);
+  });
+
+  it('a local future keeps its state when sent: running there, and finished by the thread', () => {
+    const f = new Future<number>();
+    expect(f.setRunningOrNotifyCancel()).toBe(true);
+    const t = new Thread({ target: (fut: Future<number>) => { if (fut.running()) fut.setResult(5); }, args: [f] });
+    t.start();
+    expect(f.result(10_000)).toBe(5);
+    t.join();
+  });
+
+  it('a callback added before the future is done runs once, however the future is looked at and sent', async () => {
+    const f = new Future<number>();
+    let calls = 0;
+    const ran = new Promise<void>((resolve) => f.addDoneCallback(() => { calls++; resolve(); }));
+    const t = new Thread({ target: (fut: Future<number>) => fut.setResult(3), args: [f] });
+    t.start();
+    expect(f.result(10_000)).toBe(3);
+    await ran;
+    expect(roundTripTwice(f)[0]).toBe(f);
+    await t.joinAsync();
+    let later = 0;
+    f.addDoneCallback(() => later++);
+    expect(later).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect([calls, later]).toEqual([1, 1]);
+  });
+
+  it('a callback added to a local future runs once when a thread it was sent to completes it', async () => {
+    const f = new Future<string>();
+    const seen: string[] = [];
+    const ran = new Promise<void>((resolve) => f.addDoneCallback((x) => { seen.push(x.result()); resolve(); }));
+    const t = new Thread({ target: (fut: Future<string>) => fut.setResult('there'), args: [f] });
+    t.start();
+    await ran;
+    await t.joinAsync();
+    f.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(seen).toEqual(['there']);
+  });
+
+  it('an async wait in progress keeps working when the view lets go meanwhile', async () => {
+    const f = new Future<number>();
+    expect(inThread(f, (g, out) => out.put(g.done()))).toBe(false);
+    const waiting = f.resultAsync(10_000);
+    f.setResult(8);
+    expect(f.result()).toBe(8);
+    expect(await waiting).toBe(8);
+    expect(await f).toBe(8);
   });
 });

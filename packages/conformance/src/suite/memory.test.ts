@@ -125,3 +125,28 @@ describe('memory: queues (Queue, LifoQueue, PriorityQueue, SimpleQueue) and thei
     expect(churn(`queue-threads:${kind}`, 500).got).toBe(1500);
   });
 });
+
+describe('memory: futures and executors churned in a synchronous loop are reclaimed', () => {
+  it('1M submits, at most 1000 futures alive, results consumed in order', () => {
+    const n = 1_000_000;
+    expect(churn('submit', n).sum).toBe((n * (n + 1)) / 2);
+  });
+
+  it('200k executor.map items consumed', () => {
+    const n = 200_000;
+    const report = churn('map', n);
+    expect(report.seen).toBe(n);
+    expect(report.sum).toBe((n * (n + 1)) / 2);
+  });
+
+  it('100k calls submitted and cancelled while queued', () => {
+    const report = churn('cancel', 100_000);
+    expect(report.cancelled).toBe(100_000);
+    expect(report.notified).toBe(10_000);
+  });
+
+  it('2k executors made, used, shut down (waiting) and dropped', () => {
+    const n = 2_000;
+    expect(churn('executors', n).sum).toBe(6 * ((n * (n - 1)) / 2));
+  });
+});

@@ -135,3 +135,44 @@ describe('wait', () => {
     expect(r.notDone.has(f)).toBe(true);
   });
 });
+
+describe('wait over futures whose views already let go of their blocks', () => {
+  it('futures whose results were taken count as done; FIRST_EXCEPTION sees one that raised', () => {
+    const ex = new ThreadPoolExecutor(2);
+    const ok = ex.submit((x: number) => x, 1);
+    const bad = ex.submit(() => { throw new RangeError('raised'); });
+    expect(ok.result(10_000)).toBe(1);
+    expect(bad.exception(10_000)).toBeInstanceOf(RangeError);
+    const all = wait([ok, bad]);
+    expect(all.done).toEqual(new Set([ok, bad]));
+    const pending = new Future();
+    const first = wait([pending, ok, bad], { returnWhen: FIRST_EXCEPTION, timeout: 10_000 });
+    expect(first.done).toEqual(new Set([ok, bad]));
+    expect(first.notDone).toEqual(new Set([pending]));
+    expect(ok.result()).toBe(1);
+    ex.shutdown();
+  });
+
+  it('a future completed and looked at in this thread during waitAsync still ends the wait', async () => {
+    const f = new Future<number>();
+    const other = new Future<number>();
+    const waiting = waitAsync([f, other], { returnWhen: FIRST_COMPLETED, timeout: 10_000 });
+    f.setResult(8);
+    expect(f.result()).toBe(8);
+    const r = await waiting;
+    expect(r.done).toEqual(new Set([f]));
+    expect(r.notDone).toEqual(new Set([other]));
+    expect(f.result()).toBe(8);
+  });
+
+  it('a cancelled future notified from another thread is done for wait() in this one', () => {
+    const c = new Future();
+    c.cancel();
+    expect(wait([c], 20).notDone.has(c)).toBe(true);
+    const t = new Thread({ target: (fut: Future) => fut.setRunningOrNotifyCancel(), args: [c] });
+    t.start();
+    t.join();
+    expect(wait([c], 10_000).done.has(c)).toBe(true);
+    expect(c.cancelled()).toBe(true);
+  });
+});
