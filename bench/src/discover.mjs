@@ -11,10 +11,29 @@ import { fileURLToPath } from 'node:url';
 /** Backend packages, in the order their rows appear. */
 export const BACKENDS = ['@threadkit/backend-workers', '@threadkit/backend-wasm', '@threadkit/backend-native'];
 
-/** `{ found: [{ module, name }], notes: [string] }` for the backend packages. */
+/**
+ * Extra contenders from BENCH_EXTRA_BACKENDS: `name=module,…` (a module path or package), e.g. a
+ * build of an earlier commit, to put before and after side by side in one run.
+ */
+function extraBackends() {
+  const spec = process.env.BENCH_EXTRA_BACKENDS ?? '';
+  return spec
+    .split(',')
+    .filter((entry) => entry.includes('='))
+    .map((entry) => {
+      const [name, module] = entry.split('=');
+      return { name: name.trim(), module: path.resolve(module.trim()) };
+    });
+}
+
+/** `{ found: [{ module, name }], notes: [string] }` for the backend packages (and BENCH_EXTRA_BACKENDS). */
 export function findBackends(only) {
   const found = [];
   const notes = [];
+  for (const extra of only === undefined ? extraBackends() : []) {
+    if (existsSync(extra.module)) found.push(extra);
+    else notes.push(`${extra.name}: ${extra.module} missing — skipped`);
+  }
   for (const module of only ?? BACKENDS) {
     const name = module.replace(/^@threadkit\/backend-/, '');
     let url;

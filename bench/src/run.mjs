@@ -13,6 +13,7 @@
  *   --rounds N       measured rounds per figure (default 9; quick 2)
  *   --out NAME       results/NAME.md and results/NAME.svg (default latest; quick: quick)
  * Environment: BENCH_PYTHON=/path/to/python overrides the CPython search (`none` skips CPython).
+ * BENCH_EXTRA_BACKENDS=name=path/to/dist/index.js,… adds contenders (e.g. an earlier commit's build).
  * The root `npm run bench` builds the packages first (turbo; cached when up to date).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
