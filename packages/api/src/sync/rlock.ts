@@ -1,6 +1,10 @@
 /**
  * `threading.RLock`: a reentrant lock owned by the thread that acquired it.
  *
+ * Local first (as Lock): a new RLock keeps its owner and depth in its creating thread's memory
+ * and takes no shared heap. It moves to a block of its own (`[MATERIALIZE]`, keeping its owner
+ * and depth) the first time it is sent to another thread or a caller has to wait for it.
+ *
  * Block layout (16 bytes):
  *   0  i32  core lock cell (held while any thread owns the RLock)
  *   4  i32  owner: ident of the owning thread, 0 when unowned
@@ -11,7 +15,7 @@
  * suffice; a thread reading `owner` can only see its own ident while it really owns the lock.
  */
 import { RuntimeError } from '../errors';
-import { adopt, type Handle, HANDLE, holdReference, type SharedObject } from '../handle';
+import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
 import { currentIdent } from '../threading/current';
@@ -22,6 +26,8 @@ import { Guard } from './guard';
 /** Handle kind of RLock blocks. */
 export const RLOCK_KIND = 'sync.RLock';
 const BLOCK_BYTES = 16;
+const OWNER = 4;
+const COUNT = 8;
 const REFS = 12;
 
 /**
@@ -33,20 +39,62 @@ const REFS = 12;
  */
 export class RLock implements SharedObject {
   declare readonly [HANDLE]: Handle;
-  private readonly cell: number;
+  /** The block's address once the lock is shared; 0 while it is local. */
+  private cell: number;
+  /** While local: the owner's ident (0 = unowned) and its recursion depth. */
+  private owner: number;
+  private count: number;
 
   /** A new, unowned lock. */
   constructor() {
-    this.cell = allocCounted(BLOCK_BYTES, REFS);
-    adopt(this, RLOCK_KIND, this.cell);
-    holdReference(this, RLOCK_KIND, this.cell);
+    this.cell = 0;
+    this.owner = 0;
+    this.count = 0;
   }
 
   /** This thread's view of the RLock at `address` (the codec's reviver). */
   static fromAddress(address: number): RLock {
-    const lock = Object.create(RLock.prototype) as { cell: number };
+    const lock = Object.create(RLock.prototype) as { cell: number; owner: number; count: number };
     lock.cell = address;
+    lock.owner = 0;
+    lock.count = 0;
     return adopt(lock as unknown as RLock, RLOCK_KIND, address);
+  }
+
+  /** Moves a local lock to a block of its own (owned as it was); nothing for a shared one. */
+  [MATERIALIZE](): void {
+    if (this.cell !== 0) return;
+    const b = backend();
+    const cell = allocCounted(BLOCK_BYTES, REFS);
+    if (this.owner !== 0) {
+      b.lockAcquire(cell, 0);
+      b.heap.i32[(cell + OWNER) >> 2] = this.owner;
+      b.heap.i32[(cell + COUNT) >> 2] = this.count;
+    }
+    this.cell = cell;
+    adopt(this, RLOCK_KIND, cell);
+    holdReference(this, RLOCK_KIND, cell);
+  }
+
+  /** The block's address, making it first if the lock is local. */
+  private shared(): number {
+    if (this.cell === 0) this[MATERIALIZE]();
+    return this.cell;
+  }
+
+  /**
+   * While local: takes the lock for `me` (or goes one level deeper) and returns true, or
+   * returns false when another owner holds it (the caller would have to wait).
+   */
+  private tryLocal(me: number): boolean {
+    if (this.owner === me) {
+      this.count++;
+      return true;
+    }
+    if (this.owner !== 0) return false;
+    this.owner = me;
+    this.count = 1;
+    return true;
   }
 
   /**
@@ -59,16 +107,21 @@ export class RLock implements SharedObject {
     if (blocking) mustBlock('acquireAsync()');
     const ms = blocking === true && timeout === -1 ? Infinity : lockTimeout(blocking, timeout);
     const me = currentIdent();
+    if (this.cell === 0) {
+      if (this.tryLocal(me)) return true;
+      if (ms === 0) return false;
+    }
     const b = backend();
+    const cell = this.shared();
     const i32 = b.heap.i32;
-    const at = this.cell >> 2;
-    if (i32[at + 1] === me) {
-      i32[at + 2]++;
+    const at = cell >> 2;
+    if (i32[at + OWNER / 4] === me) {
+      i32[at + COUNT / 4]++;
       return true;
     }
-    if (!b.lockAcquire(this.cell, ms)) return false;
-    i32[at + 1] = me;
-    i32[at + 2] = 1;
+    if (!b.lockAcquire(cell, ms)) return false;
+    i32[at + OWNER / 4] = me;
+    i32[at + COUNT / 4] = 1;
     return true;
   }
 
@@ -76,15 +129,20 @@ export class RLock implements SharedObject {
   async acquireAsync(blocking = true, timeout = -1): Promise<boolean> {
     const ms = lockTimeout(blocking, timeout);
     const me = currentIdent();
+    if (this.cell === 0) {
+      if (this.tryLocal(me)) return true;
+      if (ms === 0) return false;
+    }
     const b = backend();
-    const at = this.cell >> 2;
-    if (b.heap.i32[at + 1] === me) {
-      b.heap.i32[at + 2]++;
+    const cell = this.shared();
+    const at = cell >> 2;
+    if (b.heap.i32[at + OWNER / 4] === me) {
+      b.heap.i32[at + COUNT / 4]++;
       return true;
     }
-    if (!(await b.lockAcquireAsync(this.cell, ms))) return false;
-    b.heap.i32[at + 1] = me;
-    b.heap.i32[at + 2] = 1;
+    if (!(await b.lockAcquireAsync(cell, ms))) return false;
+    b.heap.i32[at + OWNER / 4] = me;
+    b.heap.i32[at + COUNT / 4] = 1;
     return true;
   }
 
@@ -94,19 +152,24 @@ export class RLock implements SharedObject {
    * not own it.
    */
   release(): void {
+    if (this.cell === 0) {
+      if (this.owner !== currentIdent() || this.count === 0) throw new RuntimeError('cannot release un-acquired lock');
+      if (--this.count === 0) this.owner = 0;
+      return;
+    }
     const b = backend();
     const i32 = b.heap.i32;
     const at = this.cell >> 2;
-    if (i32[at + 1] !== currentIdent() || i32[at + 2] === 0) throw new RuntimeError('cannot release un-acquired lock');
-    if (--i32[at + 2] === 0) {
-      i32[at + 1] = 0;
+    if (i32[at + OWNER / 4] !== currentIdent() || i32[at + COUNT / 4] === 0) throw new RuntimeError('cannot release un-acquired lock');
+    if (--i32[at + COUNT / 4] === 0) {
+      i32[at + OWNER / 4] = 0;
       b.lockRelease(this.cell);
     }
   }
 
   /** True when some thread owns the lock (Python 3.14's `RLock.locked()`). */
   locked(): boolean {
-    return backend().lockLocked(this.cell);
+    return this.cell === 0 ? this.owner !== 0 : backend().lockLocked(this.cell);
   }
 
   /** Acquires the lock (waiting forever) and returns a guard that releases it once: `using _ = rlock.hold();`. */
@@ -124,50 +187,74 @@ export class RLock implements SharedObject {
 
   /** For Condition: releases the lock fully, whatever the count; returns the count to restore. */
   _releaseSave(): number {
+    if (this.cell === 0) {
+      const count = this.count;
+      if (count === 0) throw new RuntimeError('cannot release un-acquired lock');
+      this.count = 0;
+      this.owner = 0;
+      return count;
+    }
     const b = backend();
     const i32 = b.heap.i32;
     const at = this.cell >> 2;
-    const count = i32[at + 2];
+    const count = i32[at + COUNT / 4];
     if (count === 0) throw new RuntimeError('cannot release un-acquired lock');
-    i32[at + 2] = 0;
-    i32[at + 1] = 0;
+    i32[at + COUNT / 4] = 0;
+    i32[at + OWNER / 4] = 0;
     b.lockRelease(this.cell);
     return count;
   }
 
   /** For Condition: reacquires the lock (waiting forever) with the count saved by {@link _releaseSave}. */
   _acquireRestore(count: number): void {
+    if (this.cell === 0 && this.owner === 0) {
+      this.restoreLocal(count);
+      return;
+    }
     const b = backend();
-    b.lockAcquire(this.cell, Infinity);
+    b.lockAcquire(this.shared(), Infinity);
     this.restore(b.heap.i32, count);
   }
 
   /** {@link _acquireRestore} without blocking the event loop. */
   async _acquireRestoreAsync(count: number): Promise<void> {
+    if (this.cell === 0 && this.owner === 0) {
+      this.restoreLocal(count);
+      return;
+    }
     const b = backend();
-    await b.lockAcquireAsync(this.cell, Infinity);
+    await b.lockAcquireAsync(this.shared(), Infinity);
     this.restore(b.heap.i32, count);
   }
 
   /** For Condition: true when the calling thread owns the lock. */
   _isOwned(): boolean {
+    if (this.cell === 0) return this.owner === currentIdent() && this.count > 0;
     const i32 = backend().heap.i32;
     const at = this.cell >> 2;
-    return i32[at + 1] === currentIdent() && i32[at + 2] > 0;
+    return i32[at + OWNER / 4] === currentIdent() && i32[at + COUNT / 4] > 0;
+  }
+
+  private restoreLocal(count: number): void {
+    this.owner = currentIdent();
+    this.count = count;
   }
 
   private restore(i32: Int32Array, count: number): void {
     const at = this.cell >> 2;
-    i32[at + 1] = currentIdent();
-    i32[at + 2] = count;
+    i32[at + OWNER / 4] = currentIdent();
+    i32[at + COUNT / 4] = count;
   }
 
   /** `<RLock locked owner=1 count=2>` / `<RLock unlocked owner=0 count=0>` */
   toString(): string {
-    const i32 = backend().heap.i32;
-    const at = this.cell >> 2;
-    const owner = i32[at + 1];
-    const count = i32[at + 2];
+    let owner = this.owner;
+    let count = this.count;
+    if (this.cell !== 0) {
+      const i32 = backend().heap.i32;
+      owner = i32[(this.cell + OWNER) >> 2];
+      count = i32[(this.cell + COUNT) >> 2];
+    }
     return `<RLock ${this.locked() ? 'locked' : 'unlocked'} owner=${owner} count=${count}>`;
   }
 
@@ -176,4 +263,5 @@ export class RLock implements SharedObject {
   }
 }
 
+materializeOnDemand(RLock.prototype);
 registerCounted(RLOCK_KIND, REFS, (address) => RLock.fromAddress(address));
