@@ -2,6 +2,10 @@
  * `threading.Semaphore` and `threading.BoundedSemaphore`: a counter that `acquire` takes from
  * and `release` adds to, blocking acquirers while it is zero.
  *
+ * Local first (as Lock): a new semaphore keeps its value in its creating thread's memory and
+ * takes no shared heap. It moves to a block of its own (`[MATERIALIZE]`, with its current
+ * value) the first time it is sent to another thread or an acquire has to wait.
+ *
  * Block layout (16 bytes):
  *   0  i32  value: the counter; acquirers park on this cell while it is 0
  *   4  i32  number of acquirers parked (or about to park) on the value cell
@@ -13,7 +17,7 @@
  * its check and its park is never missed. `release(n)` adds n, then wakes up to n parked
  * acquirers only when some are counted. Wake order is unspecified (as in Python).
  */
-import { adopt, type Handle, HANDLE, holdReference, type SharedObject } from '../handle';
+import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
@@ -24,6 +28,8 @@ import { parkSpinning } from '../park';
 const SEMAPHORE_KIND = 'sync.Semaphore';
 const BOUNDED_KIND = 'sync.BoundedSemaphore';
 const BLOCK_BYTES = 16;
+const WAITERS = 4;
+const INITIAL = 8;
 const REFS = 12;
 const VALUE_MAX = 0x7fffffff;
 
@@ -39,29 +45,50 @@ function checkCount(value: number, what: string): void {
  */
 export class Semaphore implements SharedObject {
   declare readonly [HANDLE]: Handle;
-  protected readonly address: number;
+  /** The block's address once the semaphore is shared; 0 while it is local. */
+  protected address: number;
+  /** While local: the value. */
+  private count: number;
+  /** The initial value (the upper bound of a BoundedSemaphore); set from the block in a view. */
+  protected readonly initial: number;
 
   /** A semaphore holding `value` units (default 1); RangeError('semaphore initial value must be >= 0') when negative. */
   constructor(value = 1) {
     checkCount(value, 'semaphore initial value');
     if (value < 0) throw new RangeError('semaphore initial value must be >= 0');
     if (value > VALUE_MAX) throw new RangeError('semaphore initial value is too large');
-    const b = backend();
-    const address = allocCounted(BLOCK_BYTES, REFS);
-    b.heap.i32[address >> 2] = value;
-    b.heap.i32[(address >> 2) + 2] = value;
-    this.address = address;
-    const kind = this instanceof BoundedSemaphore ? BOUNDED_KIND : SEMAPHORE_KIND;
-    adopt(this, kind, address);
-    holdReference(this, kind, address);
+    this.address = 0;
+    this.count = value;
+    this.initial = value;
   }
 
   /** This thread's view of the semaphore at `address` (the codec's reviver). */
   static fromAddress(address: number, kind: string = SEMAPHORE_KIND): Semaphore {
     const proto = kind === BOUNDED_KIND ? BoundedSemaphore.prototype : Semaphore.prototype;
-    const sem = Object.create(proto) as { address: number };
+    const sem = Object.create(proto) as { address: number; count: number; initial: number };
     sem.address = address;
+    sem.count = 0;
+    sem.initial = backend().heap.i32[(address + INITIAL) >> 2];
     return adopt(sem as unknown as Semaphore, kind, address);
+  }
+
+  /** Moves a local semaphore to a block of its own (with its current value); nothing for a shared one. */
+  [MATERIALIZE](): void {
+    if (this.address !== 0) return;
+    const kind = this instanceof BoundedSemaphore ? BOUNDED_KIND : SEMAPHORE_KIND;
+    const address = allocCounted(BLOCK_BYTES, REFS);
+    const i32 = backend().heap.i32;
+    Atomics.store(i32, address >> 2, this.count);
+    i32[(address + INITIAL) >> 2] = this.initial;
+    this.address = address;
+    adopt(this, kind, address);
+    holdReference(this, kind, address);
+  }
+
+  /** The block's address, making it first if the semaphore is local. */
+  private shared(): number {
+    if (this.address === 0) this[MATERIALIZE]();
+    return this.address;
   }
 
   /**
@@ -74,18 +101,19 @@ export class Semaphore implements SharedObject {
     if (blocking) mustBlock('acquireAsync()');
     if (!blocking && timeout !== undefined) throw new RangeError("can't specify timeout for non-blocking acquire");
     const ms = blocking ? waitTimeout(timeout) : 0;
-    const b = backend();
-    if (this.take(b.heap.i32)) return true;
+    if (this.take()) return true;
     if (ms === 0) return false;
+    const b = backend();
+    const address = this.shared();
+    const waiters = (address + WAITERS) >> 2;
     const deadline = new Deadline(ms);
     for (;;) {
       const left = deadline.remaining();
       if (left === 0) return false;
-      const at = this.address >> 2;
-      Atomics.add(b.heap.i32, at + 1, 1);
-      parkSpinning(this.address, 0, left);
-      Atomics.sub(b.heap.i32, at + 1, 1);
-      if (this.take(b.heap.i32)) return true;
+      Atomics.add(b.heap.i32, waiters, 1);
+      parkSpinning(address, 0, left);
+      Atomics.sub(b.heap.i32, waiters, 1);
+      if (this.take()) return true;
     }
   }
 
@@ -93,21 +121,22 @@ export class Semaphore implements SharedObject {
   async acquireAsync(blocking = true, timeout?: number): Promise<boolean> {
     if (!blocking && timeout !== undefined) throw new RangeError("can't specify timeout for non-blocking acquire");
     const ms = blocking ? waitTimeout(timeout) : 0;
-    const b = backend();
-    if (this.take(b.heap.i32)) return true;
+    if (this.take()) return true;
     if (ms === 0) return false;
+    const b = backend();
+    const address = this.shared();
+    const waiters = (address + WAITERS) >> 2;
     const deadline = new Deadline(ms);
     for (;;) {
       const left = deadline.remaining();
       if (left === 0) return false;
-      const at = this.address >> 2;
-      Atomics.add(b.heap.i32, at + 1, 1);
+      Atomics.add(b.heap.i32, waiters, 1);
       try {
-        await b.parkAsync(this.address, 0, left);
+        await b.parkAsync(address, 0, left);
       } finally {
-        Atomics.sub(b.heap.i32, at + 1, 1);
+        Atomics.sub(b.heap.i32, waiters, 1);
       }
-      if (this.take(b.heap.i32)) return true;
+      if (this.take()) return true;
     }
   }
 
@@ -136,6 +165,11 @@ export class Semaphore implements SharedObject {
 
   /** Adds `n` unless that would exceed `limit` (then RangeError(`message`), nothing changed); wakes waiters. */
   protected add(n: number, limit: number, message: string): void {
+    if (this.address === 0) {
+      if (this.count + n > limit) throw new RangeError(message);
+      this.count += n;
+      return;
+    }
     const b = backend();
     const i32 = b.heap.i32;
     const at = this.address >> 2;
@@ -145,11 +179,17 @@ export class Semaphore implements SharedObject {
       if (seen === v) break;
       v = seen;
     }
-    if (Atomics.load(i32, at + 1) > 0) b.unpark(this.address, n);
+    if (Atomics.load(i32, (this.address + WAITERS) >> 2) > 0) b.unpark(this.address, n);
   }
 
   /** Takes one unit if any is left; false when the value is 0. */
-  private take(i32: Int32Array): boolean {
+  private take(): boolean {
+    if (this.address === 0) {
+      if (this.count === 0) return false;
+      this.count--;
+      return true;
+    }
+    const i32 = backend().heap.i32;
     const at = this.address >> 2;
     for (let v = Atomics.load(i32, at); v > 0; ) {
       const seen = Atomics.compareExchange(i32, at, v, v - 1);
@@ -161,7 +201,7 @@ export class Semaphore implements SharedObject {
 
   /** The current value (for reprs). */
   protected value(): number {
-    return Atomics.load(backend().heap.i32, this.address >> 2);
+    return this.address === 0 ? this.count : Atomics.load(backend().heap.i32, this.address >> 2);
   }
 
   /** `<Semaphore value=2>` */
@@ -188,18 +228,15 @@ export class BoundedSemaphore extends Semaphore {
   override release(n = 1): void {
     checkCount(n, 'n');
     if (n < 1) throw new RangeError('n must be one or more');
-    this.add(n, this.initialValue(), 'Semaphore released too many times');
-  }
-
-  private initialValue(): number {
-    return backend().heap.i32[(this.address >> 2) + 2];
+    this.add(n, this.initial, 'Semaphore released too many times');
   }
 
   /** `<BoundedSemaphore value=1/2>` */
   override toString(): string {
-    return `<BoundedSemaphore value=${this.value()}/${this.initialValue()}>`;
+    return `<BoundedSemaphore value=${this.value()}/${this.initial}>`;
   }
 }
 
+materializeOnDemand(Semaphore.prototype);
 registerCounted(SEMAPHORE_KIND, REFS, (address) => Semaphore.fromAddress(address, SEMAPHORE_KIND));
 registerCounted(BOUNDED_KIND, REFS, (address) => Semaphore.fromAddress(address, BOUNDED_KIND));
