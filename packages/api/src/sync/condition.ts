@@ -1,12 +1,24 @@
 /**
  * `threading.Condition`: wait until notified, on top of a Lock or RLock.
  *
- * Block layout (20 bytes):
+ * Local first (as Lock): a new Condition takes no shared heap. While local it can have no
+ * waiters (a wait that could block makes it shared first), so notify/notifyAll, acquire/release
+ * and polling waits (timeout <= 0) touch only its lock. It moves to a block of its own
+ * (`[MATERIALIZE]`) the first time it is sent to another thread or a `wait` may block (timeout
+ * > 0 or none); that makes its lock shared too, held as it was (an RLock keeps its owner and
+ * depth).
+ *
+ * Block layout (24 bytes):
  *   0   i32  address of the lock
  *   4   i32  kind of the lock: 0 = Lock, 1 = RLock
  *   8   i32  address of the first waiter node (0 = none)
  *   12  i32  address of the last waiter node (0 = none)
  *   16  i32  number of waiter nodes in the list
+ *   20  i32  references (counted-cell.ts: freed when no view or stored value names it)
+ *
+ * The block holds a counted reference on its lock, dropped when the block is freed. The waiter
+ * list is always empty then: a waiter holds its view of the condition (and so a reference)
+ * until its `wait` has unlinked and freed its node.
  *
  * Waiter node (8 bytes, one per `wait` call, owned by the waiting thread):
  *   0   i32  park cell: 0 while waiting, 1 once notified
@@ -19,17 +31,36 @@
  * oldest first, and a notify can never be lost to a waiter that already left.
  */
 import { RuntimeError } from '../errors';
-import { adopt, countedKindId, type Handle, HANDLE, registerKind, retainCounted, reviveHandle, type SharedObject } from '../handle';
+import {
+  adopt,
+  countedKindId,
+  type Handle,
+  HANDLE,
+  holdReference,
+  MATERIALIZE,
+  materializeOnDemand,
+  releaseCounted,
+  retainCounted,
+  reviveHandle,
+  type SharedObject,
+} from '../handle';
 import { INSPECT } from '../inspect';
 import { parkSpinning } from '../park';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
+import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { Lock, LOCK_KIND } from './lock';
 import { RLock, RLOCK_KIND } from './rlock';
 
 const KIND = 'sync.Condition';
-const BLOCK_BYTES = 20;
+const BLOCK_BYTES = 24;
+const LOCK_ADDRESS = 0;
+const LOCK_TYPE = 4;
+const HEAD = 8;
+const TAIL = 12;
+const WAITING = 16;
+const REFS = 20;
 const NODE_BYTES = 8;
 /** Handle kinds of the lock, indexed by the block's lock-kind cell. */
 const LOCK_KINDS = [LOCK_KIND, RLOCK_KIND] as const;
@@ -44,7 +75,8 @@ const LOCK_KINDS = [LOCK_KIND, RLOCK_KIND] as const;
  */
 export class Condition implements SharedObject {
   declare readonly [HANDLE]: Handle;
-  private readonly address: number;
+  /** The block's address once the condition is shared; 0 while it is local. */
+  private address: number;
   private readonly lock: Lock | RLock;
 
   /** A condition over `lock` (a Lock or RLock), or over a new RLock. */
@@ -53,16 +85,8 @@ export class Condition implements SharedObject {
     if (!(lock instanceof Lock) && !(lock instanceof RLock)) {
       throw new TypeError('Condition lock must be a threadkit Lock or RLock');
     }
-    const b = backend();
-    const address = b.alloc(BLOCK_BYTES);
-    b.heap.i32[address >> 2] = lock[HANDLE].address;
-    b.heap.i32[(address >> 2) + 1] = lock instanceof RLock ? 1 : 0;
-    // The block names the lock for good (a Condition is never freed): keep the lock alive too.
-    const counted = countedKindId(lock[HANDLE].kind);
-    if (counted >= 0) retainCounted(counted, lock[HANDLE].address);
-    this.address = address;
+    this.address = 0;
     this.lock = lock;
-    adopt(this, KIND, address);
   }
 
   /** This thread's view of the Condition at `address` (the codec's reviver). */
@@ -70,8 +94,25 @@ export class Condition implements SharedObject {
     const i32 = backend().heap.i32;
     const cond = Object.create(Condition.prototype) as { address: number; lock: Lock | RLock };
     cond.address = address;
-    cond.lock = reviveHandle(LOCK_KINDS[i32[(address >> 2) + 1]], i32[address >> 2]) as Lock | RLock;
+    cond.lock = reviveHandle(LOCK_KINDS[i32[(address + LOCK_TYPE) >> 2]], i32[(address + LOCK_ADDRESS) >> 2]) as Lock | RLock;
     return adopt(cond as unknown as Condition, KIND, address);
+  }
+
+  /**
+   * Moves a local condition to a block of its own, making its lock shared (as it is: held or
+   * not) and holding a reference on it; nothing for a shared one.
+   */
+  [MATERIALIZE](): void {
+    if (this.address !== 0) return;
+    const lock = this.lock[HANDLE];
+    const address = allocCounted(BLOCK_BYTES, REFS);
+    const i32 = backend().heap.i32;
+    i32[(address + LOCK_ADDRESS) >> 2] = lock.address;
+    i32[(address + LOCK_TYPE) >> 2] = this.lock instanceof RLock ? 1 : 0;
+    retainCounted(countedKindId(lock.kind), lock.address);
+    this.address = address;
+    adopt(this, KIND, address);
+    holdReference(this, KIND, address);
   }
 
   /** Acquires the underlying lock (its `acquire`, same arguments and result). */
@@ -114,6 +155,13 @@ export class Condition implements SharedObject {
     mustBlock('waitAsync()');
     const ms = waitTimeout(timeout);
     if (!this.isOwned()) throw new RuntimeError('cannot wait on un-acquired lock');
+    if (this.address === 0) {
+      if (ms <= 0) {
+        this.acquireRestore(this.releaseSave());
+        return false;
+      }
+      this[MATERIALIZE]();
+    }
     const b = backend();
     const node = this.enqueue(b);
     const saved = this.releaseSave();
@@ -132,6 +180,13 @@ export class Condition implements SharedObject {
   async waitAsync(timeout?: number): Promise<boolean> {
     const ms = waitTimeout(timeout);
     if (!this.isOwned()) throw new RuntimeError('cannot wait on un-acquired lock');
+    if (this.address === 0) {
+      if (ms <= 0) {
+        await this.acquireRestoreAsync(this.releaseSave());
+        return false;
+      }
+      this[MATERIALIZE]();
+    }
     const b = backend();
     const node = this.enqueue(b);
     const saved = this.releaseSave();
@@ -183,15 +238,16 @@ export class Condition implements SharedObject {
    */
   notify(n = 1): void {
     if (!this.isOwned()) throw new RuntimeError('cannot notify on un-acquired lock');
+    if (this.address === 0) return;
     const b = backend();
     const i32 = b.heap.i32;
-    const at = this.address >> 2;
-    for (; n > 0 && i32[at + 2] !== 0; n--) {
-      const node = i32[at + 2];
+    const head = (this.address + HEAD) >> 2;
+    for (; n > 0 && i32[head] !== 0; n--) {
+      const node = i32[head];
       const next = i32[(node >> 2) + 1];
-      i32[at + 2] = next;
-      if (next === 0) i32[at + 3] = 0;
-      i32[at + 4]--;
+      i32[head] = next;
+      if (next === 0) i32[(this.address + TAIL) >> 2] = 0;
+      i32[(this.address + WAITING) >> 2]--;
       Atomics.store(i32, node >> 2, 1);
       b.unpark(node, 1);
     }
@@ -199,19 +255,23 @@ export class Condition implements SharedObject {
 
   /** Wakes every thread waiting on this condition (same rules as {@link notify}). */
   notifyAll(): void {
-    this.notify(backend().heap.i32[(this.address >> 2) + 4]);
+    this.notify(this.waiting());
+  }
+
+  /** The number of threads waiting (none while local). */
+  private waiting(): number {
+    return this.address === 0 ? 0 : backend().heap.i32[(this.address + WAITING) >> 2];
   }
 
   /** Appends a new waiter node (lock held). */
   private enqueue(b: ReturnType<typeof backend>): number {
     const node = b.alloc(NODE_BYTES);
     const i32 = b.heap.i32;
-    const at = this.address >> 2;
-    const tail = i32[at + 3];
-    if (tail === 0) i32[at + 2] = node;
+    const tail = i32[(this.address + TAIL) >> 2];
+    if (tail === 0) i32[(this.address + HEAD) >> 2] = node;
     else i32[(tail >> 2) + 1] = node;
-    i32[at + 3] = node;
-    i32[at + 4]++;
+    i32[(this.address + TAIL) >> 2] = node;
+    i32[(this.address + WAITING) >> 2]++;
     return node;
   }
 
@@ -220,18 +280,17 @@ export class Condition implements SharedObject {
     const i32 = b.heap.i32;
     const notified = Atomics.load(i32, node >> 2) === 1;
     if (!notified) {
-      const at = this.address >> 2;
       let prev = 0;
-      let cur = i32[at + 2];
+      let cur = i32[(this.address + HEAD) >> 2];
       while (cur !== node) {
         prev = cur;
         cur = i32[(cur >> 2) + 1];
       }
       const next = i32[(node >> 2) + 1];
-      if (prev === 0) i32[at + 2] = next;
+      if (prev === 0) i32[(this.address + HEAD) >> 2] = next;
       else i32[(prev >> 2) + 1] = next;
-      if (i32[at + 3] === node) i32[at + 3] = prev;
-      i32[at + 4]--;
+      if (i32[(this.address + TAIL) >> 2] === node) i32[(this.address + TAIL) >> 2] = prev;
+      i32[(this.address + WAITING) >> 2]--;
     }
     b.free(node);
     return notified;
@@ -268,7 +327,7 @@ export class Condition implements SharedObject {
 
   /** `<Condition(<RLock unlocked owner=0 count=0>, 0)>`: the lock and the number of waiters. */
   toString(): string {
-    return `<Condition(${String(this.lock)}, ${backend().heap.i32[(this.address >> 2) + 4]})>`;
+    return `<Condition(${String(this.lock)}, ${this.waiting()})>`;
   }
 
   [INSPECT](): string {
@@ -276,4 +335,11 @@ export class Condition implements SharedObject {
   }
 }
 
-registerKind(KIND, (address) => Condition.fromAddress(address));
+/** Drops the block's reference on its lock (its waiter list is empty: see the header). */
+function destroy(address: number): void {
+  const i32 = backend().heap.i32;
+  releaseCounted(countedKindId(LOCK_KINDS[i32[(address + LOCK_TYPE) >> 2]]), i32[(address + LOCK_ADDRESS) >> 2]);
+}
+
+materializeOnDemand(Condition.prototype);
+registerCounted(KIND, REFS, (address) => Condition.fromAddress(address), destroy);

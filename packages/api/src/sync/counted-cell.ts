@@ -1,9 +1,9 @@
 /**
  * Reference counts for the primitives whose blocks are reclaimed (Lock, Event, RLock,
- * Semaphore, BoundedSemaphore). Each block has an i32 reference count at a fixed offset: one per
- * live view in any thread (dropped when the view is garbage-collected), one per stored value
- * naming it, one per other block that names it for good (a Condition's lock). The last release
- * frees the block.
+ * Semaphore, BoundedSemaphore, Condition, Barrier). Each block has an i32 reference count at a
+ * fixed offset: one per live view in any thread (dropped when the view is garbage-collected),
+ * one per stored value naming it, one per other block that names it (a Condition's lock, until
+ * the Condition's block is freed). The last release frees the block.
  */
 import { type Counted, holdReference, registerKind } from '../handle';
 import { backend } from '../runtime';
