@@ -1,38 +1,48 @@
 /**
  * `threading.Barrier`: a fixed number of threads wait for each other, then all go on.
  *
- * Block layout (32 bytes):
+ * Local first (as Lock): a new Barrier keeps its cells (lock, state, count) in its creating
+ * thread's memory and takes no shared heap, so `Barrier(1).wait()` (its action runs), `abort`,
+ * `reset` and polling waits never touch it. It moves to a block of its own (`[MATERIALIZE]`,
+ * with its cells as they are) the first time it is sent to another thread or a `wait` has to
+ * wait for other parties.
+ *
+ * Block layout (40 bytes):
  *   0   i32  core lock guarding the cells below
  *   4   i32  state: 0 filling, 1 draining, -1 resetting, -2 broken (CPython's states)
  *   8   i32  count: threads inside `wait`
  *   12  i32  parties
  *   16  i32  sequence: bumped (under the lock) each time the state changes; waiters park on it
- *   20  i32  address of the codec-stored TaskSpec of the action (0 = none)
+ *   20  i32  address of the codec-stored TaskSpec of the action (0 = none; owned by the block)
  *   24  f64  default timeout in ms (NaN = none)
+ *   32  i32  references (counted-cell.ts: freed, with the action's TaskSpec, when no view or
+ *            stored value names it)
  *
  * The state machine is CPython's, with its condition variable replaced by the sequence cell: a
  * waiter reads the sequence while holding the lock, releases the lock, and parks while the
  * sequence is unchanged, so a state change between its release and its park is never missed.
+ * While local nobody can be parked on it (a wait that would park makes it shared first), so
+ * state changes wake no one.
  */
-import { storeValue, loadValue } from '../codec';
+import { freeValue, loadValue, storeValue } from '../codec';
 import { BrokenBarrierError } from '../errors';
-import { adopt, type Handle, HANDLE, registerKind, type SharedObject } from '../handle';
+import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
-import type { Backend } from '../spi';
 import { preloadTask, resolveTask, resolveTaskSync, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
 import { Deadline, waitTimeout } from '../timeout';
 import { parkSpinning } from '../park';
+import { allocCounted, registerCounted } from './counted-cell';
 
 const KIND = 'sync.Barrier';
-const BLOCK_BYTES = 32;
+const BLOCK_BYTES = 36;
 const STATE = 4;
 const COUNT = 8;
 const PARTIES = 12;
 const SEQ = 16;
 const ACTION = 20;
 const TIMEOUT = 24;
-
+const REFS = 32;
 const FILLING = 0;
 const DRAINING = 1;
 const RESETTING = -1;
@@ -57,8 +67,18 @@ type Action = (...args: unknown[]) => unknown;
  */
 export class Barrier implements SharedObject {
   declare readonly [HANDLE]: Handle;
-  private readonly address: number;
+  /** The block's address once the barrier is shared; 0 while it is local. */
+  private address: number;
+  private readonly partyCount: number;
+  /** The default timeout of `wait` in ms (NaN = none). */
+  private readonly defaultTimeout: number;
+  /** The action: while local, its spec (null = none); in a view, undefined until read from the block. */
+  private spec: TaskSpec | null | undefined;
   private actionFn: Action | null | undefined;
+  /** While local: the lock, state and count cells. */
+  private held: boolean;
+  private state: number;
+  private count: number;
 
   /**
    * A barrier for `parties` threads (RangeError('parties must be > 0') below 1), with an
@@ -69,28 +89,34 @@ export class Barrier implements SharedObject {
     if (parties < 1) throw new RangeError('parties must be > 0');
     if (parties > 0x7fffffff) throw new RangeError('parties is too large');
     if (timeout !== undefined && timeout !== null) waitTimeout(timeout);
-    const spec = action === undefined || action === null ? undefined : toTaskSpec(action, 'Barrier action');
-    const b = backend();
-    const address = b.alloc(BLOCK_BYTES);
-    const at = address >> 2;
-    const storedAction = spec === undefined ? 0 : storeValue(spec, 'Barrier action');
-    b.heap.i32[at + PARTIES / 4] = parties;
-    b.heap.i32[at + ACTION / 4] = storedAction;
-    b.heap.f64[(address + TIMEOUT) >> 3] = timeout ?? NaN;
-    this.address = address;
-    this.actionFn = spec === undefined ? null : typeof action === 'function' ? action : undefined;
-    adopt(this, KIND, address);
+    const spec = action === undefined || action === null ? null : toTaskSpec(action, 'Barrier action');
+    this.address = 0;
+    this.partyCount = parties;
+    this.defaultTimeout = timeout ?? NaN;
+    this.spec = spec;
+    this.actionFn = spec === null ? null : typeof action === 'function' ? action : undefined;
+    this.held = false;
+    this.state = FILLING;
+    this.count = 0;
     // A module action may run here too (in whichever thread arrives last): where modules cannot
     // be loaded synchronously (browsers), start importing it now.
-    if (spec !== undefined && spec.kind === 'module') preloadTask(spec);
+    if (spec !== null && spec.kind === 'module') preloadTask(spec);
   }
 
   /** This thread's view of the Barrier at `address` (the codec's reviver). */
   static fromAddress(address: number): Barrier {
-    const barrier = Object.create(Barrier.prototype) as { address: number; actionFn: Action | null | undefined };
-    barrier.address = address;
-    barrier.actionFn = undefined;
-    const view = adopt(barrier as unknown as Barrier, KIND, address);
+    const heap = backend().heap;
+    const view = adopt(Object.create(Barrier.prototype) as Barrier, KIND, address);
+    Object.assign(view, {
+      address,
+      partyCount: heap.i32[(address + PARTIES) >> 2],
+      defaultTimeout: heap.f64[(address + TIMEOUT) >> 3],
+      spec: undefined,
+      actionFn: undefined,
+      held: false,
+      state: FILLING,
+      count: 0,
+    });
     // A module action must be importable by a sync wait() here: start importing it now (a
     // thread that receives the barrier as an argument waits for this before it runs).
     const spec = view.actionSpec();
@@ -98,9 +124,36 @@ export class Barrier implements SharedObject {
     return view;
   }
 
+  /**
+   * Moves a local barrier to a block of its own, with its cells as they are (its lock held if
+   * a call in this thread holds it) and its action's spec; nothing for a shared one.
+   */
+  [MATERIALIZE](): void {
+    if (this.address !== 0) return;
+    const b = backend();
+    const action = this.spec ? storeValue(this.spec, 'Barrier action') : 0;
+    let address: number;
+    try {
+      address = allocCounted(BLOCK_BYTES, REFS);
+    } catch (error) {
+      if (action !== 0) freeValue(action);
+      throw error;
+    }
+    const i32 = b.heap.i32;
+    i32[(address + STATE) >> 2] = this.state;
+    i32[(address + COUNT) >> 2] = this.count;
+    i32[(address + PARTIES) >> 2] = this.partyCount;
+    i32[(address + ACTION) >> 2] = action;
+    b.heap.f64[(address + TIMEOUT) >> 3] = this.defaultTimeout;
+    if (this.held) b.lockAcquire(address, 0);
+    this.address = address;
+    adopt(this, KIND, address);
+    holdReference(this, KIND, address);
+  }
+
   /** The number of threads required to pass the barrier. */
   get parties(): number {
-    return this.cell(PARTIES);
+    return this.partyCount;
   }
 
   /** The number of threads currently waiting in the barrier (0 while it drains, resets or is broken). */
@@ -121,68 +174,66 @@ export class Barrier implements SharedObject {
   wait(timeout?: number): number {
     mustBlock('waitAsync()');
     const ms = this.waitMs(timeout);
-    const b = backend();
-    b.lockAcquire(this.address, Infinity);
+    this.lock();
     try {
-      while (this.cell(STATE) === DRAINING || this.cell(STATE) === RESETTING) this.condWait(b, Infinity);
+      while (this.cell(STATE) === DRAINING || this.cell(STATE) === RESETTING) this.condWait(Infinity);
       if (this.cell(STATE) < 0) throw new BrokenBarrierError();
       const index = this.cell(COUNT);
       this.setCell(COUNT, index + 1);
       try {
-        if (index + 1 === this.parties) {
+        if (index + 1 === this.partyCount) {
           try {
             this.runAction(this.action());
           } catch (error) {
-            this.breakBarrier(b);
+            this.setState(BROKEN);
             throw error;
           }
-          this.setState(b, DRAINING);
+          this.setState(DRAINING);
         } else {
           const deadline = new Deadline(ms);
-          for (let left = ms; this.cell(STATE) === FILLING && left > 0; left = deadline.remaining()) this.condWait(b, left);
-          this.checkReleased(b);
+          for (let left = ms; this.cell(STATE) === FILLING && left > 0; left = deadline.remaining()) this.condWait(left);
+          this.checkReleased();
         }
         return index;
       } finally {
-        this.leave(b);
+        this.leave();
       }
     } finally {
-      b.lockRelease(this.address);
+      this.unlock();
     }
   }
 
   /** {@link wait} as a promise; never blocks the event loop. An async action is awaited. */
   async waitAsync(timeout?: number): Promise<number> {
     const ms = this.waitMs(timeout);
-    const b = backend();
-    await b.lockAcquireAsync(this.address, Infinity);
+    await this.lockAsync();
     try {
-      while (this.cell(STATE) === DRAINING || this.cell(STATE) === RESETTING) await this.condWaitAsync(b, Infinity);
+      while (this.cell(STATE) === DRAINING || this.cell(STATE) === RESETTING) await this.condWaitAsync(Infinity);
       if (this.cell(STATE) < 0) throw new BrokenBarrierError();
       const index = this.cell(COUNT);
       this.setCell(COUNT, index + 1);
       try {
-        if (index + 1 === this.parties) {
+        if (index + 1 === this.partyCount) {
           try {
             await this.runAction(await this.actionAsync());
           } catch (error) {
-            this.breakBarrier(b);
+            this.setState(BROKEN);
             throw error;
           }
-          this.setState(b, DRAINING);
+          this.setState(DRAINING);
         } else {
           const deadline = new Deadline(ms);
           for (let left = ms; this.cell(STATE) === FILLING && left > 0; left = deadline.remaining()) {
-            await this.condWaitAsync(b, left);
+            await this.condWaitAsync(left);
           }
-          this.checkReleased(b);
+          this.checkReleased();
         }
         return index;
       } finally {
-        this.leave(b);
+        this.leave();
       }
     } finally {
-      b.lockRelease(this.address);
+      this.unlock();
     }
   }
 
@@ -191,17 +242,16 @@ export class Barrier implements SharedObject {
    * BrokenBarrierError; a broken barrier becomes usable again.
    */
   reset(): void {
-    const b = backend();
-    b.lockAcquire(this.address, Infinity);
+    this.lock();
     try {
       if (this.cell(COUNT) > 0) {
         if (this.cell(STATE) === FILLING || this.cell(STATE) === BROKEN) this.setCell(STATE, RESETTING);
       } else {
         this.setCell(STATE, FILLING);
       }
-      this.notifyAll(b);
+      this.notifyAll();
     } finally {
-      b.lockRelease(this.address);
+      this.unlock();
     }
   }
 
@@ -210,62 +260,92 @@ export class Barrier implements SharedObject {
    * `reset()`. Use it to let waiters out when a party cannot arrive.
    */
   abort(): void {
-    const b = backend();
-    b.lockAcquire(this.address, Infinity);
+    this.lock();
     try {
-      this.breakBarrier(b);
+      this.setState(BROKEN);
     } finally {
-      b.lockRelease(this.address);
+      this.unlock();
     }
   }
 
   private waitMs(timeout: number | undefined): number {
     if (timeout !== undefined && timeout !== null) return waitTimeout(timeout);
-    const fallback = backend().heap.f64[(this.address + TIMEOUT) >> 3];
-    return waitTimeout(Number.isNaN(fallback) ? undefined : fallback);
+    return waitTimeout(Number.isNaN(this.defaultTimeout) ? undefined : this.defaultTimeout);
   }
 
   /** After a non-last waiter's wait: broken or timed out → BrokenBarrierError (breaking it on timeout). */
-  private checkReleased(b: Backend): void {
+  private checkReleased(): void {
     const state = this.cell(STATE);
     if (state === FILLING) {
-      this.breakBarrier(b);
+      this.setState(BROKEN);
       throw new BrokenBarrierError();
     }
     if (state < 0) throw new BrokenBarrierError();
   }
 
   /** A thread leaves `wait`: the last one out of a drain or reset refills the barrier. */
-  private leave(b: Backend): void {
+  private leave(): void {
     const count = this.cell(COUNT) - 1;
     this.setCell(COUNT, count);
     const state = this.cell(STATE);
-    if (count === 0 && (state === DRAINING || state === RESETTING)) this.setState(b, FILLING);
+    if (count === 0 && (state === DRAINING || state === RESETTING)) this.setState(FILLING);
   }
 
-  private breakBarrier(b: Backend): void {
-    this.setState(b, BROKEN);
-  }
-
-  private setState(b: Backend, state: number): void {
+  private setState(state: number): void {
     this.setCell(STATE, state);
-    this.notifyAll(b);
+    this.notifyAll();
   }
 
-  private notifyAll(b: Backend): void {
+  /** Takes the barrier's lock, waiting forever (making the barrier shared when a call in this thread holds it). */
+  private lock(): void {
+    if (this.address === 0) {
+      if (!this.held) {
+        this.held = true;
+        return;
+      }
+      this[MATERIALIZE]();
+    }
+    backend().lockAcquire(this.address, Infinity);
+  }
+
+  /** {@link lock} without blocking the event loop. */
+  private async lockAsync(): Promise<void> {
+    if (this.address === 0) {
+      if (!this.held) {
+        this.held = true;
+        return;
+      }
+      this[MATERIALIZE]();
+    }
+    await backend().lockAcquireAsync(this.address, Infinity);
+  }
+
+  private unlock(): void {
+    if (this.address === 0) this.held = false;
+    else backend().lockRelease(this.address);
+  }
+
+  /** Wakes every parked waiter (there are none while local). */
+  private notifyAll(): void {
+    if (this.address === 0) return;
+    const b = backend();
     Atomics.add(b.heap.i32, (this.address + SEQ) >> 2, 1);
     b.unpark(this.address + SEQ, Infinity);
   }
 
   /** Releases the lock, parks until the sequence moves or `ms` pass, and takes the lock again. */
-  private condWait(b: Backend, ms: number): void {
+  private condWait(ms: number): void {
+    if (this.address === 0) this[MATERIALIZE]();
+    const b = backend();
     const seq = Atomics.load(b.heap.i32, (this.address + SEQ) >> 2);
     b.lockRelease(this.address);
     parkSpinning(this.address + SEQ, seq, ms);
     b.lockAcquire(this.address, Infinity);
   }
 
-  private async condWaitAsync(b: Backend, ms: number): Promise<void> {
+  private async condWaitAsync(ms: number): Promise<void> {
+    if (this.address === 0) this[MATERIALIZE]();
+    const b = backend();
     const seq = Atomics.load(b.heap.i32, (this.address + SEQ) >> 2);
     b.lockRelease(this.address);
     await b.parkAsync(this.address + SEQ, seq, ms);
@@ -273,8 +353,11 @@ export class Barrier implements SharedObject {
   }
 
   private actionSpec(): TaskSpec | null {
-    const stored = this.cell(ACTION);
-    return stored === 0 ? null : (loadValue(stored) as TaskSpec);
+    if (this.spec === undefined) {
+      const stored = backend().heap.i32[(this.address + ACTION) >> 2];
+      this.spec = stored === 0 ? null : (loadValue(stored) as TaskSpec);
+    }
+    return this.spec;
   }
 
   /** The action, resolved in this thread (cached). */
@@ -298,12 +381,16 @@ export class Barrier implements SharedObject {
     return action === null ? undefined : action();
   }
 
-  private cell(offset: number): number {
-    return backend().heap.i32[(this.address + offset) >> 2];
+  /** The state or count cell, from the block or (while local) this object. */
+  private cell(offset: typeof STATE | typeof COUNT): number {
+    if (this.address !== 0) return backend().heap.i32[(this.address + offset) >> 2];
+    return offset === STATE ? this.state : this.count;
   }
 
-  private setCell(offset: number, value: number): void {
-    backend().heap.i32[(this.address + offset) >> 2] = value;
+  private setCell(offset: typeof STATE | typeof COUNT, value: number): void {
+    if (this.address !== 0) backend().heap.i32[(this.address + offset) >> 2] = value;
+    else if (offset === STATE) this.state = value;
+    else this.count = value;
   }
 
   /** `<Barrier waiters=0/2>` / `<Barrier broken>` */
@@ -316,4 +403,11 @@ export class Barrier implements SharedObject {
   }
 }
 
-registerKind(KIND, (address) => Barrier.fromAddress(address));
+/** Frees what the block owns: the stored TaskSpec of its action. */
+function destroy(address: number): void {
+  const action = backend().heap.i32[(address + ACTION) >> 2];
+  if (action !== 0) freeValue(action);
+}
+
+materializeOnDemand(Barrier.prototype);
+registerCounted(KIND, REFS, (address) => Barrier.fromAddress(address), destroy);
