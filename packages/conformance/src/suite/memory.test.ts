@@ -150,3 +150,35 @@ describe('memory: futures and executors churned in a synchronous loop are reclai
     expect(churn('executors', n).sum).toBe(6 * ((n * (n - 1)) / 2));
   });
 });
+
+describe('memory: RLock, Semaphore, BoundedSemaphore, Condition and Barrier are reclaimed', () => {
+  it('2M RLocks made, taken twice, released and dropped', () => {
+    expect(churn('rlock', 2_000_000).nested).toBe(2_000_000);
+  });
+
+  it('2M Semaphores made, emptied, polled, refilled and dropped', () => {
+    expect(churn('semaphore', 2_000_000).taken).toBe(4_000_000);
+  });
+
+  it('2M BoundedSemaphores made, taken, released (now and then over-released) and dropped', () => {
+    const report = churn('boundedSemaphore', 2_000_000);
+    expect(report.taken).toBe(2_000_000);
+    expect(report.refused).toBe(2_000);
+  });
+
+  it('1M Conditions made, notified and polled under their lock, and dropped', () => {
+    expect(churn('condition', 1_000_000).polled).toBe(1_000_000);
+  });
+
+  it('1M Barrier(1)s passed (the action runs), aborted, reset, passed again and dropped', () => {
+    const report = churn('barrier', 1_000_000);
+    expect(report.passed).toBe(2_000_000);
+    expect(report.actions).toBe(2_000_000);
+  });
+
+  it('48k sets of all five sent to another thread and used there, from async loops: more than the heap holds', () => {
+    const report = churn('sharedSync', 1_500);
+    expect(report.sets).toBe(48_000);
+    expect(report.good).toBe(48_000);
+  });
+});
