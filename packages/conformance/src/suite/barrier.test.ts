@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Barrier, BrokenBarrierError, Queue, RuntimeError, shared, Thread, Value } from '#backend';
+import { Barrier, BrokenBarrierError, Queue, RuntimeError, Semaphore, shared, Thread, Value } from '#backend';
 import { fx, since, SLACK_MS } from './support';
 
 /** Waits (bounded, yielding the CPU) until `b.nWaiting` reaches `n`; the barrier's own count is the handshake. */
@@ -186,5 +186,57 @@ describe('Barrier', () => {
 
   it('BrokenBarrierError is a RuntimeError', () => {
     expect(new BrokenBarrierError()).toBeInstanceOf(RuntimeError);
+  });
+
+  it('a local Barrier(1) runs its action at each pass, then passes in a thread it is sent to', () => {
+    const counter = shared('conformance.barrier.actions', () => new Value('i', 0));
+    const before = counter.value;
+    const b = new Barrier(1, fx('countAction'));
+    expect(b.wait()).toBe(0);
+    b.abort();
+    expect(() => b.wait()).toThrow(BrokenBarrierError);
+    b.reset();
+    expect(b.wait()).toBe(0);
+    expect(counter.value - before).toBe(2);
+    const q = new Queue();
+    const t = new Thread({ target: (bar: Barrier, out: Queue) => out.put(bar.wait()), args: [b, q] });
+    t.start();
+    t.join();
+    expect(q.get(true, 10_000)).toBe(0);
+    expect(counter.value - before).toBe(3);
+  });
+
+  it('a local Barrier aborted and then sent is broken there; reset here lets the two parties meet', () => {
+    const b = new Barrier(2);
+    b.abort();
+    const q = new Queue();
+    const step = new Semaphore(0);
+    const t = new Thread({
+      target: (bar: Barrier, out: Queue, go: Semaphore) => {
+        out.put(bar.broken);
+        go.acquire(true, 10_000);
+        out.put(bar.wait(10_000));
+      },
+      args: [b, q, step],
+    });
+    t.start();
+    expect(q.get(true, 10_000)).toBe(true);
+    b.reset();
+    step.release();
+    const mine = b.wait(10_000);
+    t.join();
+    expect([mine, q.get(true, 10_000)].sort()).toEqual([0, 1]);
+  });
+
+  it('a wait on a local Barrier(2) makes it shared: a thread it is sent to meets the waiter', async () => {
+    const b = new Barrier(2);
+    const pending = b.waitAsync(10_000);
+    const q = new Queue();
+    const t = new Thread({ target: (bar: Barrier, out: Queue) => out.put(bar.wait(10_000)), args: [b, q] });
+    t.start();
+    const mine = await pending;
+    await t.joinAsync();
+    expect([mine, q.get(true, 10_000)].sort()).toEqual([0, 1]);
+    expect(String(b)).toBe('<Barrier waiters=0/2>');
   });
 });

@@ -231,4 +231,74 @@ describe('Condition', () => {
     t.join();
     expect(q.get(true, 10_000)).toBe(c);
   });
+
+  it('a Condition used locally (notify, polls) is then waited on by another thread and notified here', () => {
+    for (const c of [new Condition(), new Condition(new Lock())]) {
+      c.acquire();
+      c.notify();
+      c.notifyAll();
+      expect(c.wait(0)).toBe(false);
+      expect(c.waitFor(() => 0, 0)).toBe(0);
+      c.release();
+      const { woke, threads } = waiters(c, 1);
+      c.notify();
+      c.release();
+      expect(woke.acquire(true, 10_000)).toBe(true);
+      for (const t of threads) t.join();
+    }
+  });
+
+  it('a local Condition over a held local Lock, sent to a thread: the lock is held there', () => {
+    const c = new Condition(new Lock());
+    c.acquire();
+    const q = new Queue();
+    const step = new Semaphore(0);
+    const t = new Thread({
+      target: (cond: Condition, out: Queue, go: Semaphore) => {
+        out.put(cond.acquire(false));
+        go.acquire(true, 10_000);
+        out.put(cond.acquire(false));
+        cond.release();
+      },
+      args: [c, q, step],
+    });
+    t.start();
+    expect(q.get(true, 10_000)).toBe(false);
+    c.release();
+    step.release();
+    expect(q.get(true, 10_000)).toBe(true);
+    t.join();
+  });
+
+  it('a timed wait on a local Condition makes it and its RLock shared, keeping the depth it restores', () => {
+    const c = new Condition();
+    c.acquire();
+    c.acquire();
+    expect(c.wait(20)).toBe(false);
+    expect(String(c)).toMatch(/^<Condition\(<RLock locked owner=\d+ count=2>, 0\)>$/);
+    const q = new Queue();
+    const step = new Semaphore(0);
+    const t = new Thread({
+      target: (cond: Condition, out: Queue, go: Semaphore) => {
+        out.put(cond.acquire(false));
+        go.acquire(true, 10_000);
+        cond.acquire();
+        out.put('held');
+        cond.wait(10_000);
+        cond.release();
+      },
+      args: [c, q, step],
+    });
+    t.start();
+    expect(q.get(true, 10_000)).toBe(false);
+    c.release();
+    c.release();
+    step.release();
+    expect(q.get(true, 10_000)).toBe('held');
+    // The thread holds the lock from before 'held' until it waits.
+    c.acquire();
+    c.notify();
+    c.release();
+    t.join();
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Event, getIdent, Queue, RLock, RuntimeError, Thread, Value } from '#backend';
+import { Event, getIdent, Queue, RLock, RuntimeError, Semaphore, Thread, Value } from '#backend';
 import { since, SLACK_MS } from './support';
 
 describe('RLock', () => {
@@ -152,5 +152,53 @@ describe('RLock', () => {
     for (const t of threads) t.start();
     for (const t of threads) t.join();
     expect(counter.value).toBe(4500);
+  });
+
+  it('a local RLock held twice and then sent: the thread sees owner and depth, and gets it only after both releases', () => {
+    const r = new RLock();
+    r.acquire();
+    r.acquire();
+    const q = new Queue();
+    const step = new Semaphore(0);
+    const t = new Thread({
+      target: (lock: RLock, out: Queue, go: Semaphore) => {
+        out.put([lock.acquire(false), String(lock)]);
+        go.acquire(true, 10_000);
+        out.put(lock.acquire(false));
+        go.acquire(true, 10_000);
+        out.put(lock.acquire(false));
+        lock.release();
+      },
+      args: [r, q, step],
+    });
+    t.start();
+    expect(q.get(true, 10_000)).toEqual([false, `<RLock locked owner=${getIdent()} count=2>`]);
+    r.release();
+    step.release();
+    expect(q.get(true, 10_000)).toBe(false);
+    r.release();
+    step.release();
+    expect(q.get(true, 10_000)).toBe(true);
+    t.join();
+    expect(String(r)).toBe('<RLock unlocked owner=0 count=0>');
+    expect(r.acquire(false)).toBe(true);
+    r.release();
+  });
+
+  it('a local RLock owned three deep (plain, timed and async acquires) keeps its depth when sent to a thread', async () => {
+    const r = new RLock();
+    r.acquire();
+    expect(r.acquire(true, 50)).toBe(true);
+    expect(await r.acquireAsync(true, 50)).toBe(true);
+    expect(String(r)).toBe(`<RLock locked owner=${getIdent()} count=3>`);
+    const q = new Queue();
+    const t = new Thread({ target: (lock: RLock, out: Queue) => out.put(lock.acquire(false)), args: [r, q] });
+    t.start();
+    t.join();
+    expect(q.get(true, 10_000)).toBe(false);
+    r.release();
+    r.release();
+    r.release();
+    expect(() => r.release()).toThrow('cannot release un-acquired lock');
   });
 });

@@ -170,4 +170,48 @@ describe('BoundedSemaphore', () => {
   it('defaults to value 1', () => {
     expect(String(new BoundedSemaphore())).toBe('<BoundedSemaphore value=1/1>');
   });
+
+  it('a local Semaphore(3) with 2 taken, sent to a thread: exactly one more acquire succeeds there without blocking', () => {
+    const s = new Semaphore(3);
+    s.acquire();
+    s.acquire();
+    const q = new Queue();
+    const t = new Thread({
+      target: (sem: Semaphore, out: Queue) => out.put([String(sem), sem.acquire(false), sem.acquire(false), String(sem)]),
+      args: [s, q],
+    });
+    t.start();
+    t.join();
+    expect(q.get(true, 10_000)).toEqual(['<Semaphore value=1>', true, false, '<Semaphore value=0>']);
+    expect(s.acquire(false)).toBe(false);
+    s.release(3);
+    expect(String(s)).toBe('<Semaphore value=3>');
+  });
+
+  it('a local empty Semaphore waited on with a timeout is shared: a thread it is sent to releases the waiter', async () => {
+    const s = new Semaphore(0);
+    const pending = s.acquireAsync(true, 10_000);
+    const t = new Thread({ target: (sem: Semaphore) => sem.release(), args: [s] });
+    t.start();
+    expect(await pending).toBe(true);
+    await t.joinAsync();
+    expect(String(s)).toBe('<Semaphore value=0>');
+  });
+
+  it('a local BoundedSemaphore sent with one unit taken: one release there, the next is refused', () => {
+    const s = new BoundedSemaphore(2);
+    s.acquire();
+    const q = new Queue();
+    const t = new Thread({
+      target: (sem: BoundedSemaphore, out: Queue) => {
+        sem.release();
+        try { sem.release(); out.put('released twice'); } catch (e) { out.put([(e as Error).name, (e as Error).message, String(sem)]); }
+      },
+      args: [s, q],
+    });
+    t.start();
+    t.join();
+    expect(q.get(true, 10_000)).toEqual(['RangeError', 'Semaphore released too many times', '<BoundedSemaphore value=2/2>']);
+    expect(() => s.release()).toThrow('Semaphore released too many times');
+  });
 });
