@@ -151,7 +151,7 @@ describe('memory: futures and executors churned in a synchronous loop are reclai
   });
 });
 
-describe('memory: RLock, Semaphore, BoundedSemaphore, Condition and Barrier are reclaimed', () => {
+describe('memory: RLock, Semaphore, BoundedSemaphore, Condition and Barrier are reclaimed', { timeout: SCENARIO_MS + 10_000 }, () => {
   it('2M RLocks made, taken twice, released and dropped', () => {
     expect(churn('rlock', 2_000_000).nested).toBe(2_000_000);
   });
