@@ -5,65 +5,9 @@
  * storeValue/loadValue, as the codec carries them.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Backend, Heap } from '../src/spi';
+import { fakeBackend } from './fake-backend';
 
-/** A single-threaded backend whose allocator knows which blocks are live. */
-function countingBackend(): Backend & { live: Set<number> } {
-  const buffer = new SharedArrayBuffer(1 << 20);
-  const heap: Heap = {
-    buffer,
-    u8: new Uint8Array(buffer),
-    i32: new Int32Array(buffer),
-    u32: new Uint32Array(buffer),
-    f64: new Float64Array(buffer),
-    i64: new BigInt64Array(buffer),
-  };
-  const live = new Set<number>();
-  const freed: number[] = [];
-  let top = 256;
-  const lockAcquire = (address: number, timeoutMs: number): boolean => {
-    if (Atomics.compareExchange(heap.i32, address >> 2, 0, 1) === 0) return true;
-    if (timeoutMs === 0) return false;
-    throw new Error('fake backend: would block forever');
-  };
-  return {
-    live,
-    name: 'counting',
-    heap,
-    canBlock: true,
-    isMain: true,
-    nativeId: 1,
-    alloc(bytes) {
-      // Reuse freed blocks first (a future's address comes back to the next future), 128 bytes each.
-      if (bytes > 128) throw new Error('fake backend: block too large');
-      const address = freed.pop() ?? ((top += 128) - 128);
-      heap.u8.fill(0, address, address + 128);
-      live.add(address);
-      return address;
-    },
-    free(address) {
-      if (!live.delete(address)) throw new Error(`double free of ${address}`);
-      freed.push(address);
-    },
-    heapStats: () => ({ usedBytes: live.size * 128, sizeBytes: buffer.byteLength, capBytes: buffer.byteLength }),
-    park(address, expected) {
-      if (Atomics.load(heap.i32, address >> 2) !== expected) return 'not-equal';
-      throw new Error('fake backend: would block forever');
-    },
-    parkAsync: async () => 'timed-out',
-    unpark: () => 0,
-    lockAcquire,
-    lockAcquireAsync: async (address, timeoutMs) => lockAcquire(address, timeoutMs),
-    lockRelease: (address) => Atomics.compareExchange(heap.i32, address >> 2, 1, 0) === 1,
-    lockLocked: (address) => Atomics.load(heap.i32, address >> 2) !== 0,
-    spawn() {
-      throw new Error('fake backend: no threads');
-    },
-    writeStderr() {},
-  };
-}
-
-const backend = countingBackend();
+const backend = fakeBackend();
 
 /** The api as a fresh thread sees it: new module instances over the same heap. */
 async function thread() {

@@ -7,66 +7,10 @@
  * `freeValue`) instead of waiting for garbage collection.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Backend, Heap } from '../src/spi';
-
-/** The fake's heap: a bump allocator that records live blocks and can be given a budget. */
-const live = new Map<number, number>();
-let budget = Infinity;
-
-function fakeBackend(): Backend {
-  const buffer = new SharedArrayBuffer(1 << 22);
-  const heap: Heap = {
-    buffer,
-    u8: new Uint8Array(buffer),
-    i32: new Int32Array(buffer),
-    u32: new Uint32Array(buffer),
-    f64: new Float64Array(buffer),
-    i64: new BigInt64Array(buffer),
-  };
-  let top = 256;
-  const used = () => [...live.values()].reduce((a, b) => a + b, 0);
-  const lockAcquire = (address: number, timeoutMs: number): boolean => {
-    if (Atomics.compareExchange(heap.i32, address >> 2, 0, 1) === 0) return true;
-    if (timeoutMs === 0) return false;
-    throw new Error('fake backend: would block forever');
-  };
-  return {
-    name: 'fake',
-    heap,
-    canBlock: true,
-    isMain: true,
-    nativeId: 1,
-    alloc(bytes) {
-      const size = (bytes + 7) & ~7;
-      if (used() + size > budget) throw new RangeError('out of shared memory');
-      const address = top;
-      top += size;
-      heap.u8.fill(0, address, top);
-      live.set(address, size);
-      return address;
-    },
-    free(address) {
-      if (!live.delete(address)) throw new RangeError(`threadkit: free of an address that is not an allocated block (${address})`);
-    },
-    heapStats: () => ({ usedBytes: used(), sizeBytes: buffer.byteLength, capBytes: buffer.byteLength }),
-    park(address, expected) {
-      if (Atomics.load(heap.i32, address >> 2) !== expected) return 'not-equal';
-      throw new Error('fake backend: would block forever');
-    },
-    parkAsync: async () => 'timed-out',
-    unpark: () => 0,
-    lockAcquire,
-    lockAcquireAsync: async (address, timeoutMs) => lockAcquire(address, timeoutMs),
-    lockRelease: (address) => Atomics.compareExchange(heap.i32, address >> 2, 1, 0) === 1,
-    lockLocked: (address) => Atomics.load(heap.i32, address >> 2) !== 0,
-    spawn() {
-      throw new Error('fake backend: no threads');
-    },
-    writeStderr() {},
-  };
-}
+import { fakeBackend } from './fake-backend';
 
 const backend = fakeBackend();
+const live = backend.live;
 
 /** The api as a fresh thread sees it: new module instances over the same heap. */
 async function thread() {
@@ -196,11 +140,11 @@ describe('queue memory', () => {
     const before = live.size;
     const q = new a.PriorityQueue();
     for (let i = 0; i < 20; i++) q.put([20 - i, 'y'.repeat(100)]);
-    budget = [...live.values()].reduce((x, y) => x + y, 0) + 1000;
+    backend.budget = [...live.values()].reduce((x, y) => x + y, 0) + 1000;
     try {
       expect(() => a.storeValue(q)).toThrow(RangeError);
     } finally {
-      budget = Infinity;
+      backend.budget = Infinity;
     }
     expect(live.size).toBe(before);
     expect(q.getNowait()).toEqual([1, 'y'.repeat(100)]);

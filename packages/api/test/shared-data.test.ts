@@ -4,53 +4,7 @@
  * module state (handle table, caches) over the same heap, as a new worker has.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Backend, Heap } from '../src/spi';
-
-function fakeBackend(): Backend {
-  const buffer = new SharedArrayBuffer(1 << 20);
-  const heap: Heap = {
-    buffer,
-    u8: new Uint8Array(buffer),
-    i32: new Int32Array(buffer),
-    u32: new Uint32Array(buffer),
-    f64: new Float64Array(buffer),
-    i64: new BigInt64Array(buffer),
-  };
-  let top = 256;
-  const lockAcquire = (address: number, timeoutMs: number): boolean => {
-    if (Atomics.compareExchange(heap.i32, address >> 2, 0, 1) === 0) return true;
-    if (timeoutMs === 0) return false;
-    throw new Error('fake backend: would block forever');
-  };
-  return {
-    name: 'fake',
-    heap,
-    canBlock: true,
-    isMain: true,
-    nativeId: 1,
-    alloc(bytes) {
-      const address = top;
-      top += (bytes + 7) & ~7;
-      return address;
-    },
-    free() {},
-    heapStats: () => ({ usedBytes: top - 256, sizeBytes: buffer.byteLength, capBytes: buffer.byteLength }),
-    park(address, expected) {
-      if (Atomics.load(heap.i32, address >> 2) !== expected) return 'not-equal';
-      throw new Error('fake backend: would block forever');
-    },
-    parkAsync: async () => 'timed-out',
-    unpark: () => 0,
-    lockAcquire,
-    lockAcquireAsync: async (address, timeoutMs) => lockAcquire(address, timeoutMs),
-    lockRelease: (address) => Atomics.compareExchange(heap.i32, address >> 2, 1, 0) === 1,
-    lockLocked: (address) => Atomics.load(heap.i32, address >> 2) !== 0,
-    spawn() {
-      throw new Error('fake backend: no threads');
-    },
-    writeStderr() {},
-  };
-}
+import { fakeBackend } from './fake-backend';
 
 const backend = fakeBackend();
 

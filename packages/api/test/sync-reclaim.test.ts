@@ -6,62 +6,9 @@
  * modules after `vi.resetModules()` over the same heap, as in shared-data.test.ts.
  */
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Backend, Heap } from '../src/spi';
+import { fakeBackend } from './fake-backend';
 
-/** A single-threaded backend whose allocator keeps its live blocks in a map (address → bytes). */
-function countingBackend(): Backend & { live: Map<number, number> } {
-  const buffer = new SharedArrayBuffer(1 << 20);
-  const heap: Heap = {
-    buffer,
-    u8: new Uint8Array(buffer),
-    i32: new Int32Array(buffer),
-    u32: new Uint32Array(buffer),
-    f64: new Float64Array(buffer),
-    i64: new BigInt64Array(buffer),
-  };
-  const live = new Map<number, number>();
-  let top = 256;
-  const lockAcquire = (address: number, timeoutMs: number): boolean => {
-    if (Atomics.compareExchange(heap.i32, address >> 2, 0, 1) === 0) return true;
-    if (timeoutMs === 0) return false;
-    throw new Error('fake backend: would block');
-  };
-  return {
-    name: 'fake',
-    heap,
-    live,
-    canBlock: true,
-    isMain: true,
-    nativeId: 1,
-    alloc(bytes) {
-      const address = top;
-      top += (bytes + 7) & ~7;
-      live.set(address, bytes);
-      return address;
-    },
-    free(address) {
-      if (!live.delete(address)) throw new Error(`fake backend: free of ${address}, not a live block`);
-      heap.u8.fill(0xee, address, address + 8);
-    },
-    heapStats: () => ({ usedBytes: [...live.values()].reduce((a, n) => a + n, 0), sizeBytes: buffer.byteLength, capBytes: buffer.byteLength }),
-    park(address, expected) {
-      if (Atomics.load(heap.i32, address >> 2) !== expected) return 'not-equal';
-      throw new Error('fake backend: would block');
-    },
-    parkAsync: async () => 'timed-out',
-    unpark: () => 0,
-    lockAcquire,
-    lockAcquireAsync: async (address, timeoutMs) => lockAcquire(address, timeoutMs),
-    lockRelease: (address) => Atomics.compareExchange(heap.i32, address >> 2, 1, 0) === 1,
-    lockLocked: (address) => Atomics.load(heap.i32, address >> 2) !== 0,
-    spawn() {
-      throw new Error('fake backend: no threads');
-    },
-    writeStderr() {},
-  };
-}
-
-const backend = countingBackend();
+const backend = fakeBackend();
 
 /** The api as a fresh thread with ident `ident` sees it: new module instances over the same heap. */
 async function thread(ident: number) {
