@@ -7,7 +7,7 @@
  * just before it).
  */
 import { describe, expect, it } from 'vitest';
-import { installBackend, Queue, shared } from '@threadkit/api';
+import { HANDLE, installBackend, Queue, shared } from '@threadkit/api';
 import { freshBackend, largestFreeBlock, MIB, topOf } from './heap-check';
 
 const b = freshBackend(64 * MIB);
@@ -34,6 +34,7 @@ function useUpHeap(): void {
 describe('api operations whose allocation grows the heap', () => {
   it('Queue.put that resizes the slot array', () => {
     const q = new Queue<number>();
+    void q[HANDLE]; // shared now (a new queue is local until its handle is first read)
     for (let i = 0; i < 8; i++) q.put(i);
     const size = b.heapStats().sizeBytes;
     growOnAllocation(2); // the item, then the new slot array
