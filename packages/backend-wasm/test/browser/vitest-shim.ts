@@ -1,5 +1,5 @@
 /**
- * The slice of vitest's API the conformance suite uses (describe, it, afterEach, expect), for
+ * The slice of vitest's API the conformance suite uses (describe, it, it.each, afterEach, expect), for
  * running the suite's files in a browser page: `expect` is vitest's own (@vitest/expect over
  * chai); {@link runAll} runs the registered tests one after another and reports each.
  */
@@ -57,6 +57,20 @@ export function describe(name: string, optionsOrBody: object | (() => void), may
 export function it(name: string, body: Body): void {
   cases.push({ file, name: [...names, name].join(' '), body, after: afters });
 }
+
+/**
+ * vitest's `it.each(table)(name, body)`: one test per row, `%s` in the name replaced by the row's
+ * values in turn (a row that is an array is spread into the body's arguments).
+ */
+it.each = <T>(table: readonly T[]) =>
+  (name: string, body: (...args: unknown[]) => unknown): void => {
+    for (const row of table) {
+      const args = Array.isArray(row) ? (row as unknown[]) : [row];
+      let next = 0;
+      const title = name.replace(/%s/g, () => String(args[next++]));
+      it(title, () => body(...args));
+    }
+  };
 
 /** Registers a hook run after each test of the enclosing describe. */
 export function afterEach(body: Body): void {
