@@ -76,10 +76,15 @@ export class CoreLock {
     return Atomics.load(this.heap.i32, address >> 2) !== UNLOCKED;
   }
 
-  /** Spins while the lock is held without waiters, a bounded number of times; returns the last state seen. */
+  /**
+   * Spins while the lock is held without waiters, a bounded number of times; returns the last
+   * state seen. One view for the whole spin: a view never stops covering a cell that existed
+   * when it was read.
+   */
   private spin(index: number): number {
-    let state = Atomics.load(this.heap.i32, index);
-    for (let i = 0; state === LOCKED && i < SPIN_LIMIT; i++) state = Atomics.load(this.heap.i32, index);
+    const i32 = this.heap.i32;
+    let state = Atomics.load(i32, index);
+    for (let i = 0; state === LOCKED && i < SPIN_LIMIT; i++) state = Atomics.load(i32, index);
     return state;
   }
 }
