@@ -5,7 +5,8 @@
  * poisoned when freed, so a use after free shows; an optional budget makes `alloc` fail like a
  * full heap. A "thread" in these tests is a re-import of the api modules over the same backend.
  */
-import type { Backend, Heap } from '../src/spi';
+import { heapViews } from '../src/host/heap-views';
+import type { Backend } from '../src/spi';
 
 /** The fake backend, with its live blocks (address → bytes) and an adjustable budget in bytes. */
 export interface FakeBackend extends Backend {
@@ -16,14 +17,7 @@ export interface FakeBackend extends Backend {
 /** A fake backend over a new heap of `bytes`. */
 export function fakeBackend(bytes = 1 << 22): FakeBackend {
   const buffer = new SharedArrayBuffer(bytes);
-  const heap: Heap = {
-    buffer,
-    u8: new Uint8Array(buffer),
-    i32: new Int32Array(buffer),
-    u32: new Uint32Array(buffer),
-    f64: new Float64Array(buffer),
-    i64: new BigInt64Array(buffer),
-  };
+  const heap = heapViews(buffer);
   const live = new Map<number, number>();
   const freed = new Map<number, number[]>();
   let top = 256;

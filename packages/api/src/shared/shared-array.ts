@@ -12,14 +12,14 @@
  * Local first, as `Value`: a new array lays its block out in a private heap and takes a
  * shared block only when it is first sent to another thread.
  */
-import { freeValue, loadValue, storeValue } from '../codec';
+import { freeValue, loadValue } from '../codec';
 import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend } from '../runtime';
 import type { Heap } from '../spi';
 import { RLock } from '../sync/rlock';
 import { registerCounted } from '../sync/counted-cell';
-import { privateHeap } from './private-heap';
+import { moveToSharedBlock, privateHeap } from './private-heap';
 import {
   atomicAdd,
   atomicCompareExchange,
@@ -119,20 +119,8 @@ export class SharedArray<C extends Typecode = NumberTypecode> implements SharedO
   /** Moves a local array to a shared block (its lock too); nothing for a shared one. */
   [MATERIALIZE](): void {
     if (!this.local) return;
-    const lockBlock = storeValue(this.getLock());
-    const b = backend();
-    let address: number;
-    try {
-      address = b.alloc(this.heap.u8.length);
-    } catch (error) {
-      freeValue(lockBlock);
-      throw error;
-    }
-    const heap = b.heap;
-    heap.u8.set(this.heap.u8, address);
-    heap.u32[(address + LOCK) >> 2] = lockBlock;
-    Atomics.store(heap.i32, (address + REFS) >> 2, 1);
-    this.heap = heap;
+    const address = moveToSharedBlock(this.heap, this.getLock(), LOCK, REFS);
+    this.heap = backend().heap;
     this.address = address;
     this.local = false;
     adopt(this, KIND, address);
