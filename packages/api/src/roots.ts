@@ -37,6 +37,8 @@ export const Root = {
   localCounter: 52,
   /** Last future id handed out (futures/future-core.ts). */
   futureIdCounter: 56,
+  /** Address of the parking lot's bucket table (parking/lot.ts; 0 until a thread first parks). */
+  parkingLot: 60,
 } as const;
 
 const last = Math.max(...Object.values(Root));

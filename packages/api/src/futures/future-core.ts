@@ -4,32 +4,32 @@
  * `Future` class (future.ts) is a per-thread view over these functions, and the executor's
  * pool threads call them directly on the address (no JS object per task).
  *
- * Block layout (48 bytes, i32 cells, byte offsets):
+ * Block layout (44 bytes, i32 cells, byte offsets):
  *   +0  lock      core lock guarding state/outcome/value/waiters
  *   +4  state     PENDING | RUNNING | CANCELLED | CANCELLED_AND_NOTIFIED | FINISHED
- *   +8  seq       park cell: bumped on every transition a waiter cares about (not PENDING→RUNNING)
- *   +12 sleepers  threads parked (sync or async) on `seq`; completers unpark only when > 0
- *   +16 outcome   0 none, 1 result, 2 exception
- *   +20 value     codec value address of the result or exception (0 none)
- *   +24 waiters   first link of the `wait()`/`asCompleted()` waiter list (link: +0 next, +4 waiter)
- *   +28 refs      references: one per thread view holding it, one per stored value naming it,
+ *   +8  seq       bumped on every transition a waiter cares about (not PENDING→RUNNING);
+ *                 `result()` waiters wait on it (parking/word.ts)
+ *   +12 outcome   0 none, 1 result, 2 exception
+ *   +16 value     codec value address of the result or exception (0 none)
+ *   +20 waiters   first link of the `wait()`/`asCompleted()` waiter list (link: +0 next, +4 waiter)
+ *   +24 refs      references: one per thread view holding it, one per stored value naming it,
  *                 one while queued/running in an executor
- *   +32 next      executor work queue link
- *   +36 task      executor: address of the interned task spec value
- *   +40 args      executor: codec value address of the call's arguments (0 none; freed when the
+ *   +28 next      executor work queue link
+ *   +32 task      executor: address of the interned task spec value
+ *   +36 args      executor: codec value address of the call's arguments (0 none; freed when the
  *                 call starts or the future is cancelled)
- *   +44 id        the future's process-wide id: a view that let go of the block (its state was
+ *   +40 id        the future's process-wide id: a view that let go of the block (its state was
  *                 final) recognises a later receipt of it, or of a new block made for the same
  *                 future, by this id (see `Future[SAME_AT]`)
  *
- * A waiter block (see waiter.ts) is one cell that every watched future bumps and unparks when
+ * A waiter block (see waiter.ts) is one cell that every watched future bumps and wakes when
  * it reaches CANCELLED_AND_NOTIFIED or FINISHED, so `wait()` parks once for many futures.
  */
 import { backend } from '../runtime';
 import { freeValue } from '../codec';
 import { Root } from '../roots';
 import { RuntimeError } from '../errors';
-import { parkSpinning } from '../park';
+import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 
 /** Future states, as CPython's `_base` names them. */
 export const PENDING = 0;
@@ -52,20 +52,18 @@ export const F = {
   lock: 0,
   state: 4,
   seq: 8,
-  sleepers: 12,
-  outcome: 16,
-  value: 20,
-  waiters: 24,
-  refs: 28,
-  next: 32,
-  task: 36,
-  args: 40,
-  id: 44,
+  outcome: 12,
+  value: 16,
+  waiters: 20,
+  refs: 24,
+  next: 28,
+  task: 32,
+  args: 36,
+  id: 40,
 } as const;
 
-const FUTURE_BYTES = 48;
+const FUTURE_BYTES = 44;
 const LINK_BYTES = 8;
-const ALL = 0x7fffffff;
 
 /** Reads a cell of the block at `address`. */
 export function cell(address: number, offset: number): number {
@@ -145,13 +143,13 @@ function publish(address: number, settle: boolean): void {
   for (let link = cell(address, F.waiters); link !== 0; link = cell(link, 0)) {
     const waiter = cell(link, 4);
     Atomics.add(i32, waiter >> 2, 1);
-    b.unpark(waiter, ALL);
+    wakeWord(waiter);
   }
 }
 
-/** Wakes the threads parked on `seq` (after unlocking; `seq` is already bumped). */
+/** Wakes the threads waiting on `seq` (after unlocking; `seq` is already bumped). */
 function wakeSleepers(address: number): void {
-  if (cell(address, F.sleepers) > 0) backend().unpark(address + F.seq, ALL);
+  wakeWord(address + F.seq);
 }
 
 /**
@@ -263,47 +261,29 @@ export function removeWaiter(address: number, waiter: number): void {
 }
 
 /**
- * Parks until the future is done or `deadline` (a `performance.now()` time, Infinity = never)
- * passes; returns the state seen last. Registers as a sleeper first, so a completion after
- * the state check bumps `seq` and the park returns at once.
+ * Waits until the future is done or `deadline` (a `performance.now()` time, Infinity = never)
+ * passes; returns the state seen last. Reads `seq` before the state, so a completion after the
+ * state check changes `seq` and the wait returns at once.
  */
 export function parkUntilDone(address: number, deadline: number): number {
-  const b = backend();
-  const i32 = b.heap.i32;
-  let state = cell(address, F.state);
-  if (isDone(state)) return state;
-  Atomics.add(i32, (address + F.sleepers) >> 2, 1);
-  try {
-    for (;;) {
-      const seq = cell(address, F.seq);
-      state = cell(address, F.state);
-      if (isDone(state)) return state;
-      const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
-      if (remaining <= 0) return state;
-      parkSpinning(address + F.seq, seq, remaining);
-    }
-  } finally {
-    Atomics.sub(i32, (address + F.sleepers) >> 2, 1);
+  for (;;) {
+    const seq = cell(address, F.seq);
+    const state = cell(address, F.state);
+    if (isDone(state)) return state;
+    const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
+    if (remaining <= 0) return state;
+    waitWord(address + F.seq, seq, remaining);
   }
 }
 
 /** {@link parkUntilDone} without blocking the event loop; keeps the process alive while pending. */
 export async function parkUntilDoneAsync(address: number, deadline: number): Promise<number> {
-  const b = backend();
-  const i32 = b.heap.i32;
-  let state = cell(address, F.state);
-  if (isDone(state)) return state;
-  Atomics.add(i32, (address + F.sleepers) >> 2, 1);
-  try {
-    for (;;) {
-      const seq = cell(address, F.seq);
-      state = cell(address, F.state);
-      if (isDone(state)) return state;
-      const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
-      if (remaining <= 0) return state;
-      await b.parkAsync(address + F.seq, seq, remaining, true);
-    }
-  } finally {
-    Atomics.sub(i32, (address + F.sleepers) >> 2, 1);
+  for (;;) {
+    const seq = cell(address, F.seq);
+    const state = cell(address, F.state);
+    if (isDone(state)) return state;
+    const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
+    if (remaining <= 0) return state;
+    await waitWordAsync(address + F.seq, seq, remaining);
   }
 }

@@ -6,25 +6,26 @@
  * `args` cells, see future-core.ts), so a submit costs one allocation for the future, one for
  * the encoded arguments, and one short critical section.
  *
- * Pool block layout (48 bytes, i32 cells, byte offsets):
+ * Pool block layout (44 bytes, i32 cells, byte offsets):
  *   +0  lock      core lock guarding the queue, `flags` transitions and draining
  *   +4  head      first queued future block (0 = empty)
  *   +8  tail      last queued future block
  *   +12 count     queued items (read without the lock as a hint)
- *   +16 seq       park cell of idle pool threads; odd while a wake-up is pending (signalSleeper)
- *   +20 sleepers  pool threads parked on `seq`
- *   +24 idle      CPython's `_idle_semaphore` value: released by a thread finding no work,
+ *   +16 seq       bumped on every push and flag change; idle pool threads wait on it
+ *                 (parking/word.ts)
+ *   +20 idle      CPython's `_idle_semaphore` value: released by a thread finding no work,
  *                 taken by `submit` instead of starting a thread
- *   +28 flags     SHUTDOWN | BROKEN_INITIALIZER | BROKEN_THREAD_DIED
- *   +32 refs      owner + each started pool thread (the owner drops its once shut down with its
+ *   +24 flags     SHUTDOWN | BROKEN_INITIALIZER | BROKEN_THREAD_DIED
+ *   +28 refs      owner + each started pool thread (the owner drops its once shut down with its
  *                 threads gone; a pool thread drops its on the way out, or its crash hook does)
- *   +36 specs     first interned task-spec node (node: +0 next, +4 codec value address)
- *   +40 slots     address of the per-thread slots (slot i: the future thread i is running, or 0)
- *   +44 spinning  1 while an idle pool thread polls the queue before parking (at most one does)
+ *   +32 specs     first interned task-spec node (node: +0 next, +4 codec value address)
+ *   +36 slots     address of the per-thread slots (slot i: the future thread i is running, or 0)
+ *   +40 spinning  1 while an idle pool thread polls the queue before parking (at most one does)
  */
 import { backend } from '../runtime';
 import { freeValue } from '../codec';
 import { F, cell } from './future-core';
+import { waitWordAsync, wakeWord } from '../parking/word';
 
 /** Byte offsets inside a pool block. */
 export const P = {
@@ -33,13 +34,12 @@ export const P = {
   tail: 8,
   count: 12,
   seq: 16,
-  sleepers: 20,
-  idle: 24,
-  flags: 28,
-  refs: 32,
-  specs: 36,
-  slots: 40,
-  spinning: 44,
+  idle: 20,
+  flags: 24,
+  refs: 28,
+  specs: 32,
+  slots: 36,
+  spinning: 40,
 } as const;
 
 /** `flags`: shutdown() was called. */
@@ -51,10 +51,9 @@ export const BROKEN_THREAD_DIED = 4;
 /** `flags`: any broken state. */
 export const BROKEN = BROKEN_INITIALIZER | BROKEN_THREAD_DIED;
 
-const POOL_BYTES = 48;
+const POOL_BYTES = 44;
 const SLOT_BYTES = 4;
 const NODE_BYTES = 8;
-const ALL = 0x7fffffff;
 /** Polls of the queue before an idle pool thread parks (keeps bursts off the park path). */
 const SPIN = 2000;
 
@@ -113,7 +112,7 @@ export function slotOf(pool: number, index: number): number {
 
 /**
  * Queues `future` unless the pool is shut down or broken; returns the flags that refused it,
- * or 0 when queued. Wakes one parked pool thread if any sleeps and none is spinning.
+ * or 0 when queued. Wakes one waiting pool thread, unless one is spinning (it will take it).
  */
 export function pushWork(pool: number, future: number): number {
   const b = backend();
@@ -130,34 +129,9 @@ export function pushWork(pool: number, future: number): number {
   set(pool, P.tail, future);
   Atomics.add(i32(), (pool + P.count) >> 2, 1);
   b.lockRelease(pool + P.lock);
-  if (cell(pool, P.spinning) === 0) signalSleeper(pool);
+  Atomics.add(i32(), (pool + P.seq) >> 2, 1);
+  if (cell(pool, P.spinning) === 0) wakeWord(pool + P.seq, 1);
   return 0;
-}
-
-/**
- * Wakes one parked pool thread, unless none sleeps or a wake-up is already pending: `seq` is
- * odd while a wake-up is pending, and the first sleeper to see it odd takes it (makes it even)
- * before checking the queue. Sleepers park only on an even `seq`, so a pending wake-up never
- * waits with nobody to take it, and a burst of submits costs one wake-up, not one each.
- */
-function signalSleeper(pool: number): void {
-  const a = i32();
-  if (Atomics.load(a, (pool + P.sleepers) >> 2) === 0) return;
-  const index = (pool + P.seq) >> 2;
-  const seq = Atomics.load(a, index);
-  if ((seq & 1) !== 0 || Atomics.compareExchange(a, index, seq, seq + 1) !== seq) return;
-  backend().unpark(pool + P.seq, 1);
-}
-
-/** A sleeper's view of `seq`: takes a pending wake-up if there is one; returns the even value. */
-function takeSignal(pool: number): number {
-  const a = i32();
-  const index = (pool + P.seq) >> 2;
-  for (;;) {
-    const seq = Atomics.load(a, index);
-    if ((seq & 1) === 0) return seq;
-    if (Atomics.compareExchange(a, index, seq, seq + 1) === seq) return seq + 1;
-  }
 }
 
 /** Takes the first queued future, or 0 when the queue is empty. */
@@ -193,10 +167,10 @@ export function flagAndDrain(pool: number, flag: number, drain: boolean): number
   return items;
 }
 
-/** Wakes every parked pool thread (after a flag change); keeps `seq`'s parity. */
+/** Wakes every waiting pool thread (after a flag change). */
 export function wakeAll(pool: number): void {
-  Atomics.add(i32(), (pool + P.seq) >> 2, 2);
-  backend().unpark(pool + P.seq, ALL);
+  Atomics.add(i32(), (pool + P.seq) >> 2, 1);
+  wakeWord(pool + P.seq);
 }
 
 /** Takes one idle-thread permit if there is one (CPython's `_idle_semaphore.acquire(timeout=0)`). */
@@ -213,41 +187,37 @@ export function takeIdle(pool: number): boolean {
  * For a pool thread that found the queue empty: releases an idle permit, then waits for work.
  * Returns the next future, or 0 once the pool is shut down (or broken) and the queue is empty.
  * At most one idle thread spins (polls the queue briefly, so a burst of submits costs no
- * wake-ups: `pushWork` skips the unpark while a spinner is there); the others park at once,
- * with `parkAsync` so the thread's event loop keeps running while it is idle.
+ * wake-ups: `pushWork` skips the wake while a spinner is there); the others wait at once, with
+ * an async wait so the thread's event loop keeps running while it is idle. A thread that takes
+ * work and sees more queued wakes another (the pushes it took over may have skipped the wake).
  */
 export async function waitForWork(pool: number): Promise<number> {
   const a = i32();
   const spinning = (pool + P.spinning) >> 2;
-  const sleepers = (pool + P.sleepers) >> 2;
   Atomics.add(a, (pool + P.idle) >> 2, 1);
   if (Atomics.compareExchange(a, spinning, 0, 1) === 0) {
-    for (let spin = 0; spin < SPIN; spin++) {
+    let item = 0;
+    for (let spin = 0; spin < SPIN && item === 0; spin++) {
       if (Atomics.load(a, (pool + P.count) >> 2) === 0 && Atomics.load(a, (pool + P.flags) >> 2) === 0) continue;
-      const item = popWork(pool);
-      if (item !== 0 || cell(pool, P.flags) !== 0) {
-        Atomics.store(a, spinning, 0);
-        return item !== 0 ? item : popWork(pool);
-      }
+      item = popWork(pool);
+      if (item === 0 && cell(pool, P.flags) !== 0) break;
     }
-    // Register as a sleeper before leaving the spinner's post, so a producer that saw the
-    // spinner is still seen by the check below.
-    Atomics.add(a, sleepers, 1);
+    // A producer that saw the spinner skipped its wake: leaving the post before the waits
+    // below re-read the queue means its item is found there.
     Atomics.store(a, spinning, 0);
-  } else {
-    Atomics.add(a, sleepers, 1);
+    if (item !== 0) return passOn(pool, item);
   }
-  const b = backend();
   for (;;) {
-    const seq = takeSignal(pool);
+    const seq = cell(pool, P.seq);
     const item = popWork(pool);
-    if (item !== 0 || cell(pool, P.flags) !== 0) {
-      Atomics.sub(a, sleepers, 1);
-      if (item === 0) return popWork(pool);
-      // More work than this thread: pass the wake-up on.
-      if (cell(pool, P.count) > 0) signalSleeper(pool);
-      return item;
-    }
-    await b.parkAsync(pool + P.seq, seq, Infinity, true);
+    if (item !== 0) return passOn(pool, item);
+    if (cell(pool, P.flags) !== 0) return popWork(pool);
+    await waitWordAsync(pool + P.seq, seq, Infinity, true);
   }
+}
+
+/** Returns `item`, first waking another idle thread when more work is queued. */
+function passOn(pool: number, item: number): number {
+  if (cell(pool, P.count) > 0) wakeWord(pool + P.seq, 1);
+  return item;
 }

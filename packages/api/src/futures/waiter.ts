@@ -1,6 +1,6 @@
 /**
  * The waiter behind `wait()` and `asCompleted()` (CPython's `_Waiter`): one heap cell that
- * every watched future bumps and unparks when it reaches CANCELLED_AND_NOTIFIED or FINISHED.
+ * every watched future bumps and wakes when it reaches CANCELLED_AND_NOTIFIED or FINISHED.
  * The waiting thread reads the cell, scans the futures' states, and parks on the cell only if
  * its condition still does not hold — so a completion between the scan and the park is never
  * lost, and FIRST_COMPLETED wakes on the first completion. No callback crosses threads.
@@ -9,7 +9,7 @@
  */
 import { backend } from '../runtime';
 import { addWaiter, removeWaiter } from './future-core';
-import { parkSpinning } from '../park';
+import { waitWord, waitWordAsync } from '../parking/word';
 
 const WAITER_BYTES = 8;
 
@@ -44,13 +44,13 @@ export class Waiter {
   /** Parks until a watched future signals after `seq` was read, or `deadline` passes. */
   park(seq: number, deadline: number): void {
     const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
-    if (remaining > 0) parkSpinning(this.cell, seq, remaining);
+    if (remaining > 0) waitWord(this.cell, seq, remaining);
   }
 
   /** {@link park} without blocking the event loop (keeps the process alive while pending). */
   async parkAsync(seq: number, deadline: number): Promise<void> {
     const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
-    if (remaining > 0) await backend().parkAsync(this.cell, seq, remaining, true);
+    if (remaining > 0) await waitWordAsync(this.cell, seq, remaining);
   }
 
   /** Removes the waiter from every future it watches and frees it. Idempotent. */

@@ -1,15 +1,16 @@
 /**
  * Thread hand-off through the shared heap, for backends that host threads on warm workers:
- * `Thread.start()` in any thread queues a request; an idle worker parked on the sequence cell
- * takes it; when idle and booting workers cannot cover the queue, the backend's supervisor
- * (parked on {@link SpawnQueue.requestedCell}) is asked for another worker. Written over the SPI
- * (alloc, core lock, park/unpark), so no step needs any thread's event loop and each backend's
- * own parking is used.
+ * `Thread.start()` in any thread queues a request; an idle worker waiting on the sequence cell
+ * (in the parking lot, parking/word.ts) takes it; when idle and booting workers cannot cover the
+ * queue, the backend's supervisor (parked on {@link SpawnQueue.requestedCell} with the backend's
+ * own park, as the wasm backend's spawn queue wakes it from wasm) is asked for another worker.
+ * No step needs any thread's event loop.
  *
  * Cells, from `base` (SPAWN_QUEUE_BYTES): lock, head, tail, queued, idle, seq, requested (only
  * grows), booting (asked for, not yet idle once). Request block: [next, record, task].
  */
 import type { Backend, SpawnRequest } from '../spi';
+import { waitWord, wakeWord } from '../parking/word';
 
 /** Bytes of heap a spawn queue's cells take at its base. */
 export const SPAWN_QUEUE_BYTES = 32;
@@ -53,7 +54,7 @@ export class SpawnQueue {
     }
     this.bump(SEQ, 1);
     this.mem.lockRelease(this.base + LOCK);
-    this.mem.unpark(this.base + SEQ, 1);
+    wakeWord(this.base + SEQ, 1);
     if (grow) this.mem.unpark(this.base + REQUESTED, 1);
   }
 
@@ -86,7 +87,7 @@ export class SpawnQueue {
       const seq = this.get(this.base + SEQ);
       this.bump(IDLE, 1);
       this.mem.lockRelease(this.base + LOCK);
-      this.mem.park(this.base + SEQ, seq, Infinity);
+      waitWord(this.base + SEQ, seq, Infinity);
       this.mem.lockAcquire(this.base + LOCK, Infinity);
       this.bump(IDLE, -1);
     }

@@ -2,13 +2,12 @@
  * The queue operations, written once for every queue kind and for both calling styles.
  *
  * Each operation is a generator that runs with the queue's core lock held. When it has to wait
- * it yields a {@link Wait}: the park cell it waits on and the value it read there under the
- * lock. The driver ({@link runSync} or {@link runAsync}) counts it as a waiter, releases the
- * lock, parks on the cell while it still holds that value (so a bump between unlock and park is
- * never lost), takes the lock again and resumes the generator, which re-checks its condition —
- * CPython's `Condition.wait` loop on a sequence counter. Changes bump the cells under the lock;
- * the wake-ups (`unpark`) happen after the lock is released, and only when someone waits, so
- * the uncontended paths make no system call.
+ * it yields a {@link Wait}: the cell it waits on and the value it read there under the lock.
+ * The driver ({@link runSync} or {@link runAsync}) releases the lock, waits while the cell still
+ * holds that value (parking/word.ts: a bump between unlock and park is never lost), takes the
+ * lock again and resumes the generator, which re-checks its condition — CPython's
+ * `Condition.wait` loop on a sequence counter. Changes bump the cells under the lock; the
+ * wake-ups happen after the lock is released, and cost one read when nobody waits.
  *
  * Items are encoded before the lock is taken and decoded after it is released: the lock is
  * held only while addresses move. These run on shared queues only; a local queue (`local.ts`)
@@ -19,12 +18,12 @@ import { Empty, Full, ShutDown } from '../errors';
 import { backend } from '../runtime';
 import { Deadline, queueTimeout } from '../timeout';
 import { Cell, cell, drainItems, maxsizeOf, popItem, pushItem } from './store';
-import { parkSpinning } from '../park';
+import { parkAsync, unpark } from '../parking/lot';
+import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 
-/** A request to wait: park on `q + cell` while it holds `seen`, for at most `remaining` ms. */
+/** A request to wait: wait on `q + cell` while it holds `seen`, for at most `remaining` ms. */
 interface Wait {
   readonly cell: number;
-  readonly waiters: number;
   readonly seen: number;
   readonly remaining: number;
 }
@@ -34,27 +33,23 @@ type Steps<T> = Generator<Wait, T, void>;
 /** Unpark count meaning every waiter. */
 const ALL = 0x7fffffff;
 
-function wait(q: number, park: number, waiters: number, remaining: number): Wait {
-  return { cell: park, waiters, seen: cell(q, park), remaining };
+function wait(q: number, park: number, remaining: number): Wait {
+  return { cell: park, seen: cell(q, park), remaining };
 }
 
 function bump(q: number, park: number): void {
   Atomics.add(backend().heap.i32, (q + park) >> 2, 1);
 }
 
-/** Wakes `count` waiters of a park cell, if anyone waits there. */
-function wake(q: number, park: number, waiters: number, count: number): void {
-  if (cell(q, waiters) > 0) backend().unpark(q + park, count);
+/** Wakes `count` waiters of a wait cell (one read when nobody waits). */
+function wake(q: number, park: number, count: number): void {
+  wakeWord(q + park, count);
 }
 
 /** Releases the queue's lock, waking an async caller waiting for it (see {@link lockFreed}). */
 function unlock(q: number): void {
-  const b = backend();
-  b.lockRelease(q + Cell.LOCK);
-  if (cell(q, Cell.ASYNC_LOCKERS) > 0) {
-    bump(q, Cell.LOCK_FREED);
-    b.unpark(q + Cell.LOCK_FREED, 1);
-  }
+  backend().lockRelease(q + Cell.LOCK);
+  unpark(q + Cell.LOCK, 1);
 }
 
 /**
@@ -62,15 +57,12 @@ function unlock(q: number): void {
  * then tries again). Async callers never hold the lock across an `await` — a lock taken by
  * `lockAcquireAsync` would stay held until the continuation runs, and synchronous code of the
  * same thread that ran in between would deadlock on it — so they try it synchronously and,
- * when it is busy, park here; every {@link unlock} bumps LOCK_FREED while anyone waits.
+ * when it is busy, wait in the parking lot under the lock's address (queued while the lock is
+ * still held); every {@link unlock} wakes one of them.
  */
 async function lockFreed(q: number): Promise<void> {
   const b = backend();
-  const i32 = b.heap.i32;
-  Atomics.add(i32, (q + Cell.ASYNC_LOCKERS) >> 2, 1);
-  const seen = cell(q, Cell.LOCK_FREED);
-  if (b.lockLocked(q + Cell.LOCK)) await b.parkAsync(q + Cell.LOCK_FREED, seen, Infinity);
-  Atomics.sub(i32, (q + Cell.ASYNC_LOCKERS) >> 2, 1);
+  await parkAsync(q + Cell.LOCK, () => b.lockLocked(q + Cell.LOCK), undefined, Infinity);
 }
 
 /** Runs `steps` with the lock held, blocking the calling thread while it waits. */
@@ -81,11 +73,9 @@ function runSync<T>(q: number, steps: Steps<T>): T {
     let step = steps.next();
     while (!step.done) {
       // Views read after each step: a step may allocate, and the heap grow.
-      const { cell: park, waiters, seen, remaining } = step.value;
-      Atomics.add(b.heap.i32, (q + waiters) >> 2, 1);
+      const { cell: park, seen, remaining } = step.value;
       unlock(q);
-      parkSpinning(q + park, seen, remaining);
-      Atomics.sub(b.heap.i32, (q + waiters) >> 2, 1);
+      waitWord(q + park, seen, remaining);
       b.lockAcquire(q + Cell.LOCK, Infinity);
       step = steps.next();
     }
@@ -111,11 +101,9 @@ async function runAsync<T>(q: number, steps: Steps<T>): Promise<T> {
       unlock(q);
       return step.value;
     }
-    const { cell: park, waiters, seen, remaining } = step.value;
-    Atomics.add(b.heap.i32, (q + waiters) >> 2, 1);
+    const { cell: park, seen, remaining } = step.value;
     unlock(q);
-    await b.parkAsync(q + park, seen, remaining);
-    Atomics.sub(b.heap.i32, (q + waiters) >> 2, 1);
+    await waitWordAsync(q + park, seen, remaining);
   }
 }
 
@@ -135,7 +123,7 @@ function* putSteps(q: number, item: number, value: unknown, block: boolean, time
       while (cell(q, Cell.SIZE) >= maxsize) {
         const remaining = deadline.remaining();
         if (remaining === 0) throw new Full();
-        yield wait(q, Cell.NOT_FULL, Cell.PUT_WAITERS, remaining);
+        yield wait(q, Cell.NOT_FULL, remaining);
         if (isShutDown(q)) throw new ShutDown();
       }
     }
@@ -155,7 +143,7 @@ function* getSteps(q: number, block: boolean, timeout: number | undefined): Step
     while (cell(q, Cell.SIZE) === 0) {
       const remaining = deadline.remaining();
       if (remaining === 0) throw new Empty();
-      yield wait(q, Cell.NOT_EMPTY, Cell.GET_WAITERS, remaining);
+      yield wait(q, Cell.NOT_EMPTY, remaining);
       if (isShutDown(q) && cell(q, Cell.SIZE) === 0) throw new ShutDown();
     }
   }
@@ -165,7 +153,7 @@ function* getSteps(q: number, block: boolean, timeout: number | undefined): Step
 }
 
 function* joinSteps(q: number): Steps<void> {
-  while (cell(q, Cell.UNFINISHED) > 0) yield wait(q, Cell.ALL_DONE, Cell.JOIN_WAITERS, Infinity);
+  while (cell(q, Cell.UNFINISHED) > 0) yield wait(q, Cell.ALL_DONE, Infinity);
 }
 
 /**
@@ -219,7 +207,7 @@ function putStored(q: number, item: number, value: unknown, block: boolean, time
     freeValue(item);
     throw error;
   }
-  wake(q, Cell.NOT_EMPTY, Cell.GET_WAITERS, 1);
+  wake(q, Cell.NOT_EMPTY, 1);
 }
 
 async function putStoredAsync(q: number, item: number, value: unknown, timeout: number | undefined): Promise<void> {
@@ -229,11 +217,11 @@ async function putStoredAsync(q: number, item: number, value: unknown, timeout: 
     freeValue(item);
     throw error;
   }
-  wake(q, Cell.NOT_EMPTY, Cell.GET_WAITERS, 1);
+  wake(q, Cell.NOT_EMPTY, 1);
 }
 
 function take(q: number, item: number): unknown {
-  wake(q, Cell.NOT_FULL, Cell.PUT_WAITERS, 1);
+  wake(q, Cell.NOT_FULL, 1);
   try {
     return loadValue(item);
   } finally {
@@ -270,7 +258,7 @@ export function taskDone(q: number): void {
     if (unfinished === 0) bump(q, Cell.ALL_DONE);
     return unfinished === 0;
   });
-  if (allDone) wake(q, Cell.ALL_DONE, Cell.JOIN_WAITERS, ALL);
+  if (allDone) wake(q, Cell.ALL_DONE, ALL);
 }
 
 /** Blocks until every item put has been marked done. */
@@ -297,7 +285,7 @@ export function shutdown(q: number, immediate: boolean): void {
     return items;
   });
   for (const item of drained) freeValue(item);
-  if (immediate) wake(q, Cell.ALL_DONE, Cell.JOIN_WAITERS, ALL);
-  wake(q, Cell.NOT_EMPTY, Cell.GET_WAITERS, ALL);
-  wake(q, Cell.NOT_FULL, Cell.PUT_WAITERS, ALL);
+  if (immediate) wake(q, Cell.ALL_DONE, ALL);
+  wake(q, Cell.NOT_EMPTY, ALL);
+  wake(q, Cell.NOT_FULL, ALL);
 }

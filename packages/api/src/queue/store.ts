@@ -4,27 +4,24 @@
  * before the queue is shared, and {@link destroyQueue}, which runs once nothing names it); the
  * callers in `engine.ts` take and release it.
  *
- * Queue block (76 bytes, byte offsets; 4-byte cells unless noted):
+ * Queue block (56 bytes, byte offsets; 4-byte cells unless noted). The three wait cells are
+ * sequence counters that getters, putters and joiners wait on (parking/word.ts); async callers
+ * waiting for LOCK to be released wait in the parking lot under LOCK's address.
  *
  *     0  LOCK          core lock (backend().lockAcquire/Release)
  *     4  SHUTDOWN      1 once shutdown() ran
  *     8  SIZE          items held
  *    12  UNFINISHED    unfinished tasks (puts minus taskDone calls)
- *    16  NOT_EMPTY     park cell, bumped when an item is added or the queue is shut down
- *    20  NOT_FULL      park cell, bumped when an item is removed or the queue is shut down
- *    24  ALL_DONE      park cell, bumped when UNFINISHED drops to 0 or on shutdown(immediate)
- *    28  GET_WAITERS   threads parked (or about to park) on NOT_EMPTY
- *    32  PUT_WAITERS   threads parked (or about to park) on NOT_FULL
- *    36  JOIN_WAITERS  threads parked (or about to park) on ALL_DONE
- *    40  SLOTS         address of the slot array
- *    44  CAPACITY      slots in that array (a power of two)
- *    48  HEAD          FIFO: slot index of the oldest item
- *    52  ORDER         {@link Order}
- *    56  MAXSIZE       f64; <= 0 (or NaN) is unbounded
- *    64  LOCK_FREED    park cell, bumped on unlock while ASYNC_LOCKERS > 0
- *    68  ASYNC_LOCKERS async callers waiting for LOCK to be released
- *    72  REFS          references: one per view in any thread, one per stored value naming
+ *    16  NOT_EMPTY     wait cell, bumped when an item is added or the queue is shut down
+ *    20  NOT_FULL      wait cell, bumped when an item is removed or the queue is shut down
+ *    24  ALL_DONE      wait cell, bumped when UNFINISHED drops to 0 or on shutdown(immediate)
+ *    28  SLOTS         address of the slot array
+ *    32  CAPACITY      slots in that array (a power of two)
+ *    36  HEAD          FIFO: slot index of the oldest item
+ *    40  ORDER         {@link Order}
+ *    44  REFS          references: one per view in any thread, one per stored value naming
  *                      the queue (see sync/counted-cell.ts); the last one frees the queue
+ *    48  MAXSIZE       f64; <= 0 (or NaN) is unbounded
  *
  * Slot arrays: FIFO and LIFO keep one u32 per slot, the address of an encoded item
  * (`storeValue`); FIFO as a ring starting at HEAD, LIFO as a stack from slot 0. Priority
@@ -46,20 +43,15 @@ export const Cell = {
   NOT_EMPTY: 16,
   NOT_FULL: 20,
   ALL_DONE: 24,
-  GET_WAITERS: 28,
-  PUT_WAITERS: 32,
-  JOIN_WAITERS: 36,
-  SLOTS: 40,
-  CAPACITY: 44,
-  HEAD: 48,
-  ORDER: 52,
-  MAXSIZE: 56,
-  LOCK_FREED: 64,
-  ASYNC_LOCKERS: 68,
-  REFS: 72,
+  SLOTS: 28,
+  CAPACITY: 32,
+  HEAD: 36,
+  ORDER: 40,
+  REFS: 44,
+  MAXSIZE: 48,
 } as const;
 
-const BLOCK_BYTES = 76;
+const BLOCK_BYTES = 56;
 const INITIAL_CAPACITY = 8;
 /** A slot array larger than this halves when a pop leaves it a quarter full. */
 const SHRINK_ABOVE = 64;

@@ -11,6 +11,7 @@
  *   12  u32  address of the codec-stored value (valid when READY)
  */
 import { loadValue, storeValue } from '../codec';
+import { waitWord, wakeWord } from '../parking/word';
 import { RuntimeError } from '../errors';
 import { Root } from '../roots';
 import { backend } from '../runtime';
@@ -90,7 +91,7 @@ function initialize<T>(name: string, entry: number, factory: () => T): T {
     throw error;
   } finally {
     initializing.delete(name);
-    b.unpark(entry + STATE, Infinity);
+    wakeWord(entry + STATE);
   }
 }
 
@@ -126,7 +127,7 @@ export function shared<T>(name: string, factory: () => T): T {
     const stateAddress = entry + STATE;
     let state = Atomics.load(b.heap.i32, stateAddress >> 2);
     while (state === State.Initializing) {
-      b.park(stateAddress, State.Initializing, Infinity);
+      waitWord(stateAddress, State.Initializing, Infinity);
       state = Atomics.load(b.heap.i32, stateAddress >> 2);
     }
     if (state === State.Ready) {

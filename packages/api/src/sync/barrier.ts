@@ -31,7 +31,7 @@ import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
 import { preloadTask, resolveTask, resolveTaskSync, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
 import { Deadline, waitTimeout } from '../timeout';
-import { parkSpinning } from '../park';
+import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { allocCounted, registerCounted } from './counted-cell';
 
 const KIND = 'sync.Barrier';
@@ -328,9 +328,8 @@ export class Barrier implements SharedObject {
   /** Wakes every parked waiter (there are none while local). */
   private notifyAll(): void {
     if (this.address === 0) return;
-    const b = backend();
-    Atomics.add(b.heap.i32, (this.address + SEQ) >> 2, 1);
-    b.unpark(this.address + SEQ, Infinity);
+    Atomics.add(backend().heap.i32, (this.address + SEQ) >> 2, 1);
+    wakeWord(this.address + SEQ);
   }
 
   /** Releases the lock, parks until the sequence moves or `ms` pass, and takes the lock again. */
@@ -339,7 +338,7 @@ export class Barrier implements SharedObject {
     const b = backend();
     const seq = Atomics.load(b.heap.i32, (this.address + SEQ) >> 2);
     b.lockRelease(this.address);
-    parkSpinning(this.address + SEQ, seq, ms);
+    waitWord(this.address + SEQ, seq, ms);
     b.lockAcquire(this.address, Infinity);
   }
 
@@ -348,7 +347,7 @@ export class Barrier implements SharedObject {
     const b = backend();
     const seq = Atomics.load(b.heap.i32, (this.address + SEQ) >> 2);
     b.lockRelease(this.address);
-    await b.parkAsync(this.address + SEQ, seq, ms);
+    await waitWordAsync(this.address + SEQ, seq, ms);
     await b.lockAcquireAsync(this.address, Infinity);
   }
 

@@ -8,27 +8,22 @@
  * > 0 or none); that makes its lock shared too, held as it was (an RLock keeps its owner and
  * depth).
  *
- * Block layout (24 bytes):
+ * Block layout (12 bytes):
  *   0   i32  address of the lock
  *   4   i32  kind of the lock: 0 = Lock, 1 = RLock
- *   8   i32  address of the first waiter node (0 = none)
- *   12  i32  address of the last waiter node (0 = none)
- *   16  i32  number of waiter nodes in the list
- *   20  i32  references (counted-cell.ts: freed when no view or stored value names it)
+ *   8   i32  references (counted-cell.ts: freed when no view or stored value names it)
  *
- * The block holds a counted reference on its lock, dropped when the block is freed. The waiter
- * list is always empty then: a waiter holds its view of the condition (and so a reference)
- * until its `wait` has unlinked and freed its node.
+ * The block holds a counted reference on its lock, dropped when the block is freed. No thread
+ * waits on it then: a waiter holds its view of the condition (and so a reference) until its
+ * `wait` has returned.
  *
- * Waiter node (8 bytes, one per `wait` call, owned by the waiting thread):
- *   0   i32  park cell: 0 while waiting, 1 once notified
- *   4   i32  address of the next node (0 = last)
- *
- * As in CPython, the list is a FIFO touched only while holding the condition's lock. `wait`
- * appends its node, releases the lock, parks on the node's cell until notified or timed out,
- * reacquires the lock, and unlinks its node if nobody notified it. `notify(n)` pops up to `n`
- * nodes, marks them and wakes them: it wakes exactly min(n, waiting) of the current waiters,
- * oldest first, and a notify can never be lost to a waiter that already left.
+ * Waiters queue in the parking lot under the block's address (parking/lot.ts), which is a FIFO
+ * per key. As in CPython, a waiter queues while it holds the condition's lock, then releases
+ * the lock and sleeps until notified or timed out, then reacquires the lock. `notify(n)` (lock
+ * held) dequeues and wakes up to `n` of them, oldest first: it wakes exactly min(n, waiting) of
+ * the current waiters, and a notify can never be lost to a waiter that already left (a waiter
+ * whose time ran out takes itself off the queue, under the lot's lock, unless a notify took it
+ * first — then it counts as notified).
  */
 import { RuntimeError } from '../errors';
 import {
@@ -45,7 +40,7 @@ import {
   type SharedObject,
 } from '../handle';
 import { INSPECT } from '../inspect';
-import { parkSpinning } from '../park';
+import { ALL, countParked, park, parkAsync, unpark } from '../parking/lot';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
@@ -54,14 +49,10 @@ import { Lock, LOCK_KIND } from './lock';
 import { RLock, RLOCK_KIND } from './rlock';
 
 const KIND = 'sync.Condition';
-const BLOCK_BYTES = 24;
+const BLOCK_BYTES = 12;
 const LOCK_ADDRESS = 0;
 const LOCK_TYPE = 4;
-const HEAD = 8;
-const TAIL = 12;
-const WAITING = 16;
-const REFS = 20;
-const NODE_BYTES = 8;
+const REFS = 8;
 /** Handle kinds of the lock, indexed by the block's lock-kind cell. */
 const LOCK_KINDS = [LOCK_KIND, RLOCK_KIND] as const;
 
@@ -162,18 +153,17 @@ export class Condition implements SharedObject {
       }
       this[MATERIALIZE]();
     }
-    const b = backend();
-    const node = this.enqueue(b);
-    const saved = this.releaseSave();
+    let saved = 0;
+    let released = false;
+    const release = (): void => {
+      saved = this.releaseSave();
+      released = true;
+    };
     try {
-      const deadline = new Deadline(ms);
-      for (let left = ms; Atomics.load(b.heap.i32, node >> 2) === 0 && left > 0; left = deadline.remaining()) {
-        parkSpinning(node, 0, left);
-      }
+      return park(this.address, always, release, ms) === 'unparked';
     } finally {
-      this.acquireRestore(saved);
+      if (released) this.acquireRestore(saved);
     }
-    return this.leave(b, node);
   }
 
   /** {@link wait} as a promise; never blocks the event loop (the lock is reacquired asynchronously). */
@@ -187,18 +177,17 @@ export class Condition implements SharedObject {
       }
       this[MATERIALIZE]();
     }
-    const b = backend();
-    const node = this.enqueue(b);
-    const saved = this.releaseSave();
+    let saved = 0;
+    let released = false;
+    const release = (): void => {
+      saved = this.releaseSave();
+      released = true;
+    };
     try {
-      const deadline = new Deadline(ms);
-      for (let left = ms; Atomics.load(b.heap.i32, node >> 2) === 0 && left > 0; left = deadline.remaining()) {
-        await b.parkAsync(node, 0, left);
-      }
+      return (await parkAsync(this.address, always, release, ms)) === 'unparked';
     } finally {
-      await this.acquireRestoreAsync(saved);
+      if (released) await this.acquireRestoreAsync(saved);
     }
-    return this.leave(b, node);
   }
 
   /**
@@ -238,62 +227,18 @@ export class Condition implements SharedObject {
    */
   notify(n = 1): void {
     if (!this.isOwned()) throw new RuntimeError('cannot notify on un-acquired lock');
-    if (this.address === 0) return;
-    const b = backend();
-    const i32 = b.heap.i32;
-    const head = (this.address + HEAD) >> 2;
-    for (; n > 0 && i32[head] !== 0; n--) {
-      const node = i32[head];
-      const next = i32[(node >> 2) + 1];
-      i32[head] = next;
-      if (next === 0) i32[(this.address + TAIL) >> 2] = 0;
-      i32[(this.address + WAITING) >> 2]--;
-      Atomics.store(i32, node >> 2, 1);
-      b.unpark(node, 1);
-    }
+    if (this.address !== 0 && n > 0) unpark(this.address, n);
   }
 
   /** Wakes every thread waiting on this condition (same rules as {@link notify}). */
   notifyAll(): void {
-    this.notify(this.waiting());
+    if (!this.isOwned()) throw new RuntimeError('cannot notify on un-acquired lock');
+    if (this.address !== 0) unpark(this.address, ALL);
   }
 
   /** The number of threads waiting (none while local). */
   private waiting(): number {
-    return this.address === 0 ? 0 : backend().heap.i32[(this.address + WAITING) >> 2];
-  }
-
-  /** Appends a new waiter node (lock held). */
-  private enqueue(b: ReturnType<typeof backend>): number {
-    const node = b.alloc(NODE_BYTES);
-    const i32 = b.heap.i32;
-    const tail = i32[(this.address + TAIL) >> 2];
-    if (tail === 0) i32[(this.address + HEAD) >> 2] = node;
-    else i32[(tail >> 2) + 1] = node;
-    i32[(this.address + TAIL) >> 2] = node;
-    i32[(this.address + WAITING) >> 2]++;
-    return node;
-  }
-
-  /** After reacquiring the lock: unlinks the node unless a notify took it, frees it, returns whether notified. */
-  private leave(b: ReturnType<typeof backend>, node: number): boolean {
-    const i32 = b.heap.i32;
-    const notified = Atomics.load(i32, node >> 2) === 1;
-    if (!notified) {
-      let prev = 0;
-      let cur = i32[(this.address + HEAD) >> 2];
-      while (cur !== node) {
-        prev = cur;
-        cur = i32[(cur >> 2) + 1];
-      }
-      const next = i32[(node >> 2) + 1];
-      if (prev === 0) i32[(this.address + HEAD) >> 2] = next;
-      else i32[(prev >> 2) + 1] = next;
-      if (i32[(this.address + TAIL) >> 2] === node) i32[(this.address + TAIL) >> 2] = prev;
-      i32[(this.address + WAITING) >> 2]--;
-    }
-    b.free(node);
-    return notified;
+    return this.address === 0 ? 0 : countParked(this.address);
   }
 
   private isOwned(): boolean {
@@ -339,6 +284,11 @@ export class Condition implements SharedObject {
 function destroy(address: number): void {
   const i32 = backend().heap.i32;
   releaseCounted(countedKindId(LOCK_KINDS[i32[(address + LOCK_TYPE) >> 2]]), i32[(address + LOCK_ADDRESS) >> 2]);
+}
+
+/** A condition waiter always queues (the lock it holds orders it against notifiers). */
+function always(): boolean {
+  return true;
 }
 
 materializeOnDemand(Condition.prototype);

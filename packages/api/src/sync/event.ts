@@ -25,7 +25,7 @@ import {
   unadopt,
 } from '../handle';
 import { INSPECT } from '../inspect';
-import { parkSpinning } from '../park';
+import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
@@ -96,7 +96,7 @@ export class Event implements SharedObject {
     for (let v = Atomics.load(i32, at); (v & FLAG) === 0; ) {
       const seen = Atomics.compareExchange(i32, at, v, (v + 2) | FLAG);
       if (seen === v) {
-        b.unpark(this.cell, Infinity);
+        wakeWord(this.cell);
         return;
       }
       v = seen;
@@ -127,7 +127,7 @@ export class Event implements SharedObject {
     if ((entry & FLAG) !== 0) return true;
     const deadline = new Deadline(ms);
     for (let left = ms; left > 0; left = deadline.remaining()) {
-      parkSpinning(this.cell, entry, left);
+      waitWord(this.cell, entry, left);
       if (Atomics.load(i32, at) !== entry) return true;
     }
     return false;
@@ -146,7 +146,7 @@ export class Event implements SharedObject {
     if ((entry & FLAG) !== 0) return true;
     const deadline = new Deadline(ms);
     for (let left = ms; left > 0; left = deadline.remaining()) {
-      await b.parkAsync(this.cell, entry, left);
+      await waitWordAsync(this.cell, entry, left);
       if (Atomics.load(i32, at) !== entry) return true;
     }
     return false;

@@ -6,11 +6,10 @@
  * takes no shared heap. It moves to a block of its own (`[MATERIALIZE]`, with its current
  * value) the first time it is sent to another thread or an acquire has to wait.
  *
- * Block layout (16 bytes):
- *   0  i32  value: the counter; acquirers park on this cell while it is 0
- *   4  i32  number of acquirers parked (or about to park) on the value cell
- *   8  i32  the initial value (the upper bound of a BoundedSemaphore)
- *   12 i32  references (counted-cell.ts: freed when no view or stored value names it)
+ * Block layout (12 bytes):
+ *   0  i32  value: the counter; acquirers wait on this cell while it is 0 (parking/word.ts)
+ *   4  i32  the initial value (the upper bound of a BoundedSemaphore)
+ *   8  i32  references (counted-cell.ts: freed when no view or stored value names it)
  *
  * `acquire` decrements the value with compare-and-swap; with nothing to take it counts itself
  * in the waiter cell, then parks while the value is still 0, so a release that lands between
@@ -23,14 +22,13 @@ import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
-import { parkSpinning } from '../park';
+import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 
 const SEMAPHORE_KIND = 'sync.Semaphore';
 const BOUNDED_KIND = 'sync.BoundedSemaphore';
-const BLOCK_BYTES = 16;
-const WAITERS = 4;
-const INITIAL = 8;
-const REFS = 12;
+const BLOCK_BYTES = 12;
+const INITIAL = 4;
+const REFS = 8;
 const VALUE_MAX = 0x7fffffff;
 
 function checkCount(value: number, what: string): void {
@@ -103,16 +101,12 @@ export class Semaphore implements SharedObject {
     const ms = blocking ? waitTimeout(timeout) : 0;
     if (this.take()) return true;
     if (ms === 0) return false;
-    const b = backend();
     const address = this.shared();
-    const waiters = (address + WAITERS) >> 2;
     const deadline = new Deadline(ms);
     for (;;) {
       const left = deadline.remaining();
       if (left === 0) return false;
-      Atomics.add(b.heap.i32, waiters, 1);
-      parkSpinning(address, 0, left);
-      Atomics.sub(b.heap.i32, waiters, 1);
+      waitWord(address, 0, left);
       if (this.take()) return true;
     }
   }
@@ -123,19 +117,12 @@ export class Semaphore implements SharedObject {
     const ms = blocking ? waitTimeout(timeout) : 0;
     if (this.take()) return true;
     if (ms === 0) return false;
-    const b = backend();
     const address = this.shared();
-    const waiters = (address + WAITERS) >> 2;
     const deadline = new Deadline(ms);
     for (;;) {
       const left = deadline.remaining();
       if (left === 0) return false;
-      Atomics.add(b.heap.i32, waiters, 1);
-      try {
-        await b.parkAsync(address, 0, left);
-      } finally {
-        Atomics.sub(b.heap.i32, waiters, 1);
-      }
+      await waitWordAsync(address, 0, left);
       if (this.take()) return true;
     }
   }
@@ -179,7 +166,7 @@ export class Semaphore implements SharedObject {
       if (seen === v) break;
       v = seen;
     }
-    if (Atomics.load(i32, (this.address + WAITERS) >> 2) > 0) b.unpark(this.address, n);
+    wakeWord(this.address, n);
   }
 
   /** Takes one unit if any is left; false when the value is 0. */

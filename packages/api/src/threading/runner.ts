@@ -6,6 +6,7 @@
 import { backend } from '../runtime';
 import { reviveHandle } from '../handle';
 import { Root } from '../roots';
+import { waitWordAsync } from '../parking/word';
 import { freeValue, loadValue } from '../codec';
 import { reportThreadException } from './excepthook';
 import { setCurrentThread } from './current';
@@ -86,7 +87,7 @@ function holdProcessForThreads(): void {
   proc.on('beforeExit', () => {
     const b = backend();
     const alive = Atomics.load(b.heap.i32, Root.nonDaemonCount >> 2);
-    if (alive > 0) void b.parkAsync(Root.nonDaemonCount, alive, Infinity, true);
+    if (alive > 0) void waitWordAsync(Root.nonDaemonCount, alive, Infinity, true);
   });
 }
 

@@ -24,6 +24,7 @@ import { Root } from '../roots';
 import { loadValue, storeValue, freeValue } from '../codec';
 import { resolveTaskSync, type TaskSpec } from './task';
 import { countedAt } from '../sync/counted-cell';
+import { wakeWord } from '../parking/word';
 
 /** Size of a thread record in bytes. */
 export const RECORD_BYTES = 44;
@@ -217,8 +218,8 @@ export function finishRecord(record: number, crashed: boolean): void {
   // FINISHED before the non-daemon count drops: a process that ends when the count reaches 0
   // must already see the thread as not alive.
   writeField(record, Field.state, State.FINISHED);
-  b.unpark(record + Field.state, Infinity);
+  wakeWord(record + Field.state);
   if (readField(record, Field.daemon) === 0) {
-    if (Atomics.sub(cells, Root.nonDaemonCount >> 2, 1) === 1) b.unpark(Root.nonDaemonCount, Infinity);
+    if (Atomics.sub(cells, Root.nonDaemonCount >> 2, 1) === 1) wakeWord(Root.nonDaemonCount);
   }
 }

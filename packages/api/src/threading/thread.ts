@@ -25,7 +25,7 @@ import {
   State,
   writeField,
 } from './thread-record';
-import { parkSpinning } from '../park';
+import { waitWord, waitWordAsync } from '../parking/word';
 
 /** Options of `new Thread(...)`, Python's keyword arguments. */
 export interface ThreadOptions {
@@ -215,7 +215,7 @@ export class Thread {
       if (s === State.FINISHED) return this.end();
       const remaining = deadline.remaining();
       if (remaining === 0) return;
-      parkSpinning(cell, s, remaining);
+      waitWord(cell, s, remaining);
     }
   }
 
@@ -231,7 +231,7 @@ export class Thread {
       if (s === State.FINISHED) return this.end();
       const remaining = deadline.remaining();
       if (remaining === 0) return;
-      await b.parkAsync(cell, s, remaining);
+      await waitWordAsync(cell, s, remaining);
     }
   }
 
