@@ -64,6 +64,61 @@ def lock_contended(n, state):
     return elapsed / (2 * n), {}
 
 
+def lock_contended_8(n, state):
+    lock = threading.Lock()
+    counter = [0]
+    go = threading.Event()
+
+    def work():
+        go.wait()
+        for _ in range(n):
+            with lock:
+                counter[0] += 1
+
+    threads = [threading.Thread(target=work) for _ in range(8)]
+    for t in threads:
+        t.start()
+    t0 = now()
+    go.set()
+    for t in threads:
+        t.join()
+    elapsed = now() - t0
+    assert counter[0] == 8 * n, counter[0]
+    return elapsed / (8 * n), {}
+
+
+def queue_8(n, state):
+    q = Queue(64)
+    go = threading.Event()
+    per = n // 4
+    sums = []
+    sums_lock = threading.Lock()
+
+    def produce():
+        go.wait()
+        for i in range(per):
+            q.put(i)
+
+    def consume():
+        go.wait()
+        total = 0
+        for _ in range(per):
+            total += q.get()
+        with sums_lock:
+            sums.append(total)
+
+    threads = [threading.Thread(target=produce) for _ in range(4)] + [threading.Thread(target=consume) for _ in range(4)]
+    for t in threads:
+        t.start()
+    t0 = now()
+    go.set()
+    for t in threads:
+        t.join()
+    elapsed = now() - t0
+    assert sum(sums) == 4 * (per * (per - 1) // 2)
+    return elapsed / n, {}
+
+
 def pingpong_event(n, state):
     ping, pong = threading.Event(), threading.Event()
 
@@ -268,6 +323,8 @@ FIGURES = {
     "pingpong-event": pingpong_event,
     "pingpong-condition": pingpong_condition,
     "queue": queue_cross_thread,
+    "lock-contended-8": lock_contended_8,
+    "queue-8": queue_8,
     "executor": executor_tiny,
     "thread-start": thread_start_join,
     "cpu-scaling": cpu_scaling,
@@ -317,7 +374,7 @@ def serve():
 
 def standalone(quick):
     sizes = {
-        "lock-uncontended": 1_000_000, "lock-contended": 50_000, "pingpong-event": 2_000,
+        "lock-uncontended": 1_000_000, "lock-contended": 50_000, "lock-contended-8": 10_000, "queue-8": 8_000, "pingpong-event": 2_000,
         "pingpong-condition": 2_000, "queue": 20_000, "executor": 5_000, "thread-start": 200,
         "cpu-scaling": 1_000_000, "rss-thread": 8, "bytes-lock": 1_000, "bytes-queue": 1_000,
     }

@@ -125,7 +125,7 @@ export function renderMarkdown(results, env) {
     '',
   );
 
-  lines.push('## Goals (issue 6)', '');
+  lines.push('## Goals (issues 6 and 11)', '');
   lines.push(`| figure | goal | ${tkNames.map((n) => `${n}: measured | ${n}: met`).join(' | ')} |`);
   lines.push(`|---|---|${tkNames.map(() => '---|---|').join('')}`);
   for (const r of results) {

@@ -63,6 +63,32 @@ export async function load(moduleName) {
       },
     },
 
+    'lock-contended-8': {
+      sample(n) {
+        const lock = new Lock();
+        const counter = new Value('i', 0);
+        const go = new Event();
+        const threads = startThreads(
+          8,
+          (lock, counter, go, n) => {
+            go.wait();
+            for (let i = 0; i < n; i++) {
+              lock.acquire();
+              counter.value = counter.value + 1;
+              lock.release();
+            }
+          },
+          [lock, counter, go, n],
+        );
+        const t0 = now();
+        go.set();
+        for (const t of threads) t.join();
+        const elapsed = since(t0);
+        if (counter.value !== 8 * n) throw new Error(`lost increments: ${counter.value} != ${8 * n}`);
+        return elapsed / (8 * n);
+      },
+    },
+
     'pingpong-event': {
       sample(n) {
         const ping = new Event();
@@ -140,6 +166,42 @@ export async function load(moduleName) {
         const elapsed = since(t0);
         t.join();
         if (total !== (n * (n - 1)) / 2) throw new Error('queue lost or duplicated items');
+        return elapsed / n;
+      },
+    },
+
+    'queue-8': {
+      sample(n) {
+        const q = new Queue(64);
+        const go = new Event();
+        const per = n / 4;
+        const sums = new Value('d', 0);
+        const producers = startThreads(
+          4,
+          (q, go, per) => {
+            go.wait();
+            for (let i = 0; i < per; i++) q.put(i);
+          },
+          [q, go, per],
+        );
+        const consumers = startThreads(
+          4,
+          (q, go, per, sums) => {
+            go.wait();
+            let total = 0;
+            for (let i = 0; i < per; i++) total += q.get();
+            const lock = sums.getLock();
+            lock.acquire();
+            sums.value = sums.value + total;
+            lock.release();
+          },
+          [q, go, per, sums],
+        );
+        const t0 = now();
+        go.set();
+        for (const t of [...producers, ...consumers]) t.join();
+        const elapsed = since(t0);
+        if (sums.value !== 4 * ((per * (per - 1)) / 2)) throw new Error('queue lost or duplicated items');
         return elapsed / n;
       },
     },

@@ -39,6 +39,8 @@ export const Root = {
   futureIdCounter: 56,
   /** Address of the parking lot's bucket table (parking/lot.ts; 0 until a thread first parks). */
   parkingLot: 60,
+  /** Threads spinning in a wait now (parking/lot.ts lets at most cores − 1 spin at once). */
+  spinners: 64,
 } as const;
 
 const last = Math.max(...Object.values(Root));

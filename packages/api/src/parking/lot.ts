@@ -26,12 +26,38 @@ import { backend } from '../runtime';
 import { Root } from '../roots';
 import type { Backend } from '../spi';
 import { Deadline } from '../timeout';
+import { cpuCount } from '../futures/cpu-count';
 
 /** How a {@link park} ended. */
 export type ParkOutcome = 'unparked' | 'invalid' | 'timed-out';
 
 /** Reads of the wake cell before a sync waiter parks: a few µs, enough to cover a waker's release. */
 export const SPIN_READS = 2000;
+
+/** Most threads that spin at once: one per core. */
+let spinSlots = 0;
+
+/**
+ * Re-reads the cell at `address` up to `reads` times while it holds `expected`; true when it
+ * changed. Spinning only pays while the thread being waited for has a core to run on: when as
+ * many threads spin as there are cores, the caller does not spin at all (an oversubscribed
+ * program would otherwise burn the cores its wakers need).
+ */
+export function spinWhile(address: number, expected: number, reads: number): boolean {
+  const i32 = backend().heap.i32;
+  const index = address >> 2;
+  if (Atomics.load(i32, index) !== expected) return true;
+  spinSlots ||= cpuCount();
+  const spinners = Root.spinners >> 2;
+  if (Atomics.add(i32, spinners, 1) >= spinSlots) {
+    Atomics.sub(i32, spinners, 1);
+    return false;
+  }
+  let changed = false;
+  for (let i = 0; i < reads && !changed; i++) changed = Atomics.load(i32, index) !== expected;
+  Atomics.sub(i32, spinners, 1);
+  return changed;
+}
 
 /** Unpark count meaning every waiter of the key. */
 export const ALL = 0x7fffffff;
@@ -171,8 +197,7 @@ export function park(
   if (node === 0) return 'invalid';
   prepareSleep(b, node, beforeSleep);
   const wake = node + Node.wake;
-  let woken = false;
-  for (let i = 0; i < spin && !woken; i++) woken = load(wake) !== 0;
+  let woken = spinWhile(wake, 0, spin);
   if (!woken) {
     const deadline = new Deadline(timeoutMs);
     for (let left = timeoutMs; !woken && left > 0; left = deadline.remaining()) {
