@@ -1,12 +1,20 @@
 import { defineConfig } from 'tsup';
 
-// Three entries, each published as ESM (dist/<entry>.js) and CJS (dist/<entry>.cjs) with its own
-// declarations (.d.ts / .d.cts): the api (index), the stateless Node host helpers (node) and the
-// acorn-based free-variable finder (source-check), which the api loads only when a thread starts
-// a thread. Dependencies (acorn, acorn-globals) stay external. `shims` gives the CJS build an
-// `import.meta.url` (the api resolves source-check from it).
+// Four entries, each published as ESM (dist/<entry>.js) and CJS (dist/<entry>.cjs) with its own
+// declarations (.d.ts / .d.cts): the user API (index), the backend SPI and helpers for backend
+// authors (spi), the Node host kit (node) and the acorn-based free-variable finder
+// (source-check), which the api loads only when a thread starts a thread. The entries share
+// modules with state (the installed backend, the thread tables), so the build splits them into
+// shared chunks, in both formats (tsup's CJS splitting), and every entry sees the same instance
+// of each module. Dependencies (acorn, acorn-globals) stay external. `shims` gives the CJS build
+// an `import.meta.url` (the api resolves source-check from it).
 export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node/index.ts', 'source-check': 'src/source-check/index.ts' },
+  entry: {
+    index: 'src/index.ts',
+    spi: 'src/spi-entry.ts',
+    node: 'src/node/index.ts',
+    'source-check': 'src/source-check/index.ts',
+  },
   format: ['esm', 'cjs'],
   target: 'es2022',
   platform: 'node',
@@ -18,5 +26,5 @@ export default defineConfig({
   esbuildOptions(options) {
     options.charset = 'ascii';
   },
-  splitting: false,
+  splitting: true,
 });

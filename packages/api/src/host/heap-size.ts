@@ -60,3 +60,30 @@ export function outOfSharedMemory(capBytes: number): RangeError {
       `(set THREADKIT_HEAP_MB to raise it, up to ${MAX_HEAP_CAP_MB})`,
   );
 }
+
+/**
+ * A new, zeroed heap buffer for a cap of `capBytes`: a growable SharedArrayBuffer that starts at
+ * {@link initialHeapBytes} and may grow up to `capBytes`, its `maxByteLength`. V8 reserves the
+ * maximum up front, so the bytes never move while it grows.
+ */
+export function createHeapBuffer(capBytes: number): SharedArrayBuffer {
+  return new SharedArrayBuffer(initialHeapBytes(capBytes), { maxByteLength: capBytes });
+}
+
+/**
+ * Grows `buffer` (from {@link createHeapBuffer}) to hold at least `neededBytes`, by
+ * {@link grownHeapBytes}'s policy; throws {@link outOfSharedMemory} when that is past the cap
+ * (the buffer unchanged). Any thread may call it at any time: a grow that loses to a concurrent
+ * larger one (a buffer never shrinks) is fine as long as the buffer is then long enough.
+ */
+export function growHeapBuffer(buffer: SharedArrayBuffer, neededBytes: number): void {
+  const length = buffer.byteLength;
+  if (length >= neededBytes) return;
+  const grown = grownHeapBytes(length, neededBytes, buffer.maxByteLength);
+  if (grown === 0) throw outOfSharedMemory(buffer.maxByteLength);
+  try {
+    buffer.grow(grown);
+  } catch (error) {
+    if (!(error instanceof RangeError) || buffer.byteLength < neededBytes) throw error;
+  }
+}

@@ -1,6 +1,8 @@
 /**
- * `@threadkit/api/node`: helpers for backends that host threads in Node's worker_threads.
- * Stateless, so this entry may be loaded next to the main one in any module format.
+ * `@threadkit/api/node`: the host kit for backends that host threads in Node's worker_threads
+ * (the main thread's start, the supervisor and warm-worker entries) and its stateless helpers.
+ * Backend authors only: it imports `node:worker_threads`, so it stays out of the main entry.
  */
+export { startMain, runSupervisor, runWorker, type NodeHost, type HostThread } from './host';
 export { workerExecArgv } from './exec-argv';
 export { writeStderr, writeStdioDirectly } from './stdio';

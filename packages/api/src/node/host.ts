@@ -1,0 +1,108 @@
+/**
+ * The host kit for backends that run threads on Node's worker_threads: the main thread's start,
+ * the supervisor's entry and a warm worker's entry, written once. A backend describes itself in a
+ * {@link NodeHost} (how to create the process's heap, how a thread attaches a backend to it, where
+ * its two thread entries are) and its package is that plus three calls:
+ *
+ * ```ts
+ * // index.ts                                    // supervisor.ts                // worker.ts
+ * export * from '@threadkit/api';                await runSupervisor(host);      await runWorker(host);
+ * startMain(host);
+ * ```
+ *
+ * The entries must be modules of the backend's own package (built with the chunk its index uses),
+ * so a user module that imports the package inside a thread finds the backend installed there.
+ */
+import { threadId, Worker, workerData } from 'node:worker_threads';
+import { hasBackend, installBackend } from '../runtime';
+import { heapCapBytes } from '../host/heap-size';
+import { runWorkerLoop, startMainThread, superviseWorkers, workerLost, type HostedBackend } from '../host/warm-workers';
+import { finishThreadSlot } from '../threading/runner';
+import { workerExecArgv } from './exec-argv';
+import { writeStdioDirectly } from './stdio';
+
+/** What a thread knows of itself when it attaches a backend. */
+export interface HostThread {
+  /** True on the process's main thread. */
+  readonly isMain: boolean;
+  /** The runtime's id of this thread: the process id on the main thread, the worker's `threadId` elsewhere. */
+  readonly nativeId: number;
+  /** For the backend to call before each spawn: starts the supervisor on first use (main thread; a no-op elsewhere). */
+  readonly beforeSpawn: () => void;
+}
+
+/** A Node backend, as the host kit needs it. `Shared` is what every thread attaches with (structured-cloned to workers). */
+export interface NodeHost<Shared, B extends HostedBackend = HostedBackend> {
+  /** The backend's supervisor entry, a module that calls {@link runSupervisor} (`new URL('./supervisor.js', import.meta.url)`). */
+  readonly supervisorEntry: URL;
+  /** The backend's worker entry, a module that calls {@link runWorker}. */
+  readonly workerEntry: URL;
+  /** Creates the process's heap, capped at `capBytes` (main thread, once), and returns what threads attach with. */
+  createHeap(capBytes: number): Shared;
+  /** This thread's backend over the process's heap (the main thread's first: it may format the heap). */
+  attach(shared: Shared, thread: HostThread): B;
+}
+
+/** What the supervisor and each worker get in `workerData`. */
+interface ThreadData<Shared> {
+  readonly shared: Shared;
+  /** A worker's slot block (see the api's host/warm-workers.ts); absent for the supervisor. */
+  readonly slot: number;
+}
+
+const noop = (): void => {};
+
+/**
+ * The backend package's entry on the main thread: unless a backend is installed already (the
+ * package imported again, or inside one of its own threads), creates the heap — its cap from
+ * `THREADKIT_HEAP_MB`, whose RangeError for a bad value surfaces here, at import — attaches and
+ * installs the main thread's backend, asks for one warm worker and starts the supervisor. The
+ * supervisor is unref'd: it never keeps the process alive.
+ */
+export function startMain<Shared>(host: NodeHost<Shared>): void {
+  if (hasBackend()) return;
+  const shared = host.createHeap(heapCapBytes());
+  let supervisor: Worker | undefined;
+  const startSupervisor = (): void => {
+    if (supervisor !== undefined) return;
+    supervisor = new Worker(host.supervisorEntry, { workerData: { shared }, execArgv: workerExecArgv() });
+    supervisor.unref();
+  };
+  startMainThread(host.attach(shared, { isMain: true, nativeId: process.pid, beforeSpawn: startSupervisor }));
+  startSupervisor();
+}
+
+/**
+ * The supervisor's entry: attaches and installs this worker's backend, then starts warm workers
+ * as the spawn queue asks for them and watches them. A worker that exits or crashes has its
+ * thread finished (as crashed) so no joiner hangs, even while the main thread is blocked.
+ */
+export async function runSupervisor<Shared>(host: NodeHost<Shared>): Promise<never> {
+  const { shared } = workerData as ThreadData<Shared>;
+  const backend = host.attach(shared, { isMain: false, nativeId: threadId, beforeSpawn: noop });
+  installBackend(backend);
+  // The supervisor's own loop must stay alive (its parent unrefs it, so this holds nothing else open).
+  setInterval(noop, 2 ** 30);
+  return superviseWorkers((slot) => {
+    const worker = new Worker(host.workerEntry, { workerData: { shared, slot }, execArgv: workerExecArgv() });
+    worker.unref();
+    worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
+    worker.on('exit', () => {
+      workerLost(slot);
+      backend.free(slot);
+    });
+  });
+}
+
+/**
+ * A warm worker's entry: its standard streams write straight to the process's, it attaches and
+ * installs its backend, then runs threads one after another. If it dies mid-thread
+ * (`process.exit()` in the thread), its exit handler finishes that thread's record first.
+ */
+export async function runWorker<Shared>(host: NodeHost<Shared>): Promise<never> {
+  const { shared, slot } = workerData as ThreadData<Shared>;
+  writeStdioDirectly();
+  installBackend(host.attach(shared, { isMain: false, nativeId: threadId, beforeSpawn: noop }));
+  process.on('exit', () => finishThreadSlot(slot, true));
+  return runWorkerLoop(slot);
+}
