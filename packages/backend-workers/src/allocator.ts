@@ -16,7 +16,7 @@
  * block just below `top` is never free (freeing it lowers `top`: the memory goes back to the
  * wilderness). Payloads come back zeroed.
  */
-import { GrowableHeap, grownHeapBytes, outOfSharedMemory, type Heap, type HeapStats } from '@threadkit/api';
+import { GrowableHeap, growHeapBuffer, type Heap, type HeapStats } from '@threadkit/api/spi';
 import type { CoreLock } from './core-lock';
 import { binHead, binInsert, binOf, binRemove, firstNonEmptyBin } from './free-bins';
 import { Cell, HEAP_START } from './layout';
@@ -34,8 +34,6 @@ export const BlockTag = {
 } as const;
 const { allocated: ALLOCATED, free: FREE } = BlockTag;
 const MAX_REQUEST = 2 ** 30;
-/** The heap grows in multiples of this (a growable SharedArrayBuffer has no pages). */
-const GROWTH_GRANULE = 8;
 const TOP = Cell.allocTop >>> 2;
 const USED = Cell.allocUsed >>> 2;
 
@@ -67,20 +65,17 @@ export class Allocator {
     if (!(bytes >= 0) || bytes > MAX_REQUEST) throw new RangeError(`cannot allocate ${bytes} bytes of shared memory`);
     const size = Math.max(MIN_BLOCK, (Math.ceil(bytes) + HEADER + 7) & ~7);
     let block: number;
-    let blockSize = 0;
+    let blockSize: number;
     this.lock.acquire(Cell.allocLock, Infinity);
     try {
       this.u32 = this.heap.u32;
       block = this.takeFree(size);
       if (block === 0) block = this.carve(size);
-      if (block !== 0) {
-        blockSize = this.sizeOf(block);
-        Atomics.add(this.u32, USED, blockSize);
-      }
+      blockSize = this.sizeOf(block);
+      Atomics.add(this.u32, USED, blockSize);
     } finally {
       this.lock.release(Cell.allocLock);
     }
-    if (block === 0) throw outOfSharedMemory(this.buffer.maxByteLength);
     this.heap.u8.fill(0, block + HEADER, block + blockSize);
     return block + HEADER;
   }
@@ -141,15 +136,15 @@ export class Allocator {
     return block;
   }
 
-  /** Takes `size` bytes at `top`, growing the heap when needed; 0 when that would pass the cap. */
+  /**
+   * Takes `size` bytes at `top`, growing the heap when needed (the api's growth policy); throws
+   * `outOfSharedMemory(cap)` when that would pass the cap, having changed nothing.
+   */
   private carve(size: number): number {
     const block = this.u32[TOP]!;
     const end = block + size;
-    const length = this.buffer.byteLength;
-    if (end > length) {
-      const grown = grownHeapBytes(length, end, this.buffer.maxByteLength, GROWTH_GRANULE);
-      if (grown === 0) return 0;
-      this.buffer.grow(grown);
+    if (end > this.buffer.byteLength) {
+      growHeapBuffer(this.buffer, end);
       GrowableHeap.publishLength(this.buffer, this.u32, Cell.heapLength);
       this.u32 = this.heap.u32;
     }

@@ -5,23 +5,23 @@
  */
 import { writeStderr } from '@threadkit/api/node';
 import {
+  createHeapBuffer,
   GrowableHeap,
   heapCapBytes,
-  initialHeapBytes,
   SpawnQueue,
-  type Backend,
+  type HostedBackend,
   type Heap,
   type HeapStats,
   type ParkResult,
   type SpawnRequest,
-} from '@threadkit/api';
+} from '@threadkit/api/spi';
 import { Allocator } from './allocator';
 import { CoreLock } from './core-lock';
 import { Parking } from './park';
 import { Cell } from './layout';
 
 /** The SPI over SharedArrayBuffer + Atomics. */
-export class WorkersBackend implements Backend {
+export class WorkersBackend implements HostedBackend {
   readonly name = 'workers';
   readonly canBlock = true;
   readonly heap: Heap;
@@ -33,8 +33,8 @@ export class WorkersBackend implements Backend {
 
   /**
    * @param buffer the process's heap (growable; every thread sees it grow). @param isMain true on the main thread.
-   * @param nativeId this OS thread's id. @param startSupervisor called on the first spawn that
-   * finds no supervisor (main thread only).
+   * @param nativeId this OS thread's id. @param onSpawn called before each spawn (the main thread
+   * starts its supervisor on the first).
    */
   constructor(
     buffer: SharedArrayBuffer,
@@ -50,12 +50,12 @@ export class WorkersBackend implements Backend {
   }
 
   /**
-   * Creates a fresh, formatted heap (main thread, once per process): a growable buffer of
-   * `initialHeapBytes(capBytes)` that the allocator grows up to `capBytes`, by default the cap
-   * THREADKIT_HEAP_MB sets (an invalid value throws its RangeError here).
+   * Creates a fresh, formatted heap (main thread, once per process): the api's growable heap
+   * buffer, which the allocator grows up to `capBytes`, by default the cap THREADKIT_HEAP_MB sets
+   * (an invalid value throws its RangeError here).
    */
   static createHeap(capBytes = heapCapBytes()): SharedArrayBuffer {
-    const buffer = new SharedArrayBuffer(initialHeapBytes(capBytes), { maxByteLength: capBytes });
+    const buffer = createHeapBuffer(capBytes);
     const u32 = new Uint32Array(buffer);
     GrowableHeap.publishLength(buffer, u32, Cell.heapLength);
     Allocator.format(u32);

@@ -4,7 +4,7 @@
  * and a long seeded churn checked against every invariant.
  */
 import { describe, expect, it } from 'vitest';
-import { outOfSharedMemory } from '@threadkit/api';
+import { outOfSharedMemory } from '@threadkit/api/spi';
 import { HEAP_START } from '../src/layout';
 import { checkHeap, freshBackend, MIB, prng, topOf } from './heap-check';
 

@@ -7,7 +7,8 @@
  * just before it).
  */
 import { describe, expect, it } from 'vitest';
-import { HANDLE, installBackend, Queue, shared } from '@threadkit/api';
+import { Queue, shared } from '@threadkit/api';
+import { HANDLE, installBackend } from '@threadkit/api/spi';
 import { freshBackend, largestFreeBlock, MIB, topOf } from './heap-check';
 
 const b = freshBackend(64 * MIB);

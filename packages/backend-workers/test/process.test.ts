@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { outOfSharedMemory } from '@threadkit/api';
+import { outOfSharedMemory } from '@threadkit/api/spi';
 import { MIB } from './heap-check';
 
 /** Runs `script` (a file of ./fixtures, or inline ESM code when it has a newline or space) with THREADKIT_HEAP_MB = `heapMb`. */
