@@ -6,7 +6,7 @@
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ParkResult } from '@threadkit/api';
+import type { ParkResult } from '@threadkit/api/spi';
 
 /** The addon's functions (see `native/exports.rs`). Addresses are heap byte offsets; timeouts ms, `Infinity` forever. */
 export interface NativeAddon {

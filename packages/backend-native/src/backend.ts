@@ -6,20 +6,20 @@
 import { writeStderr } from '@threadkit/api/node';
 import {
   GrowableHeap,
+  growHeapBuffer,
   SpawnQueue,
-  type Backend,
+  type HostedBackend,
   type Heap,
   type HeapStats,
   type ParkResult,
   type SpawnRequest,
-} from '@threadkit/api';
+} from '@threadkit/api/spi';
 import { addon } from './addon';
 import { CoreLock } from './core-lock';
-import { growHeap } from './heap';
 import { HEAP_LENGTH_CELL, SPAWN_QUEUE_BASE } from './layout';
 
 /** The SPI over the native addon. */
-export class NativeBackend implements Backend {
+export class NativeBackend implements HostedBackend {
   readonly name = 'native';
   readonly canBlock = true;
   readonly heap: Heap;
@@ -35,7 +35,9 @@ export class NativeBackend implements Backend {
   readonly spawnQueue: SpawnQueue;
 
   /**
-   * Attaches this thread to `buffer`, the process's heap (see `heap.ts`). `isMain` is true on
+   * Attaches this thread to `buffer`, the process's heap (the api's `createHeapBuffer`: a growable
+   * SharedArrayBuffer whose maximum V8 reserves up front, so its bytes never move while the addon
+   * keeps pointers into it). `isMain` is true on
    * the main thread, which formats the fresh heap; `beforeSpawn` runs before each spawn (the
    * main thread uses it to start the supervisor).
    */
@@ -49,15 +51,20 @@ export class NativeBackend implements Backend {
     addon.attach(this.tracking);
     if (isMain) addon.format();
     this.nativeId = addon.threadId();
-    this.core = new CoreLock(this.heap, addon);
+    this.core = new CoreLock(this.heap);
     this.spawnQueue = new SpawnQueue(this, SPAWN_QUEUE_BASE);
   }
 
+  /**
+   * Only JS can grow the buffer, so when nothing fits the addon's `alloc` changes nothing and
+   * answers the length it needs; this grows the buffer (throwing `outOfSharedMemory` past the
+   * cap) and asks again, and the addon then publishes the new length (see `native/heap.rs`).
+   */
   alloc(bytes: number): number {
     for (;;) {
       const address = addon.alloc(bytes, this.tracking);
       if (address > 0) return address;
-      growHeap(this.heap.buffer, -address);
+      growHeapBuffer(this.heap.buffer, -address);
     }
   }
 

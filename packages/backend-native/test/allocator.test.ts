@@ -3,7 +3,7 @@
  * blocks, errors, growth up to the cap, and churn far past the cap that coalescing survives.
  */
 import { describe, expect, it } from 'vitest';
-import { outOfSharedMemory, SPAWN_QUEUE_BYTES } from '@threadkit/api';
+import { outOfSharedMemory, SPAWN_QUEUE_BYTES } from '@threadkit/api/spi';
 import { SPAWN_QUEUE_BASE } from '../src/layout';
 import { blockSize, FIRST_BLOCK, freshBackend, MIB, prng } from './support';
 

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { heapCapBytes, outOfSharedMemory, type HeapStats } from '@threadkit/api';
+import { heapCapBytes, outOfSharedMemory, type HeapStats } from '@threadkit/api/spi';
 import { MIB } from './support';
 
 const PACKAGE_DIR = fileURLToPath(new URL('..', import.meta.url));

@@ -4,9 +4,8 @@
  */
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { heapCapBytes } from '@threadkit/api';
+import { createHeapBuffer, heapCapBytes } from '@threadkit/api/spi';
 import { NativeBackend } from '../src/backend';
-import { newHeapBuffer } from '../src/heap';
 
 /** The first block's address on a fresh heap: blocks start at 1024 (`native/layout.rs`), after an 8-byte header. */
 export const FIRST_BLOCK = 1024 + 8;
@@ -19,7 +18,7 @@ export const MIB = 1024 * 1024;
  * attached before: use one at a time).
  */
 export function freshBackend(capMb = 16): NativeBackend {
-  return new NativeBackend(newHeapBuffer(heapCapBytes(String(capMb))), true);
+  return new NativeBackend(createHeapBuffer(heapCapBytes(String(capMb))), true);
 }
 
 /** Path of the addon this package built, for a worker that loads it directly. */
