@@ -2,12 +2,23 @@
  * The wasm backend's SPI object: thin JS glue over the AssemblyScript module, whose functions
  * do the work on the shared Memory — compare-and-swap, `memory.atomic.wait32`/`notify`, the
  * futex core lock, the allocator, the spawn queue. One instance per thread, all over the same
- * Memory. Only `parkAsync` is JS (`Atomics.waitAsync`: a wasm function cannot return a promise).
+ * Memory. Only `parkAsync` is JS (the api's `Atomics.waitAsync` parking: a wasm function cannot
+ * return a promise; V8 runs wasm's notify and JS's waitAsync through one futex table, see
+ * test/interop.test.ts), and the async lock acquire is the api's loop over wasm's steps.
  */
-import { outOfSharedMemory, type Backend, type HeapStats, type ParkResult, type SpawnRequest } from '@threadkit/api';
+import {
+  acquireLockAsync,
+  outOfSharedMemory,
+  WaitAsyncParking,
+  type HeapStats,
+  type HostedBackend,
+  type LockSteps,
+  type ParkResult,
+  type SpawnRequest,
+} from '@threadkit/api/spi';
 import { instantiate, type WasmPrimitives } from './instance';
 import { MemoryHeap } from './heap';
-import { AsyncParking } from './park-async';
+import { WasmSpawnQueue } from './spawn-queue';
 
 const RESULTS: readonly ParkResult[] = ['ok', 'not-equal', 'timed-out'];
 
@@ -35,7 +46,7 @@ function cannotBlock(): never {
 }
 
 /** The SPI over WebAssembly threads. */
-export class WasmBackend implements Backend {
+export class WasmBackend implements HostedBackend {
   readonly name = 'wasm';
   /** The heap's views, current however much the Memory has grown (see heap.ts). */
   readonly heap: MemoryHeap;
@@ -44,7 +55,11 @@ export class WasmBackend implements Backend {
   readonly nativeId: number;
   /** The AssemblyScript module's exports, instantiated over {@link memory}. */
   readonly wasm: WasmPrimitives;
-  private readonly parking: AsyncParking;
+  /** Where started threads wait for a warm worker: the queue in wasm. */
+  readonly spawnQueue: WasmSpawnQueue;
+  private readonly parking: WaitAsyncParking;
+  /** The core lock's steps for the api's async acquire: wasm's compare-and-swaps, and {@link parkAsync}. */
+  private readonly lockSteps: LockSteps;
 
   /** @param memory the process's shared Memory. @param traits what this thread is. */
   constructor(
@@ -56,7 +71,13 @@ export class WasmBackend implements Backend {
     this.nativeId = traits.nativeId;
     this.wasm = instantiate(memory, traits.canBlock, traits.module);
     this.heap = new MemoryHeap(memory, this.cell('HEAP_LENGTH'));
-    this.parking = new AsyncParking(this.heap);
+    this.parking = new WaitAsyncParking(this.heap);
+    this.spawnQueue = new WasmSpawnQueue(this.wasm, this.heap);
+    this.lockSteps = {
+      tryLock: (address) => this.wasm.lockTry(address) === 1,
+      lockContended: (address) => this.wasm.lockTryContended(address) === 1,
+      parkAsync: (address, expected, timeoutMs, keepAlive) => this.parking.parkAsync(address, expected, timeoutMs, keepAlive),
+    };
   }
 
   alloc(bytes: number): number {
@@ -87,7 +108,7 @@ export class WasmBackend implements Backend {
   }
 
   parkAsync(address: number, expected: number, timeoutMs: number, keepAlive = true): Promise<ParkResult> {
-    return this.parking.park(address, expected, timeoutMs, keepAlive);
+    return this.parking.parkAsync(address, expected, timeoutMs, keepAlive);
   }
 
   unpark(address: number, count: number): number {
@@ -101,16 +122,8 @@ export class WasmBackend implements Backend {
     return this.wasm.lockAcquire(address, timeoutMs) === 1;
   }
 
-  async lockAcquireAsync(address: number, timeoutMs: number): Promise<boolean> {
-    if (this.wasm.lockTry(address) === 1) return true;
-    if (timeoutMs === 0) return false;
-    const end = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
-    for (;;) {
-      if (this.wasm.lockTryContended(address) === 1) return true;
-      const left = end === Infinity ? Infinity : end - performance.now();
-      if (left <= 0) return false;
-      await this.parking.park(address, 2, left, true);
-    }
+  lockAcquireAsync(address: number, timeoutMs: number): Promise<boolean> {
+    return acquireLockAsync(this.lockSteps, address, timeoutMs);
   }
 
   lockRelease(address: number): boolean {

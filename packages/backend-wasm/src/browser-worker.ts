@@ -1,17 +1,16 @@
 /**
  * Browser: a warm worker's entry (a module Web Worker, started by the supervisor). It receives
  * the shared Memory, the compiled module and its slot, installs the backend in this worker,
- * then runs threads (thread-loop.ts); Web Workers may block, so it parks in wasm while idle.
+ * then runs threads (the api's `runWorkerLoop`, as on Node); Web Workers may block, so it parks
+ * in wasm while idle.
  */
-import { installBackend } from '@threadkit/api';
+import { installBackend, runWorkerLoop } from '@threadkit/api/spi';
 import { WasmBackend } from './backend';
 // Browsers have no synchronous require: load the thread-target checker up front (Node loads it on first use).
 import '@threadkit/api/source-check';
 import { consoleStderr, onStart, type WorkerInit } from './browser-messages';
-import { runThreads } from './thread-loop';
 
 onStart<WorkerInit>(({ memory, module, slot }) => {
-  const backend = new WasmBackend(memory, { isMain: false, canBlock: true, nativeId: slot, writeStderr: consoleStderr, module });
-  installBackend(backend);
-  void runThreads(backend, slot, slot);
+  installBackend(new WasmBackend(memory, { isMain: false, canBlock: true, nativeId: slot, writeStderr: consoleStderr, module }));
+  void runWorkerLoop(slot);
 });

@@ -6,7 +6,7 @@
  * not block: there, use the `…Async` forms (`joinAsync`, `acquireAsync`, `getAsync`,
  * `resultAsync`…); the sync forms throw an error naming them. Inside threads both work.
  */
-import { hasBackend, heapCapBytes, initMainThread, installBackend } from '@threadkit/api';
+import { hasBackend, heapCapBytes, startMainThread } from '@threadkit/api/spi';
 import { WasmBackend } from './backend';
 // Browsers have no synchronous require: load the thread-target checker up front (Node loads it on first use).
 import '@threadkit/api/source-check';
@@ -15,7 +15,6 @@ import { createMemory } from './heap';
 import { wasmModule } from './instance';
 
 export * from '@threadkit/api';
-export { WasmBackend, type ThreadTraits } from './backend';
 
 async function startPage(): Promise<void> {
   if (!globalThis.crossOriginIsolated) {
@@ -29,9 +28,7 @@ async function startPage(): Promise<void> {
   const canBlock = typeof (globalThis as { document?: unknown }).document === 'undefined';
   const backend = new WasmBackend(memory, { isMain: true, canBlock, nativeId: 1, writeStderr: consoleStderr, module });
   backend.wasm.formatHeap(cap);
-  installBackend(backend);
-  initMainThread(1);
-  backend.wasm.prewarm(1);
+  startMainThread(backend);
   const supervisor = new Worker(new URL('./browser-supervisor.js', import.meta.url), { type: 'module', name: 'threadkit-supervisor' });
   supervisor.postMessage({ memory, module } satisfies SupervisorInit);
   if (canBlock) {

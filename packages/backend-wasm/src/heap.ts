@@ -9,7 +9,7 @@
  * it grows, read through a small view over the first page, which never goes stale) with the
  * length its views were made for, and rebuilds them from `memory.buffer` when it changed.
  */
-import { heapViews, initialHeapBytes, type Heap } from '@threadkit/api';
+import { heapViews, initialHeapBytes, type Heap } from '@threadkit/api/spi';
 
 const PAGE = 65536;
 

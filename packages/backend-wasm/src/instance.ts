@@ -3,7 +3,7 @@
  * compiled once per isolate from the bytes bundled into this file (no path to resolve) and can
  * be handed to new workers already compiled.
  */
-import { grownHeapBytes } from '@threadkit/api';
+import { grownHeapBytes } from '@threadkit/api/spi';
 import bytes from '../build/threadkit.wasm';
 
 /** The functions and cells the AssemblyScript module exports (see assembly/). */

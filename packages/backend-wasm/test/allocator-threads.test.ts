@@ -12,7 +12,7 @@ import { wasmModule } from '../src/instance';
 import { freshBackend } from './support';
 
 const MIB = 1024 * 1024;
-const API = createRequire(import.meta.url).resolve('@threadkit/api');
+const API = createRequire(import.meta.url).resolve('@threadkit/api/spi');
 
 /**
  * Runs `body` in a worker with `wasm` (the module's exports over `memory`), `cells` (an

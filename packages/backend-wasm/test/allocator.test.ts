@@ -1,6 +1,6 @@
 /** The allocator, run in wasm over a fresh Memory (one thread; see allocator-threads.test.ts for more). */
 import { describe, expect, it } from 'vitest';
-import { API_ROOT_BYTES, outOfSharedMemory } from '@threadkit/api';
+import { API_ROOT_BYTES, outOfSharedMemory } from '@threadkit/api/spi';
 import { freshBackend } from './support';
 
 const MIB = 1024 * 1024;

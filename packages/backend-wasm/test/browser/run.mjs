@@ -36,7 +36,19 @@ const files = (await readdir(suiteDir))
   .map((f) => f.slice(0, -'.test.ts'.length))
   .filter((name) => only === undefined || only.includes(name));
 const common = { bundle: true, format: 'esm', platform: 'browser', target: 'es2022', logLevel: 'error' };
-await build({ ...common, entryPoints: { api: join(packages, 'api/dist/index.js'), 'api-source-check': join(packages, 'api/dist/source-check.js'), 'vitest-shim': join(here, 'vitest-shim.ts') }, outdir: join(out, 'b') });
+// The api's browser-safe entries in one build with shared chunks, so every entry sees the same
+// instance of each module (the installed backend, the thread tables), as with the package's own.
+await build({
+  ...common,
+  entryPoints: {
+    api: join(packages, 'api/dist/index.js'),
+    'api-spi': join(packages, 'api/dist/spi.js'),
+    'api-source-check': join(packages, 'api/dist/source-check.js'),
+    'vitest-shim': join(here, 'vitest-shim.ts'),
+  },
+  splitting: true,
+  outdir: join(out, 'b'),
+});
 await build({
   ...common,
   entryPoints: Object.fromEntries(files.map((name) => [name, join(suiteDir, `${name}.test.ts`)])),

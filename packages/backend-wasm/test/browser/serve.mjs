@@ -11,6 +11,7 @@ import { extname, join, normalize } from 'node:path';
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json', '.html': 'text/html', '.wasm': 'application/wasm' };
 const SPECIFIERS = {
   '@threadkit/api': '/__b/api.js',
+  '@threadkit/api/spi': '/__b/api-spi.js',
   '@threadkit/api/source-check': '/__b/api-source-check.js',
   '@threadkit/backend-wasm': '/packages/backend-wasm/dist/browser.js',
   '#backend': '/packages/backend-wasm/dist/browser.js',

@@ -2,7 +2,8 @@
 // loads each conformance suite file (bundled by run.mjs) and runs its tests. A test that tried to
 // block a thread that may not block (the api or the backend refused a sync wait) is marked
 // `blocked`: on the page's main thread that is every sync form that may wait.
-import { WasmBackend } from '@threadkit/backend-wasm';
+import '@threadkit/backend-wasm';
+import { backend } from '@threadkit/api/spi';
 import { beginFile, runAll } from 'vitest';
 
 /** Runs every suite file; returns the outcomes (`onOutcome` sees each as it comes). */
@@ -11,9 +12,11 @@ export async function runSuite(onOutcome = () => {}) {
   let refusals = 0;
   // Every sync form refused (the api's guard names the …Async form).
   globalThis[Symbol.for('threadkit.onRefusedBlock')] = () => refusals++;
+  // …and every one the backend itself refused (this realm's installed backend, wrapped in place).
+  const installed = backend();
   for (const method of ['park', 'lockAcquire']) {
-    const original = WasmBackend.prototype[method];
-    WasmBackend.prototype[method] = function (...args) {
+    const original = installed[method];
+    installed[method] = function (...args) {
       try {
         return original.apply(this, args);
       } catch (error) {
