@@ -4,6 +4,7 @@
  * functions (threadkit's exports are in scope inside them); the main thread takes the other
  * side with the sync API, as the CPython script's main thread does.
  */
+import { HANDLE } from '@threadkit/api/spi';
 import { bestOf, CPU_REPEATS } from './best-of.mjs';
 import { settle, threadRss } from './memory.mjs';
 
@@ -12,7 +13,7 @@ const since = (t0) => Number(now() - t0);
 
 export async function load(moduleName) {
   const tk = await import(moduleName);
-  const { Thread, Lock, Event, Condition, Queue, Value, Semaphore, ThreadPoolExecutor, HANDLE, heapStats } = tk;
+  const { Thread, Lock, Event, Condition, Queue, Value, Semaphore, ThreadPoolExecutor, heapStats } = tk;
 
   /** Starts `target(...args)` in `count` threads; they should wait for `go` before timing-relevant work. */
   const startThreads = (count, target, args) => {

@@ -1,7 +1,9 @@
 /**
  * `@threadkit/api`: Python's threading, queue and concurrent.futures for TypeScript, written
  * once over the backend SPI. Import it through a backend package (`@threadkit/backend-workers`),
- * which installs its backend and re-exports everything here.
+ * which installs its backend and re-exports everything here: this entry is the user API and
+ * nothing else (every name here is also in scope inside self-contained thread targets). The SPI
+ * and the helpers for backend authors are `@threadkit/api/spi` and `@threadkit/api/node`.
  */
 import * as self from './index';
 import { setTaskScope } from './threading/task';
@@ -62,29 +64,9 @@ export { type Typecode, type NumberTypecode, type BigIntTypecode } from './share
 
 // memory (beyond Python)
 export { heapStats } from './memory';
+export { type HeapStats } from './spi';
 
 // errors
 export * from './errors';
-
-// the backend SPI, for backend packages
-export { API_ROOT_BYTES, type Backend, type Heap, type HeapStats, type ParkResult, type SpawnRequest } from './spi';
-export { installBackend, hasBackend } from './runtime';
-export { runThreadTask, finishThreadSlot, initMainThread } from './threading/runner';
-export { HANDLE, isShared, type Handle, type SharedObject } from './handle';
-export { heapViews } from './host/heap-views';
-export { GrowableHeap } from './host/growable-heap';
-export {
-  heapCapBytes,
-  initialHeapBytes,
-  grownHeapBytes,
-  outOfSharedMemory,
-  INITIAL_HEAP_BYTES,
-  MIN_HEAP_CAP_MB,
-  MAX_HEAP_CAP_MB,
-  DEFAULT_HEAP_CAP_MB,
-} from './host/heap-size';
-export { KeepAlive } from './host/keep-alive';
-export { eventLoopTurn } from './host/idle-turn';
-export { SpawnQueue, SPAWN_QUEUE_BYTES } from './host/spawn-queue';
 
 setTaskScope(self as unknown as Record<string, unknown>);

@@ -5,7 +5,6 @@ import {
   Condition,
   Event,
   Future,
-  HANDLE,
   LifoQueue,
   local,
   Lock,
@@ -20,6 +19,8 @@ import {
   ThreadPoolExecutor,
   Value,
 } from '#backend';
+// A shared object's heap address, to see blocks reused (not user API: the SPI's).
+import { HANDLE } from '@threadkit/api/spi';
 import { collectGarbage, fx } from './support';
 
 /** Sends `value` to a thread and back through a queue; returns what came back. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { HANDLE, LifoQueue, PriorityQueue, Queue, SimpleQueue } from '#backend';
+import { LifoQueue, PriorityQueue, Queue, SimpleQueue } from '#backend';
+// A shared object's heap address, to see blocks reused (not user API: the SPI's).
+import { HANDLE } from '@threadkit/api/spi';
 import { collectGarbage, runChild } from './support';
 
 /**
