@@ -9,6 +9,7 @@ import type { WasmPrimitives } from './instance';
 
 /** The wasm module's spawn queue over one thread's instance. */
 export class WasmSpawnQueue implements WarmWorkerQueue {
+  /** The SPAWN_REQUESTED cell (a wasm global's value): workers ever asked for. */
   readonly requestedCell: number;
 
   constructor(
@@ -24,10 +25,12 @@ export class WasmSpawnQueue implements WarmWorkerQueue {
     return { record: Atomics.load(this.heap.i32, slot >> 2), task };
   }
 
+  /** Asks the supervisor for `count` workers ahead of any request. */
   prewarm(count: number): void {
     this.wasm.prewarm(count);
   }
 
+  /** Asks for a worker to replace one that died before it took work. */
   requestReplacement(): void {
     this.wasm.requestReplacement();
   }
