@@ -62,8 +62,10 @@ describe('THREADKIT_HEAP_MB', () => {
     expect(seen.left).toBe(seen.filled - 2);
     expect(seen.full.sizeBytes).toBe(16 * MIB);
     expect(seen.full.capBytes).toBe(16 * MIB);
-    // Two items fewer: their blocks came back.
-    expect(seen.full.usedBytes - seen.after.usedBytes).toBeGreaterThanOrEqual(2 * 256 * 1024);
+    // Two items fewer: their blocks came back (less a few small blocks made meanwhile: the new
+    // thread's record, which its view still names, and the parking lot's node of a thread that
+    // waited for the first time, kept for its next wait).
+    expect(seen.full.usedBytes - seen.after.usedBytes).toBeGreaterThanOrEqual(2 * 256 * 1024 - 1024);
     expect(seen.full.usedBytes).toBeGreaterThan(15 * MIB);
   });
 });

@@ -20,7 +20,10 @@
  * validation read it. A waker that finds nobody waiting makes no system call and takes no lock.
  *
  * Bucket (BUCKET_BYTES): lock, head node, tail node. Waiter node (NODE_BYTES): next node, key,
- * wake (0 while queued, 1 once dequeued by an unpark), thread (the waiter's native id).
+ * wake (0 while queued, 1 once dequeued by an unpark), thread (the waiter's native id). Each
+ * isolate keeps the nodes its waits used for the next ones ({@link MAX_SPARE_NODES}), so a thread
+ * that waits again allocates nothing — and a wait does not fail for want of memory when the heap
+ * is full.
  */
 import { backend } from '../runtime';
 import { Root } from '../roots';
@@ -67,6 +70,8 @@ const Bucket = { lock: 0, head: 4, tail: 8 } as const;
 const BUCKET_BYTES = 16;
 const Node = { next: 0, key: 4, wake: 8, thread: 12 } as const;
 const NODE_BYTES = 16;
+/** Nodes an isolate keeps for reuse: one per wait it has pending at once, up to this many. */
+const MAX_SPARE_NODES = 4;
 
 function load(address: number): number {
   return Atomics.load(backend().heap.i32, address >> 2);
@@ -74,6 +79,33 @@ function load(address: number): number {
 
 function store(address: number, value: number): void {
   Atomics.store(backend().heap.i32, address >> 2, value);
+}
+
+/** Free nodes of this isolate, and the backend they belong to. */
+const spareNodes: number[] = [];
+let sparesFor: Backend | undefined;
+
+/** A node for a new wait: a spare one, or a new block. */
+function takeNode(b: Backend): number {
+  if (sparesFor !== b) {
+    spareNodes.length = 0;
+    sparesFor = b;
+  }
+  const node = spareNodes.pop();
+  if (node === undefined) return b.alloc(NODE_BYTES);
+  store(node + Node.next, 0);
+  store(node + Node.wake, 0);
+  return node;
+}
+
+/**
+ * Keeps a node whose wait is over for the next wait (or frees it). An unpark that dequeued it
+ * may still call the backend's `unpark` on its wake cell: a stray wake of a later wait on the
+ * same node, which re-checks its cell and sleeps again.
+ */
+function giveBack(b: Backend, node: number): void {
+  if (sparesFor === b && spareNodes.length < MAX_SPARE_NODES) spareNodes.push(node);
+  else b.free(node);
 }
 
 /** The backend whose table {@link tableAddress} caches (a test may install another). */
@@ -137,7 +169,7 @@ function remove(bucket: number, node: number): boolean {
  */
 function enqueue(b: Backend, key: number, validate: () => boolean): number {
   const t = table(b);
-  const node = b.alloc(NODE_BYTES);
+  const node = takeNode(b);
   store(node + Node.key, key);
   store(node + Node.thread, b.nativeId);
   const bucket = bucketOf(t, key);
@@ -149,7 +181,7 @@ function enqueue(b: Backend, key: number, validate: () => boolean): number {
   } finally {
     if (!valid) remove(bucket, node);
     b.lockRelease(bucket + Bucket.lock);
-    if (!valid) b.free(node);
+    if (!valid) giveBack(b, node);
   }
   return valid ? node : 0;
 }
@@ -173,7 +205,7 @@ function prepareSleep(b: Backend, node: number, beforeSleep: (() => void) | unde
     beforeSleep();
   } catch (error) {
     cancel(b, node);
-    b.free(node);
+    giveBack(b, node);
     throw error;
   }
 }
@@ -206,7 +238,7 @@ export function park(
     }
   }
   const outcome = woken || !cancel(b, node) ? 'unparked' : 'timed-out';
-  b.free(node);
+  giveBack(b, node);
   return outcome;
 }
 
@@ -234,7 +266,7 @@ export async function parkAsync(
     woken = load(wake) !== 0;
   }
   const outcome = woken || !cancel(b, node) ? 'unparked' : 'timed-out';
-  b.free(node);
+  giveBack(b, node);
   return outcome;
 }
 
@@ -266,9 +298,9 @@ export function unpark(key: number, count: number): number {
     node = next;
   }
   b.lockRelease(bucket + Bucket.lock);
-  // After the bucket lock is released, so a woken thread does not run into it. A node may be
-  // freed by its waiter (it saw wake = 1) before this call: a stray wake of a reused address is
-  // harmless, since every park re-checks its cell.
+  // After the bucket lock is released, so a woken thread does not run into it. A node's waiter
+  // may have seen wake = 1 and moved on (reused or freed the node) before this call: a stray wake
+  // is harmless, since every park re-checks its cell.
   if (first !== 0) b.unpark(first + Node.wake, 1);
   if (more !== undefined) for (const node of more) b.unpark(node + Node.wake, 1);
   return woken;
