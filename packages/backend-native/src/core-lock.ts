@@ -1,7 +1,7 @@
 /**
  * The core lock of this backend: the api's `AtomicsCoreLock` (the futex protocol's uncontended
- * acquire, release and async acquire in JS, its async waits and wakes through the addon) with
- * the contended sync acquire in the addon, which spins and sleeps natively.
+ * acquire, spin, release and async acquire in JS, its async waits and wakes through the addon)
+ * with the rest of the contended sync acquire in the addon, which sleeps natively.
  */
 import { AtomicsCoreLock, type Heap } from '@threadkit/api/spi';
 import { addon } from './addon';

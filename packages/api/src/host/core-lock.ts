@@ -15,6 +15,9 @@ export const LOCK_LOCKED = 1;
 /** Cell value of a core lock held with (possibly) waiters: its release wakes one. */
 export const LOCK_CONTENDED = 2;
 
+/** Reads of a held lock's cell before a sync acquire goes to the backend's contended path. */
+const SPIN_READS = 100;
+
 /** The steps of an acquire on one core-lock cell, as the backend runs them. */
 export interface LockSteps {
   /** Takes the lock if it is unlocked (0 → 1); true when this call took it. */
@@ -46,8 +49,10 @@ export async function acquireLockAsync(steps: LockSteps, address: number, timeou
 /**
  * Core locks on the cells of one heap whose uncontended paths JS runs with `Atomics` (its views
  * read at each use: they change when the heap grows). The uncontended acquire and the release
- * are one atomic operation each on the calling thread; the contended sync acquire (spin, then
- * park) is the backend's: {@link AtomicsCoreLock.acquireContended}.
+ * are one atomic operation each on the calling thread, and so is the spin of a contended sync
+ * acquire (a held lock is usually released within a few hundred ns: no crossing into wasm or
+ * native code for that); only what follows — marking the lock contended and parking — is the
+ * backend's: {@link AtomicsCoreLock.acquireContended}.
  */
 export abstract class AtomicsCoreLock implements LockSteps {
   /** @param heap the heap the cells are in. @param waits the backend's async park and its wake. */
@@ -60,7 +65,21 @@ export abstract class AtomicsCoreLock implements LockSteps {
   acquire(address: number, timeoutMs: number): boolean {
     if (this.tryLock(address)) return true;
     if (timeoutMs === 0) return false;
+    if (this.spin(address) === LOCK_UNLOCKED && this.tryLock(address)) return true;
     return this.acquireContended(address, timeoutMs);
+  }
+
+  /**
+   * Re-reads the cell while the lock is held without waiters, a bounded number of times; returns
+   * the last state seen. One view for the whole spin: a view never stops covering a cell that
+   * existed when it was read.
+   */
+  private spin(address: number): number {
+    const i32 = this.heap.i32;
+    const index = address >> 2;
+    let state = Atomics.load(i32, index);
+    for (let i = 0; state === LOCK_LOCKED && i < SPIN_READS; i++) state = Atomics.load(i32, index);
+    return state;
   }
 
   /** {@link acquire} without blocking the event loop. */
@@ -99,9 +118,9 @@ export abstract class AtomicsCoreLock implements LockSteps {
   }
 
   /**
-   * The contended sync acquire, after the uncontended try failed and `timeoutMs` is not 0: spin
-   * a bounded number of times, then park until the lock is ours (true) or `timeoutMs` passes
-   * (false). Marks the cell {@link LOCK_CONTENDED} before each park, so the release wakes it.
+   * The contended sync acquire, after the tries and the spin failed and `timeoutMs` is not 0:
+   * park until the lock is ours (true) or `timeoutMs` passes (false). Marks the cell
+   * {@link LOCK_CONTENDED} before each park, so the release wakes it.
    */
   protected abstract acquireContended(address: number, timeoutMs: number): boolean;
 }
