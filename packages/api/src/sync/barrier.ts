@@ -7,7 +7,7 @@
  * with its cells as they are) the first time it is sent to another thread or a `wait` has to
  * wait for other parties.
  *
- * Block layout (40 bytes):
+ * Block layout (36 bytes; offsets in `Field`):
  *   0   i32  core lock guarding the cells below
  *   4   i32  state: 0 filling, 1 draining, -1 resetting, -2 broken (CPython's states)
  *   8   i32  count: threads inside `wait`
@@ -36,13 +36,8 @@ import { allocCounted, registerCounted } from './counted-cell';
 
 const KIND = 'sync.Barrier';
 const BLOCK_BYTES = 36;
-const STATE = 4;
-const COUNT = 8;
-const PARTIES = 12;
-const SEQ = 16;
-const ACTION = 20;
-const TIMEOUT = 24;
-const REFS = 32;
+/** Byte offsets of the block's fields (the core lock is at 0). */
+const Field = { state: 4, count: 8, parties: 12, seq: 16, action: 20, timeout: 24, refs: 32 } as const;
 const FILLING = 0;
 const DRAINING = 1;
 const RESETTING = -1;
@@ -109,8 +104,8 @@ export class Barrier implements SharedObject {
     const view = adopt(Object.create(Barrier.prototype) as Barrier, KIND, address);
     Object.assign(view, {
       address,
-      partyCount: heap.i32[(address + PARTIES) >> 2],
-      defaultTimeout: heap.f64[(address + TIMEOUT) >> 3],
+      partyCount: heap.i32[(address + Field.parties) >> 2],
+      defaultTimeout: heap.f64[(address + Field.timeout) >> 3],
       spec: undefined,
       actionFn: undefined,
       held: false,
@@ -134,17 +129,17 @@ export class Barrier implements SharedObject {
     const action = this.spec ? storeValue(this.spec, 'Barrier action') : 0;
     let address: number;
     try {
-      address = allocCounted(BLOCK_BYTES, REFS);
+      address = allocCounted(BLOCK_BYTES, Field.refs);
     } catch (error) {
       if (action !== 0) freeValue(action);
       throw error;
     }
     const i32 = b.heap.i32;
-    i32[(address + STATE) >> 2] = this.state;
-    i32[(address + COUNT) >> 2] = this.count;
-    i32[(address + PARTIES) >> 2] = this.partyCount;
-    i32[(address + ACTION) >> 2] = action;
-    b.heap.f64[(address + TIMEOUT) >> 3] = this.defaultTimeout;
+    i32[(address + Field.state) >> 2] = this.state;
+    i32[(address + Field.count) >> 2] = this.count;
+    i32[(address + Field.parties) >> 2] = this.partyCount;
+    i32[(address + Field.action) >> 2] = action;
+    b.heap.f64[(address + Field.timeout) >> 3] = this.defaultTimeout;
     if (this.held) b.lockAcquire(address, 0);
     this.address = address;
     adopt(this, KIND, address);
@@ -158,12 +153,12 @@ export class Barrier implements SharedObject {
 
   /** The number of threads currently waiting in the barrier (0 while it drains, resets or is broken). */
   get nWaiting(): number {
-    return this.cell(STATE) === FILLING ? this.cell(COUNT) : 0;
+    return this.cell(Field.state) === FILLING ? this.cell(Field.count) : 0;
   }
 
   /** True when the barrier is broken. */
   get broken(): boolean {
-    return this.cell(STATE) === BROKEN;
+    return this.cell(Field.state) === BROKEN;
   }
 
   /**
@@ -176,14 +171,14 @@ export class Barrier implements SharedObject {
     const ms = this.waitMs(timeout);
     this.lock();
     try {
-      while (this.cell(STATE) === DRAINING || this.cell(STATE) === RESETTING) this.condWait(Infinity);
-      if (this.cell(STATE) < 0) throw new BrokenBarrierError();
-      const index = this.cell(COUNT);
-      this.setCell(COUNT, index + 1);
+      while (this.cell(Field.state) === DRAINING || this.cell(Field.state) === RESETTING) this.condWait(Infinity);
+      if (this.cell(Field.state) < 0) throw new BrokenBarrierError();
+      const index = this.cell(Field.count);
+      this.setCell(Field.count, index + 1);
       try {
         if (index + 1 === this.partyCount) {
           try {
-            this.runAction(this.action());
+            this.action()?.();
           } catch (error) {
             this.setState(BROKEN);
             throw error;
@@ -191,7 +186,7 @@ export class Barrier implements SharedObject {
           this.setState(DRAINING);
         } else {
           const deadline = new Deadline(ms);
-          for (let left = ms; this.cell(STATE) === FILLING && left > 0; left = deadline.remaining()) this.condWait(left);
+          for (let left = ms; this.cell(Field.state) === FILLING && left > 0; left = deadline.remaining()) this.condWait(left);
           this.checkReleased();
         }
         return index;
@@ -208,14 +203,14 @@ export class Barrier implements SharedObject {
     const ms = this.waitMs(timeout);
     await this.lockAsync();
     try {
-      while (this.cell(STATE) === DRAINING || this.cell(STATE) === RESETTING) await this.condWaitAsync(Infinity);
-      if (this.cell(STATE) < 0) throw new BrokenBarrierError();
-      const index = this.cell(COUNT);
-      this.setCell(COUNT, index + 1);
+      while (this.cell(Field.state) === DRAINING || this.cell(Field.state) === RESETTING) await this.condWaitAsync(Infinity);
+      if (this.cell(Field.state) < 0) throw new BrokenBarrierError();
+      const index = this.cell(Field.count);
+      this.setCell(Field.count, index + 1);
       try {
         if (index + 1 === this.partyCount) {
           try {
-            await this.runAction(await this.actionAsync());
+            await (await this.actionAsync())?.();
           } catch (error) {
             this.setState(BROKEN);
             throw error;
@@ -223,7 +218,7 @@ export class Barrier implements SharedObject {
           this.setState(DRAINING);
         } else {
           const deadline = new Deadline(ms);
-          for (let left = ms; this.cell(STATE) === FILLING && left > 0; left = deadline.remaining()) {
+          for (let left = ms; this.cell(Field.state) === FILLING && left > 0; left = deadline.remaining()) {
             await this.condWaitAsync(left);
           }
           this.checkReleased();
@@ -242,17 +237,12 @@ export class Barrier implements SharedObject {
    * BrokenBarrierError; a broken barrier becomes usable again.
    */
   reset(): void {
-    this.lock();
-    try {
-      if (this.cell(COUNT) > 0) {
-        if (this.cell(STATE) === FILLING || this.cell(STATE) === BROKEN) this.setCell(STATE, RESETTING);
-      } else {
-        this.setCell(STATE, FILLING);
-      }
+    this.withLock(() => {
+      const state = this.cell(Field.state);
+      if (this.cell(Field.count) === 0) this.setCell(Field.state, FILLING);
+      else if (state === FILLING || state === BROKEN) this.setCell(Field.state, RESETTING);
       this.notifyAll();
-    } finally {
-      this.unlock();
-    }
+    });
   }
 
   /**
@@ -260,9 +250,13 @@ export class Barrier implements SharedObject {
    * `reset()`. Use it to let waiters out when a party cannot arrive.
    */
   abort(): void {
+    this.withLock(() => this.setState(BROKEN));
+  }
+
+  private withLock(body: () => void): void {
     this.lock();
     try {
-      this.setState(BROKEN);
+      body();
     } finally {
       this.unlock();
     }
@@ -275,7 +269,7 @@ export class Barrier implements SharedObject {
 
   /** After a non-last waiter's wait: broken or timed out → BrokenBarrierError (breaking it on timeout). */
   private checkReleased(): void {
-    const state = this.cell(STATE);
+    const state = this.cell(Field.state);
     if (state === FILLING) {
       this.setState(BROKEN);
       throw new BrokenBarrierError();
@@ -285,39 +279,36 @@ export class Barrier implements SharedObject {
 
   /** A thread leaves `wait`: the last one out of a drain or reset refills the barrier. */
   private leave(): void {
-    const count = this.cell(COUNT) - 1;
-    this.setCell(COUNT, count);
-    const state = this.cell(STATE);
+    const count = this.cell(Field.count) - 1;
+    this.setCell(Field.count, count);
+    const state = this.cell(Field.state);
     if (count === 0 && (state === DRAINING || state === RESETTING)) this.setState(FILLING);
   }
 
   private setState(state: number): void {
-    this.setCell(STATE, state);
+    this.setCell(Field.state, state);
     this.notifyAll();
   }
 
-  /** Takes the barrier's lock, waiting forever (making the barrier shared when a call in this thread holds it). */
+  /**
+   * While local: takes the local lock if it is free (true), else makes the barrier shared — a
+   * call in this thread holds it — so the caller takes the block's lock (false).
+   */
+  private lockLocal(): boolean {
+    if (this.address !== 0) return false;
+    if (!this.held) return (this.held = true);
+    this[MATERIALIZE]();
+    return false;
+  }
+
+  /** Takes the barrier's lock, waiting forever. */
   private lock(): void {
-    if (this.address === 0) {
-      if (!this.held) {
-        this.held = true;
-        return;
-      }
-      this[MATERIALIZE]();
-    }
-    backend().lockAcquire(this.address, Infinity);
+    if (!this.lockLocal()) backend().lockAcquire(this.address, Infinity);
   }
 
   /** {@link lock} without blocking the event loop. */
   private async lockAsync(): Promise<void> {
-    if (this.address === 0) {
-      if (!this.held) {
-        this.held = true;
-        return;
-      }
-      this[MATERIALIZE]();
-    }
-    await backend().lockAcquireAsync(this.address, Infinity);
+    if (!this.lockLocal()) await backend().lockAcquireAsync(this.address, Infinity);
   }
 
   private unlock(): void {
@@ -328,32 +319,32 @@ export class Barrier implements SharedObject {
   /** Wakes every parked waiter (there are none while local). */
   private notifyAll(): void {
     if (this.address === 0) return;
-    Atomics.add(backend().heap.i32, (this.address + SEQ) >> 2, 1);
-    wakeWord(this.address + SEQ);
+    Atomics.add(backend().heap.i32, (this.address + Field.seq) >> 2, 1);
+    wakeWord(this.address + Field.seq);
   }
 
   /** Releases the lock, parks until the sequence moves or `ms` pass, and takes the lock again. */
   private condWait(ms: number): void {
     if (this.address === 0) this[MATERIALIZE]();
     const b = backend();
-    const seq = Atomics.load(b.heap.i32, (this.address + SEQ) >> 2);
+    const seq = Atomics.load(b.heap.i32, (this.address + Field.seq) >> 2);
     b.lockRelease(this.address);
-    waitWord(this.address + SEQ, seq, ms);
+    waitWord(this.address + Field.seq, seq, ms);
     b.lockAcquire(this.address, Infinity);
   }
 
   private async condWaitAsync(ms: number): Promise<void> {
     if (this.address === 0) this[MATERIALIZE]();
     const b = backend();
-    const seq = Atomics.load(b.heap.i32, (this.address + SEQ) >> 2);
+    const seq = Atomics.load(b.heap.i32, (this.address + Field.seq) >> 2);
     b.lockRelease(this.address);
-    await waitWordAsync(this.address + SEQ, seq, ms);
+    await waitWordAsync(this.address + Field.seq, seq, ms);
     await b.lockAcquireAsync(this.address, Infinity);
   }
 
   private actionSpec(): TaskSpec | null {
     if (this.spec === undefined) {
-      const stored = backend().heap.i32[(this.address + ACTION) >> 2];
+      const stored = backend().heap.i32[(this.address + Field.action) >> 2];
       this.spec = stored === 0 ? null : (loadValue(stored) as TaskSpec);
     }
     return this.spec;
@@ -376,19 +367,15 @@ export class Barrier implements SharedObject {
     return this.actionFn;
   }
 
-  private runAction(action: Action | null): unknown {
-    return action === null ? undefined : action();
-  }
-
   /** The state or count cell, from the block or (while local) this object. */
-  private cell(offset: typeof STATE | typeof COUNT): number {
+  private cell(offset: typeof Field.state | typeof Field.count): number {
     if (this.address !== 0) return backend().heap.i32[(this.address + offset) >> 2];
-    return offset === STATE ? this.state : this.count;
+    return offset === Field.state ? this.state : this.count;
   }
 
-  private setCell(offset: typeof STATE | typeof COUNT, value: number): void {
+  private setCell(offset: typeof Field.state | typeof Field.count, value: number): void {
     if (this.address !== 0) backend().heap.i32[(this.address + offset) >> 2] = value;
-    else if (offset === STATE) this.state = value;
+    else if (offset === Field.state) this.state = value;
     else this.count = value;
   }
 
@@ -404,9 +391,9 @@ export class Barrier implements SharedObject {
 
 /** Frees what the block owns: the stored TaskSpec of its action. */
 function destroy(address: number): void {
-  const action = backend().heap.i32[(address + ACTION) >> 2];
+  const action = backend().heap.i32[(address + Field.action) >> 2];
   if (action !== 0) freeValue(action);
 }
 
 materializeOnDemand(Barrier.prototype);
-registerCounted(KIND, REFS, (address) => Barrier.fromAddress(address), destroy);
+registerCounted(KIND, Field.refs, (address) => Barrier.fromAddress(address), destroy);
