@@ -26,7 +26,7 @@ import { dropHandedOff } from './known-views';
 import { EXCEPTION, F, RUNNING, allocFuture, cancelFuture, cell, nextFutureId, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN, BROKEN_THREAD_DIED, P, SHUTDOWN, allocPool, flagAndDrain, internSpec, pushWork, releasePool, retainPool, slotOf, takeIdle } from './pool-state';
 import { BROKEN_MESSAGES, POOL_WORKER_TASK, breakPool, finish } from './pool-worker';
-import { mapAsyncIterator, mapIterator, zipArgs, type MapOptions } from './executor-map';
+import { mapResults, mapResultsAsync, submitAll, type MapOptions } from './executor-map';
 import { cpuCount } from './cpu-count';
 
 /** What a pool can run: a self-contained function (sync or async) or a module export reference. */
@@ -160,16 +160,12 @@ export class ThreadPoolExecutor {
    * last: `map(fn, xs, ys, { timeout })`.
    */
   map<R>(fn: Callable<any[], R>, ...iterables: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]): IterableIterator<Awaited<R>> {
-    const { calls, timeout } = zipArgs(iterables);
-    const futures = calls.map((args) => this.submitCall(fn, args) as Future<Awaited<R>>);
-    return mapIterator(futures, timeout);
+    return mapResults(...submitAll((args) => this.submitCall(fn, args) as Future<Awaited<R>>, iterables));
   }
 
   /** {@link map} whose results are awaited (`for await`); never blocks the event loop. */
   mapAsync<R>(fn: Callable<any[], R>, ...iterables: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]): AsyncIterableIterator<Awaited<R>> {
-    const { calls, timeout } = zipArgs(iterables);
-    const futures = calls.map((args) => this.submitCall(fn, args) as Future<Awaited<R>>);
-    return mapAsyncIterator(futures, timeout);
+    return mapResultsAsync(...submitAll((args) => this.submitCall(fn, args) as Future<Awaited<R>>, iterables));
   }
 
   /**
