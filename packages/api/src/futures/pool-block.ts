@@ -13,7 +13,7 @@ import { F, cell } from './future-core';
 
 /** Byte offsets inside a pool block. */
 export const Pool = {
-  /** The work queue (BLOCK_QUEUE_BYTES; at 0: the pool's address is its queue's); its lock guards `flags` and `specs` too. */
+  /** The work queue (BLOCK_QUEUE_BYTES; at 0: the pool's address is its queue's); its lock guards `flags` too. */
   queue: 0,
   /** CPython's `_idle_semaphore`: released by a thread that finds no work, taken by `submit`. */
   idle: BLOCK_QUEUE_BYTES,
@@ -62,14 +62,12 @@ export const poolRefs = countedAt(Pool.refs, (pool) => {
   }
 });
 
-/** Records the stored task spec `value` so it is freed with the pool; returns `value`. */
+/** Records the stored task spec `value` so it is freed with the pool; returns `value`. Only the owner's thread calls it. */
 export function internSpec(pool: number, value: number): number {
   const node = backend().alloc(8);
   store(node + SpecNode.value, value);
-  lockQueue(pool);
   store(node + SpecNode.next, cell(pool, Pool.specs));
   store(pool + Pool.specs, node);
-  unlockQueue(pool);
   return value;
 }
 

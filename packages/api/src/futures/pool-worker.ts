@@ -57,7 +57,7 @@ function finish(item: number, slot: number, outcome: number, value: unknown): vo
   releaseFuture(item);
 }
 
-/** Marks the pool broken and fails every queued future with BrokenThreadPool (CPython's `_initializer_failed`). */
+/** Marks the pool broken and fails every queued future with BrokenThreadPool (CPython's `_initializer_failed`); cancelled ones are only notified. */
 function breakPool(pool: number, flag: number): void {
   for (const item of flagAndDrain(pool, flag, true)) {
     if (startOrNotify(item)) finish(item, 0, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[flag]));
