@@ -7,10 +7,13 @@
  *
  * Threads wait for a block in the parking lot, keyed by the count cell: a push changes the count
  * before it wakes, and a waiter re-reads the count once queued in the lot, so a wake-up is
- * never lost (see parking/lot.ts). The count may be read without the lock as a hint.
+ * never lost (see parking/lot.ts). A sync waiter re-reads the count a while before it queues
+ * (parking/word.ts), so a push that comes soon after costs neither side a system call. The count
+ * may be read without the lock as a hint.
  */
 import { backend } from '../runtime';
-import { park, parkAsync, unpark } from '../parking/lot';
+import { parkAsync } from '../parking/lot';
+import { waitWord, wakeWord } from '../parking/word';
 
 /** Byte offsets of a block queue's cells from its base. */
 export const BlockQueue = { lock: 0, head: 4, tail: 8, count: 12 } as const;
@@ -69,23 +72,23 @@ export function shiftAll(q: number, link: number): number[] {
 }
 
 /**
- * Sleeps (lock not held) while the queue is empty and `done()` is false, until a
- * {@link wakeWaiters} — which may come before a block does: callers look again.
+ * Sleeps (lock not held) while the queue is empty, until a {@link wakeWaiters} — which may come
+ * before a block does: callers look again. A futex wait on the count (parking/word.ts): it
+ * re-reads the count a bounded number of times before it parks.
  */
-export function waitNonEmpty(q: number, done: () => boolean = never): void {
-  park(q + BlockQueue.count, () => queued(q) === 0 && !done(), undefined, Infinity);
+export function waitNonEmpty(q: number): void {
+  waitWord(q + BlockQueue.count, 0, Infinity);
 }
 
-/** {@link waitNonEmpty} without blocking the event loop; keeps the thread's event loop alive while it waits. */
-export async function waitNonEmptyAsync(q: number, done: () => boolean = never): Promise<void> {
+/**
+ * {@link waitNonEmpty} without blocking the event loop (keeping it alive meanwhile), also ending
+ * once `done()` is true: whoever makes it true calls {@link wakeWaiters} after.
+ */
+export async function waitNonEmptyAsync(q: number, done: () => boolean): Promise<void> {
   await parkAsync(q + BlockQueue.count, () => queued(q) === 0 && !done(), undefined, Infinity);
 }
 
-/** Wakes up to `count` waiters, oldest first (after a push or a change `done()` reads; lock released). */
+/** Wakes up to `count` waiters, oldest first (after a push, or a change `done()` reads; lock released). */
 export function wakeWaiters(q: number, count: number): void {
-  unpark(q + BlockQueue.count, count);
-}
-
-function never(): boolean {
-  return false;
+  wakeWord(q + BlockQueue.count, count);
 }
