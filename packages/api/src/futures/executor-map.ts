@@ -1,7 +1,8 @@
 /**
- * The result side of `Executor.map` (CPython's `result_iterator`): yields the futures'
- * results in order, each waited for with what is left of the map's timeout; on the first
- * failure (or a timeout, or leaving the loop early) the remaining futures are cancelled.
+ * `Executor.map` (CPython's `_base.Executor.map`): submits every call at once, then yields the
+ * results in order, each waited for with what is left of the map's timeout; the first failure (or
+ * a timeout, or leaving the loop early) cancels the calls not yet yielded. A result is forgotten
+ * once yielded (CPython pops it), so consumed results are not kept alive.
  */
 import { waitTimeout } from '../timeout';
 import type { Future } from './future';
@@ -19,93 +20,65 @@ function isIterable(value: unknown): value is Iterable<unknown> {
   return value != null && typeof (value as Iterable<unknown>)[Symbol.iterator] === 'function';
 }
 
-/**
- * Splits `map`'s rest arguments into the zipped call arguments (stopping at the shortest
- * iterable, as `zip`) and the deadline (`performance.now()` time, Infinity = none).
- */
-export function zipArgs(rest: unknown[]): { calls: unknown[][]; timeout: number } {
-  let options: MapOptions = {};
-  const last = rest[rest.length - 1];
-  if (rest.length > 0 && typeof last === 'object' && last !== null && !isIterable(last)) {
-    options = last as MapOptions;
-    rest = rest.slice(0, -1);
-  }
-  const ms = waitTimeout(options.timeout);
-  const deadline = ms === Infinity ? Infinity : performance.now() + ms;
-  const iterators = rest.map((iterable) => {
+/** CPython's `zip`: a tuple per step, up to the shortest iterable (the rest are not advanced past it). */
+function* zip(iterables: unknown[]): Generator<unknown[], void, undefined> {
+  const iterators = iterables.map((iterable) => {
     if (!isIterable(iterable)) throw new TypeError(`'${typeof iterable}' object is not iterable`);
     return iterable[Symbol.iterator]();
   });
-  const calls: unknown[][] = [];
-  if (iterators.length === 0) return { calls, timeout: deadline };
-  for (;;) {
+  while (iterators.length > 0) {
     const args: unknown[] = [];
     for (const iterator of iterators) {
       const step = iterator.next();
-      if (step.done) return { calls, timeout: deadline };
+      if (step.done) return;
       args.push(step.value);
     }
-    calls.push(args);
+    yield args;
   }
+}
+
+/**
+ * Splits `map`'s rest arguments into the iterables and the options, and submits a call per
+ * zipped tuple with `submit`; returns the futures and the deadline (`performance.now()` time,
+ * Infinity = none).
+ */
+export function submitAll<R>(submit: (args: unknown[]) => Future<R>, rest: unknown[]): [(Future<R> | undefined)[], number] {
+  const last = rest.at(-1);
+  const options = rest.length > 0 && typeof last === 'object' && last !== null && !isIterable(last) ? (rest.pop() as MapOptions) : {};
+  const ms = waitTimeout(options.timeout);
+  const deadline = ms === Infinity ? Infinity : performance.now() + ms;
+  return [Array.from(zip(rest), submit), deadline];
 }
 
 function remaining(deadline: number): number | undefined {
   return deadline === Infinity ? undefined : deadline - performance.now();
 }
 
-/** Cancels every future from `start` on (done ones are unaffected). */
-function cancelFrom<R>(futures: (Future<R> | undefined)[], start: number): void {
-  for (let i = start; i < futures.length; i++) futures[i]?.cancel();
-}
-
-/**
- * Yields the results of `futures` in order (blocking), as CPython's `map` iterator. It forgets
- * each future once yielded (CPython pops it), so consumed results are not kept alive.
- */
-export function* mapIterator<R>(futures: (Future<R> | undefined)[], deadline: number): Generator<R, void, undefined> {
+/** Yields the results of `futures` in order, blocking; cancels the rest when it stops early. */
+export function* mapResults<R>(futures: (Future<R> | undefined)[], deadline: number): Generator<R, void, undefined> {
   mustBlock('mapAsync()');
   let next = 0;
   try {
-    while (next < futures.length) {
+    for (; next < futures.length; next++) {
       const result = futures[next]!.result(remaining(deadline));
       futures[next] = undefined;
-      next += 1;
       yield result;
     }
   } finally {
-    cancelFrom(futures, next);
+    for (const future of futures.slice(next)) future?.cancel();
   }
 }
 
-/**
- * The async form: `for await (const r of pool.mapAsync(...))`. A failure, a timeout or
- * `return()` (leaving the loop) cancels the futures not yet yielded.
- */
-export function mapAsyncIterator<R>(futures: (Future<R> | undefined)[], deadline: number): AsyncIterableIterator<R> {
+/** {@link mapResults} for `for await`: never blocks the event loop. */
+export async function* mapResultsAsync<R>(futures: (Future<R> | undefined)[], deadline: number): AsyncGenerator<R, void, undefined> {
   let next = 0;
-  const close = (): IteratorResult<R> => {
-    cancelFrom(futures, next);
-    next = futures.length;
-    return { value: undefined, done: true };
-  };
-  return {
-    async next(): Promise<IteratorResult<R>> {
-      if (next >= futures.length) return { value: undefined, done: true };
-      try {
-        const value = await futures[next]!.resultAsync(remaining(deadline));
-        futures[next] = undefined;
-        next += 1;
-        return { value, done: false };
-      } catch (error) {
-        close();
-        throw error;
-      }
-    },
-    async return(): Promise<IteratorResult<R>> {
-      return close();
-    },
-    [Symbol.asyncIterator]() {
-      return this;
-    },
-  };
+  try {
+    for (; next < futures.length; next++) {
+      const result = await futures[next]!.resultAsync(remaining(deadline));
+      futures[next] = undefined;
+      yield result;
+    }
+  } finally {
+    for (const future of futures.slice(next)) future?.cancel();
+  }
 }

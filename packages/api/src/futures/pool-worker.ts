@@ -1,8 +1,8 @@
 /**
- * The loop a `ThreadPoolExecutor` thread runs (CPython's `thread._worker`), registered as the
- * builtin task {@link POOL_WORKER_TASK} so every thread has it. Per task: one queue pop, one
- * decode of the arguments, the call, one store of the outcome and one state transition — no
- * message, no JS `Future` object.
+ * What runs in a `ThreadPoolExecutor`'s threads, as builtin tasks every thread has: the worker
+ * loop (CPython's `_worker`), and the crash hook that breaks the pool when a pool thread's
+ * runtime dies mid-run. Per task: one pop, one decode of the arguments, the call, one store of
+ * the outcome — no message, no JS `Future`.
  */
 import { backend } from '../runtime';
 import { freeValue, loadValue, storeValue } from '../codec';
@@ -11,113 +11,106 @@ import { registerBuiltinTask, resolveTask, type TaskSpec } from '../threading/ta
 import { currentThread } from '../threading/current';
 import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
-import { EXCEPTION, F, RESULT, cell, completeFuture, releaseFuture, startOrNotify } from './future-core';
-import { BROKEN_INITIALIZER, flagAndDrain, popWork, releasePool, slotOf, waitForWork } from './pool-state';
+import { EXCEPTION, F, RESULT, RUNNING, cell, completeFuture, releaseFuture, startOrNotify } from './future-core';
+import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, poolRefs, popWork, slotOf, waitForWork } from './pool-block';
 
-/** Name of the builtin task that runs a pool thread. */
+/** The builtin task a pool thread runs: `(pool, index, initializer, initargs)`. */
 export const POOL_WORKER_TASK = 'threadkit.executor.worker';
+/** The builtin task a pool thread's crash hook runs: `(pool, index)`. */
+export const POOL_THREAD_DIED_TASK = 'threadkit.executor.threadDied';
 
-/** Why a pool is broken, by flag: CPython's message for an initializer, ours for a dead thread. */
+/** BrokenThreadPool's message by broken flag: CPython's for an initializer, ours for a dead thread. */
 export const BROKEN_MESSAGES: Readonly<Record<number, string>> = {
-  2: 'A thread initializer failed, the thread pool is not usable anymore',
-  4: 'A thread in the thread pool was terminated abruptly while the future was running or pending.',
+  [BROKEN_INITIALIZER]: 'A thread initializer failed, the thread pool is not usable anymore',
+  [BROKEN_THREAD_DIED]: 'A thread in the thread pool was terminated abruptly while the future was running or pending.',
 };
 
 type Callable = (...args: unknown[]) => unknown;
+const NO_ARGS: unknown[] = [];
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
 
-function describe(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? String(error)) : String(error);
-}
-
-/** Stores a value with the codec; when it cannot be encoded, stores the codec's error instead. */
-function store(outcome: number, value: unknown): [number, number] {
-  try {
-    return [outcome, storeValue(value)];
-  } catch (error) {
-    try {
-      return [EXCEPTION, storeValue(error)];
-    } catch {
-      return [EXCEPTION, storeValue(new TypeError(String(error)))];
-    }
-  }
+function setCell(address: number, value: number): void {
+  Atomics.store(backend().heap.i32, address >> 2, value);
 }
 
 /**
- * Completes a RUNNING future and drops the work queue's reference to it; clears the running
- * thread's `slot` first (0 = no slot). Fails only if someone else completed it already.
+ * Completes the RUNNING future `item` (with the codec's error when `value` cannot be copied),
+ * clears the running thread's `slot` (0: none) and drops the queue's reference.
  */
-export function finish(item: number, slot: number, outcome: number, value: unknown): void {
-  const [kind, stored] = store(outcome, value);
-  if (completeFuture(item, kind, stored) !== -1) freeValue(stored);
-  if (slot !== 0) Atomics.store(backend().heap.i32, slot >> 2, 0);
+function finish(item: number, slot: number, outcome: number, value: unknown): void {
+  let stored: number;
+  try {
+    stored = storeValue(value);
+  } catch (error) {
+    outcome = EXCEPTION;
+    try {
+      stored = storeValue(error);
+    } catch {
+      stored = storeValue(new TypeError(String(error)));
+    }
+  }
+  if (completeFuture(item, outcome, stored) !== -1) freeValue(stored);
+  if (slot !== 0) setCell(slot, 0);
   releaseFuture(item);
 }
 
-/**
- * Marks the pool broken with `flag` and fails every queued future with BrokenThreadPool
- * (CPython's `_initializer_failed`); cancelled ones are only notified.
- */
-export function breakPool(pool: number, flag: number): void {
+/** Marks the pool broken and fails every queued future with BrokenThreadPool (CPython's `_initializer_failed`); cancelled ones are only notified. */
+function breakPool(pool: number, flag: number): void {
   for (const item of flagAndDrain(pool, flag, true)) {
     if (startOrNotify(item)) finish(item, 0, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[flag]));
     else releaseFuture(item);
   }
 }
 
-/** Runs one work item; returns a promise only when the task is async or not yet compiled. */
-function runItem(item: number, slot: number, tasks: Map<number, Callable>): Promise<void> | void {
-  if (!startOrNotify(item)) {
-    releaseFuture(item);
-    return;
+/** Pool thread `index`'s crash hook, run by whichever thread notices it died: its running future fails too. */
+function poolThreadDied(pool: number, index: number): void {
+  const slot = slotOf(pool, index);
+  const running = cell(slot, 0);
+  if (running !== 0 && cell(running, F.state) === RUNNING) {
+    finish(running, slot, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]));
   }
-  Atomics.store(backend().heap.i32, slot >> 2, item);
-  try {
-    const spec = cell(item, F.task);
-    const fn = tasks.get(spec);
-    if (fn === undefined) return compileAndRun(item, slot, spec, tasks);
-    return call(item, slot, fn);
-  } catch (error) {
-    finish(item, slot, EXCEPTION, error);
-  }
+  breakPool(pool, BROKEN_THREAD_DIED);
+  // The dead thread's reference (a thread that ends normally clears this hook before dropping it).
+  poolRefs.release(pool);
 }
 
-async function compileAndRun(item: number, slot: number, spec: number, tasks: Map<number, Callable>): Promise<void> {
-  let fn: Callable;
-  try {
-    fn = (await resolveTask(loadValue(spec) as TaskSpec)) as Callable;
-  } catch (error) {
-    finish(item, slot, EXCEPTION, error);
-    return;
-  }
-  tasks.set(spec, fn);
-  await call(item, slot, fn);
+/** The item's decoded arguments; the stored copy is freed at once (only the call reads it). */
+function takeArgs(item: number): unknown[] {
+  const args = cell(item, F.args);
+  if (args === 0) return NO_ARGS;
+  const values = loadValue(args) as unknown[];
+  setCell(item + F.args, 0);
+  freeValue(args);
+  return values;
 }
 
-function call(item: number, slot: number, fn: Callable): Promise<void> | void {
+async function compile(spec: number): Promise<Callable> {
+  return resolveTask(loadValue(spec) as TaskSpec);
+}
+
+/** Calls the RUNNING item's task and finishes it; a promise only when the task is async or not compiled here yet. */
+function call(item: number, slot: number, tasks: Map<number, Callable>): Promise<void> | void {
+  const spec = cell(item, F.task);
+  const fn = tasks.get(spec);
+  if (fn === undefined) {
+    return compile(spec).then(
+      (compiled) => {
+        tasks.set(spec, compiled);
+        return call(item, slot, tasks);
+      },
+      (error) => finish(item, slot, EXCEPTION, error),
+    );
+  }
   let result: unknown;
   try {
-    const args = cell(item, F.args);
-    if (args === 0) {
-      result = fn();
-    } else {
-      const values = loadValue(args) as unknown[];
-      // The arguments are needed only here: free them now rather than with the future.
-      Atomics.store(backend().heap.i32, (item + F.args) >> 2, 0);
-      freeValue(args);
-      result = fn(...values);
-    }
+    result = fn(...takeArgs(item));
   } catch (error) {
-    finish(item, slot, EXCEPTION, error);
-    return;
+    return finish(item, slot, EXCEPTION, error);
   }
-  if (!isThenable(result)) {
-    finish(item, slot, RESULT, result);
-    return;
-  }
+  if (!isThenable(result)) return finish(item, slot, RESULT, result);
   return Promise.resolve(result).then(
     (value) => finish(item, slot, RESULT, value),
     (error) => finish(item, slot, EXCEPTION, error),
@@ -125,39 +118,38 @@ function call(item: number, slot: number, fn: Callable): Promise<void> | void {
 }
 
 /**
- * The pool thread's loop: runs the initializer, then queued work until the pool is shut down
- * (or broken) and the queue is empty. While it runs a future, the future's address is in the
- * thread's slot, so the owner can fail it if the thread dies. The thread holds a reference on
- * the pool block (taken by the executor when it started the thread), dropped on the way out;
- * if the thread dies instead, its crash hook drops it.
+ * A pool thread: runs the initializer, then queued work until the pool is shut down (or broken)
+ * and the queue is empty. The future it runs is in its slot, where the crash hook finds it. Its
+ * reference on the pool (taken by the executor when it started the thread) goes on the way out,
+ * or with the crash hook if the thread dies.
  */
 async function poolWorker(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[]): Promise<void> {
   const slot = slotOf(pool, index);
   try {
     if (initializer !== null) {
       try {
-        const init = (await resolveTask(initializer)) as Callable;
-        const done = init(...initargs);
-        if (isThenable(done)) await done;
+        await (await resolveTask(initializer))(...initargs);
       } catch (error) {
-        backend().writeStderr(`Exception in initializer:\n${describe(error)}\n`);
-        breakPool(pool, BROKEN_INITIALIZER);
-        return;
+        backend().writeStderr(`Exception in initializer:\n${String(error instanceof Error ? (error.stack ?? error) : error)}\n`);
+        return breakPool(pool, BROKEN_INITIALIZER);
       }
     }
     const tasks = new Map<number, Callable>();
-    for (;;) {
-      let item = popWork(pool);
-      if (item === 0) item = await waitForWork(pool);
-      if (item === 0) return;
-      const pending = runItem(item, slot, tasks);
+    for (let item = popWork(pool) || (await waitForWork(pool)); item !== 0; item = popWork(pool) || (await waitForWork(pool))) {
+      if (!startOrNotify(item)) {
+        releaseFuture(item);
+        continue;
+      }
+      setCell(slot, item);
+      const pending = call(item, slot, tasks);
       if (pending !== undefined) await pending;
     }
   } finally {
     // No crash hook may touch the pool once this thread's reference on it is gone.
     clearCrashHook(currentThread()[HANDLE].address);
-    releasePool(pool);
+    poolRefs.release(pool);
   }
 }
 
-registerBuiltinTask(POOL_WORKER_TASK, poolWorker as (...args: unknown[]) => unknown);
+registerBuiltinTask(POOL_WORKER_TASK, poolWorker as Callable);
+registerBuiltinTask(POOL_THREAD_DIED_TASK, poolThreadDied as Callable);

@@ -1,32 +1,30 @@
 /**
- * `concurrent.futures.ThreadPoolExecutor`: runs calls on a pool of threads (real parallelism:
- * each pool thread is its own isolate). The queue, idle count and flags live in the heap
- * (pool-state.ts); the pool threads run the builtin loop in pool-worker.ts.
+ * `concurrent.futures.ThreadPoolExecutor` (CPython's `thread.py`): calls run on a pool of
+ * threads, each its own isolate, so they run in parallel. The pool's state is a heap block that
+ * every pool thread sees (pool-block.ts: the work queue, the idle count, the flags); the threads
+ * run the loop in pool-worker.ts.
  *
- * Memory: a submitted call is one future block (with its encoded arguments until the call
- * starts, and its stored outcome), referenced by the work queue until a pool thread is done
- * with it and by the submitter's view until that view sees it final (see future.ts). The
- * executor keeps its views of futures not yet final and, on each submit, looks at a couple of
- * them: those now final let go of their blocks, so futures nobody looks at (fire and forget, a
- * cancelled call the pool has not reached yet, `map` results not consumed yet) are reclaimed in a
- * synchronous loop too. The pool block is referenced by the executor and by each pool thread;
- * the executor drops its reference once it is shut down and its threads are gone.
+ * Memory: a call is one future block, referenced by the work queue until its thread is done with
+ * it and by the submitter's view until that view sees it final (future-view.ts). The executor
+ * keeps its views of futures not final yet and looks at two on each submit, so futures nobody
+ * looks at are reclaimed in a synchronous loop too; shut down with its threads gone, it lets go
+ * of the pool block.
  */
 import { storeValue, freeValue } from '../codec';
 import { BrokenThreadPool, RuntimeError } from '../errors';
 import { Root } from '../roots';
 import { backend, mustBlock } from '../runtime';
 import { INSPECT } from '../inspect';
-import { builtinTask, registerBuiltinTask, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
+import { builtinTask, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
 import { Thread } from '../threading/thread';
 import { setCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { Future } from './future';
 import { dropHandedOff } from './known-views';
-import { EXCEPTION, F, RUNNING, allocFuture, cancelFuture, cell, nextFutureId, releaseFuture, startOrNotify } from './future-core';
-import { BROKEN, BROKEN_THREAD_DIED, P, SHUTDOWN, allocPool, flagAndDrain, internSpec, pushWork, releasePool, retainPool, slotOf, takeIdle } from './pool-state';
-import { BROKEN_MESSAGES, POOL_WORKER_TASK, breakPool, finish } from './pool-worker';
-import { mapAsyncIterator, mapIterator, zipArgs, type MapOptions } from './executor-map';
+import { F, allocFuture, cancelFuture, cell, nextFutureId, releaseFuture, startOrNotify } from './future-core';
+import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, pushWork, takeIdle } from './pool-block';
+import { BROKEN_MESSAGES, POOL_THREAD_DIED_TASK, POOL_WORKER_TASK } from './pool-worker';
+import { mapResults, mapResultsAsync, submitAll, type MapOptions } from './executor-map';
 import { cpuCount } from './cpu-count';
 
 /** What a pool can run: a self-contained function (sync or async) or a module export reference. */
@@ -50,57 +48,31 @@ export interface ShutdownOptions {
   cancelFutures?: boolean;
 }
 
-/**
- * A collected executor: tells its pool threads to exit (CPython's weakref callback), drops its
- * reference on the pool, and hands the futures it still kept to garbage collection.
- */
+/** A collected executor (CPython's weakref callback): its threads exit once the queue is empty; its futures go to GC. */
 const owners = new FinalizationRegistry<{ pool: number; tracked: Future<unknown>[] }>(({ pool, tracked }) => {
   flagAndDrain(pool, SHUTDOWN, false);
-  releasePool(pool);
+  poolRefs.release(pool);
   for (const future of tracked) Future.registerHeld(future);
 });
 
 /**
- * Watches a pool thread without keeping the process alive and without holding the executor:
- * when its runtime died (`thread.crashed`: the worker exited or crashed mid-task), its running
- * future and everything queued fail with BrokenThreadPool, and the pool is broken.
- */
-const THREAD_DIED_TASK = 'threadkit.executor.threadDied';
-
-/**
- * Runs (as a thread crash hook, in whichever thread notices) when pool thread `index` died
- * mid-run: its running future and everything queued fail with BrokenThreadPool.
- */
-function poolThreadDied(pool: number, index: number): void {
-  const slot = slotOf(pool, index);
-  const running = cell(slot, 0);
-  if (running !== 0 && cell(running, F.state) === RUNNING) {
-    finish(running, slot, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]));
-  }
-  breakPool(pool, BROKEN_THREAD_DIED);
-  // The dead thread's reference (a thread that ends normally clears this hook before dropping it).
-  releasePool(pool);
-}
-registerBuiltinTask(THREAD_DIED_TASK, poolThreadDied as never);
-
-/**
- * An executor that runs calls on a pool of at most `maxWorkers` threads, started lazily (a
- * new thread only when no thread is idle). Calls are self-contained functions or TaskRefs;
- * arguments and results are copied with the codec (shared objects travel as themselves).
+ * An executor that runs calls on a pool of at most `maxWorkers` threads, started lazily (a new
+ * thread only when no thread is idle). Calls are self-contained functions or TaskRefs; arguments
+ * and results are copied with the codec (shared objects travel as themselves).
  *
- * Pool threads are daemon threads: an idle pool never keeps the process alive, and a pool
- * whose owner forgets `shutdown()` does not hang exit — but work still queued when the process
- * exits is dropped. Use `using pool = new ThreadPoolExecutor()` (or `await using`) or call
- * `shutdown()` to wait for it. A pool is used from the thread that created it.
+ * Pool threads are daemon threads: an idle pool never keeps the process alive, and a pool whose
+ * owner forgets `shutdown()` does not hang exit — but work still queued when the process exits
+ * is dropped. Use `using pool = new ThreadPoolExecutor()` (or `await using`) or call `shutdown()`
+ * to wait for it. A pool is used from the thread that created it.
  */
 export class ThreadPoolExecutor {
   /** The most threads this pool starts. */
   readonly maxWorkers: number;
-  /** The pool block; 0 once this executor dropped its reference (shut down, threads gone). */
+  /** The pool block; 0 once this executor let go of it (shut down, threads gone). */
   private pool: number;
-  /** The pool's flags, copied when the reference was dropped. */
+  /** The pool's flags when it was let go. */
   private finalFlags = 0;
-  /** This thread's views of the futures it made that were not final when last looked at (their references unregistered). */
+  /** Views of this executor's futures not final when last looked at (their references unregistered). */
   private readonly tracked: Future<unknown>[] = [];
   /** Where the next look at {@link tracked} starts. */
   private cursor = 0;
@@ -108,28 +80,22 @@ export class ThreadPoolExecutor {
   private readonly initializer: TaskSpec | null;
   private readonly initargs: unknown[];
   private readonly threads: Thread[] = [];
+  /** Interned task specs, by function source or TaskRef. */
   private readonly specs = new Map<unknown, number>();
 
   /**
-   * `new ThreadPoolExecutor(maxWorkers?, threadNamePrefix = '', initializer?, initargs = [])`
-   * or `new ThreadPoolExecutor({ maxWorkers, threadNamePrefix, initializer, initargs })`.
-   * RangeError('max_workers must be greater than 0') for `maxWorkers <= 0`; a TypeError
-   * when `initializer` is not a runnable task or `initargs` cannot be copied.
+   * `new ThreadPoolExecutor(maxWorkers?, threadNamePrefix = '', initializer?, initargs = [])` or
+   * `new ThreadPoolExecutor({ maxWorkers, threadNamePrefix, initializer, initargs })`.
+   * RangeError('max_workers must be greater than 0') for `maxWorkers <= 0`; a TypeError when
+   * `initializer` is not a runnable task or `initargs` cannot be copied.
    */
-  constructor(
-    maxWorkers?: number | ThreadPoolExecutorOptions,
-    threadNamePrefix = '',
-    initializer?: Callable,
-    initargs: unknown[] = [],
-  ) {
+  constructor(maxWorkers?: number | ThreadPoolExecutorOptions, threadNamePrefix = '', initializer?: Callable, initargs: unknown[] = []) {
     if (typeof maxWorkers === 'object' && maxWorkers !== null) {
       ({ threadNamePrefix = '', initializer, initargs = [] } = maxWorkers);
       maxWorkers = maxWorkers.maxWorkers;
     }
     maxWorkers ??= Math.min(32, cpuCount() + 4);
-    if (typeof maxWorkers !== 'number' || !Number.isInteger(maxWorkers)) {
-      throw new TypeError('max_workers must be an integer');
-    }
+    if (typeof maxWorkers !== 'number' || !Number.isInteger(maxWorkers)) throw new TypeError('max_workers must be an integer');
     if (maxWorkers <= 0) throw new RangeError('max_workers must be greater than 0');
     this.maxWorkers = maxWorkers;
     this.initializer = initializer == null ? null : toTaskSpec(initializer, 'initializer');
@@ -141,35 +107,50 @@ export class ThreadPoolExecutor {
   }
 
   /**
-   * Schedules `fn(...args)` on a pool thread and returns its Future. `fn` is checked and
-   * `args` copied now: a function that is not self-contained or an argument that cannot be
-   * copied throws a TypeError here. Throws RuntimeError('cannot schedule new futures after
-   * shutdown') after `shutdown()`, BrokenThreadPool when the pool is broken.
+   * Schedules `fn(...args)` on a pool thread and returns its Future. `fn` is checked and `args`
+   * copied now: a function that is not self-contained or an argument that cannot be copied
+   * throws a TypeError here. Throws RuntimeError('cannot schedule new futures after shutdown')
+   * after `shutdown()`, BrokenThreadPool when the pool is broken.
    */
   submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
   submit(fn: TaskRef, ...args: unknown[]): Future<unknown>;
   submit(fn: Callable, ...args: unknown[]): Future<unknown> {
-    return this.submitCall(fn, args);
+    dropHandedOff();
+    this.checkUsable(this.flags());
+    const task = this.specFor(fn);
+    const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
+    // Two references: the work queue's and the returned view's.
+    const address = allocFuture(2, nextFutureId());
+    const i32 = backend().heap.i32;
+    Atomics.store(i32, (address + F.task) >> 2, task);
+    Atomics.store(i32, (address + F.args) >> 2, encodedArgs);
+    const refused = pushWork(this.pool, address);
+    if (refused !== 0) {
+      releaseFuture(address);
+      releaseFuture(address);
+      this.checkUsable(refused);
+    }
+    this.adjustThreadCount();
+    const future = Future.fromAddress(address, false);
+    this.sweep(2);
+    this.tracked.push(future);
+    return future;
   }
 
   /**
    * Like `Array.from(zip(...iterables), (args) => fn(...args))` but concurrent: submits every
-   * call first, then yields the results in order. `timeout` (ms) counts from this call; the
-   * first failure (or TimeoutError) is thrown from the iterator and the remaining calls are
-   * cancelled. `chunksize` is accepted and ignored, as in CPython's thread pool. Options go
-   * last: `map(fn, xs, ys, { timeout })`.
+   * call first, then yields the results in order. `timeout` (ms) counts from this call; the first
+   * failure (or TimeoutError) is thrown from the iterator and the remaining calls are cancelled.
+   * `chunksize` is accepted and ignored, as in CPython's thread pool. Options go last:
+   * `map(fn, xs, ys, { timeout })`.
    */
   map<R>(fn: Callable<any[], R>, ...iterables: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]): IterableIterator<Awaited<R>> {
-    const { calls, timeout } = zipArgs(iterables);
-    const futures = calls.map((args) => this.submitCall(fn, args) as Future<Awaited<R>>);
-    return mapIterator(futures, timeout);
+    return mapResults(...submitAll((args) => this.submit(fn as TaskRef, ...args) as Future<Awaited<R>>, iterables));
   }
 
   /** {@link map} whose results are awaited (`for await`); never blocks the event loop. */
   mapAsync<R>(fn: Callable<any[], R>, ...iterables: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]): AsyncIterableIterator<Awaited<R>> {
-    const { calls, timeout } = zipArgs(iterables);
-    const futures = calls.map((args) => this.submitCall(fn, args) as Future<Awaited<R>>);
-    return mapAsyncIterator(futures, timeout);
+    return mapResultsAsync(...submitAll((args) => this.submit(fn as TaskRef, ...args) as Future<Awaited<R>>, iterables));
   }
 
   /**
@@ -180,13 +161,15 @@ export class ThreadPoolExecutor {
   shutdown(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): void {
     if ((typeof wait === 'object' && wait !== null ? wait.wait ?? true : wait) === true) mustBlock('shutdownAsync()');
     if (this.stop(wait, options)) for (const thread of this.threads) thread.join();
-    this.afterStop();
+    this.dropPoolIfDone();
+    this.sweep(this.tracked.length);
   }
 
   /** {@link shutdown} that waits without blocking the event loop. */
   async shutdownAsync(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): Promise<void> {
     if (this.stop(wait, options)) for (const thread of this.threads) await thread.joinAsync();
-    this.afterStop();
+    this.dropPoolIfDone();
+    this.sweep(this.tracked.length);
   }
 
   /** `using pool = new ThreadPoolExecutor()`: `shutdown(true)` at the end of the scope. */
@@ -211,30 +194,6 @@ export class ThreadPoolExecutor {
     return this.toString();
   }
 
-  /** submit's body: queue the call, start a thread if none is idle. */
-  private submitCall(fn: Callable, args: unknown[]): Future<unknown> {
-    dropHandedOff();
-    this.checkUsable(this.flags());
-    const task = this.specFor(fn);
-    const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
-    // Two references: the work queue's and the returned view's.
-    const address = allocFuture(2, nextFutureId());
-    const i32 = backend().heap.i32;
-    Atomics.store(i32, (address + F.task) >> 2, task);
-    Atomics.store(i32, (address + F.args) >> 2, encodedArgs);
-    const refused = pushWork(this.pool, address);
-    if (refused !== 0) {
-      releaseFuture(address);
-      releaseFuture(address);
-      this.checkUsable(refused);
-    }
-    this.adjustThreadCount();
-    const future = Future.fromAddress(address, false);
-    this.sweep(2);
-    this.tracked.push(future);
-    return future;
-  }
-
   /**
    * Looks at up to `budget` tracked futures, round-robin: those now final let go of their blocks
    * and are forgotten. Two per submit keep the list within about twice the futures in flight.
@@ -252,30 +211,20 @@ export class ThreadPoolExecutor {
     }
   }
 
-  /** The pool's flags (the copy once the pool was let go); drops the pool first if it can. */
+  /** The pool's flags (their last value once the pool was let go); lets go of the pool first if it can. */
   private flags(): number {
     this.dropPoolIfDone();
-    return this.pool === 0 ? this.finalFlags : cell(this.pool, P.flags);
+    return this.pool === 0 ? this.finalFlags : cell(this.pool, Pool.flags);
   }
 
-  /** After shutdown: lets go of the futures now final, and of the pool once its threads are gone. */
-  private afterStop(): void {
-    this.dropPoolIfDone();
-    this.sweep(this.tracked.length);
-  }
-
-  /**
-   * Once shut down and every pool thread has ended (so no flag changes any more), copies the
-   * flags and drops this executor's reference on the pool block.
-   */
+  /** Once shut down with every pool thread ended (no flag changes any more), lets go of the pool block. */
   private dropPoolIfDone(): void {
     const pool = this.pool;
-    if (pool === 0 || (cell(pool, P.flags) & SHUTDOWN) === 0) return;
-    for (const thread of this.threads) if (thread.isAlive()) return;
-    this.finalFlags = cell(pool, P.flags);
+    if (pool === 0 || (cell(pool, Pool.flags) & SHUTDOWN) === 0 || this.threads.some((thread) => thread.isAlive())) return;
+    this.finalFlags = cell(pool, Pool.flags);
     this.pool = 0;
     owners.unregister(this);
-    releasePool(pool);
+    poolRefs.release(pool);
     // Every call has ended: the futures still kept are final.
     this.sweep(this.tracked.length);
   }
@@ -285,36 +234,30 @@ export class ThreadPoolExecutor {
     if (flags & SHUTDOWN) throw new RuntimeError('cannot schedule new futures after shutdown');
   }
 
-  /**
-   * The interned, stored task spec of `fn`, validated once per distinct function source (an
-   * arrow written inside a loop is a new object each time, but the same source) or TaskRef.
-   */
+  /** The interned task spec of `fn`, checked and stored once per function source (a new arrow each time has the same) or TaskRef. */
   private specFor(fn: Callable): number {
     const key = typeof fn === 'function' ? Function.prototype.toString.call(fn) : fn;
-    const known = this.specs.get(key);
-    if (known !== undefined) return known;
-    const task = internSpec(this.pool, storeValue(toTaskSpec(fn, 'submit')));
-    this.specs.set(key, task);
+    let task = this.specs.get(key);
+    if (task === undefined) this.specs.set(key, (task = internSpec(this.pool, storeValue(toTaskSpec(fn, 'submit')))));
     return task;
   }
 
   /** CPython's `_adjust_thread_count`: reuse an idle thread, else start one if below max. */
   private adjustThreadCount(): void {
-    if (takeIdle(this.pool)) return;
     const index = this.threads.length;
-    if (index >= this.maxWorkers) return;
-    retainPool(this.pool);
+    if (takeIdle(this.pool) || index >= this.maxWorkers) return;
     const thread = new Thread({
       target: builtinTask(POOL_WORKER_TASK),
       args: [this.pool, index, this.initializer, this.initargs],
       name: `${this.prefix}_${index}`,
       daemon: true,
     });
-    setCrashHook(thread[HANDLE].address, builtinTask(THREAD_DIED_TASK), [this.pool, index]);
+    setCrashHook(thread[HANDLE].address, builtinTask(POOL_THREAD_DIED_TASK), [this.pool, index]);
+    poolRefs.retain(this.pool);
     try {
       thread.start();
     } catch (error) {
-      releasePool(this.pool);
+      poolRefs.release(this.pool);
       throw error;
     }
     this.threads.push(thread);
@@ -322,10 +265,7 @@ export class ThreadPoolExecutor {
 
   /** Sets the shutdown flag (cancelling queued work if asked); true when the caller should join. */
   private stop(wait: boolean | ShutdownOptions, options: ShutdownOptions): boolean {
-    if (typeof wait === 'object' && wait !== null) {
-      options = wait;
-      wait = wait.wait ?? true;
-    }
+    if (typeof wait === 'object' && wait !== null) ({ wait = true, ...options } = wait);
     if (this.pool === 0) return false;
     for (const item of flagAndDrain(this.pool, SHUTDOWN, options.cancelFutures === true)) {
       cancelFuture(item);

@@ -1,0 +1,94 @@
+/**
+ * A FIFO of heap blocks that any thread may push to and take from — CPython's `SimpleQueue`
+ * for addresses: a core lock, the first and last block, and a count, at a base the owner
+ * chooses; each block links to the next through a cell of its own (at `link`), so queueing
+ * allocates nothing. The executor's work queue (futures/pool-block.ts: future blocks) and the
+ * spawn queue (host/spawn-queue.ts: thread requests) are made of it.
+ *
+ * Threads wait for a block in the parking lot, keyed by the count cell: a push changes the count
+ * before it wakes, and a waiter re-reads the count once queued in the lot, so a wake-up is
+ * never lost (see parking/lot.ts). A sync waiter re-reads the count a while before it queues
+ * (parking/word.ts), so a push that comes soon after costs neither side a system call. The count
+ * may be read without the lock as a hint.
+ */
+import { backend } from '../runtime';
+import { parkAsync } from '../parking/lot';
+import { waitWord, wakeWord } from '../parking/word';
+
+/** Byte offsets of a block queue's cells from its base. */
+export const BlockQueue = { lock: 0, head: 4, tail: 8, count: 12 } as const;
+
+/** Bytes a block queue's cells take. */
+export const BLOCK_QUEUE_BYTES = 16;
+
+function load(address: number): number {
+  return Atomics.load(backend().heap.i32, address >> 2);
+}
+
+function store(address: number, value: number): void {
+  Atomics.store(backend().heap.i32, address >> 2, value);
+}
+
+/** Takes the queue's lock (held only while addresses move). */
+export function lockQueue(q: number): void {
+  backend().lockAcquire(q + BlockQueue.lock, Infinity);
+}
+
+/** Releases the queue's lock. */
+export function unlockQueue(q: number): void {
+  backend().lockRelease(q + BlockQueue.lock);
+}
+
+/** The number of queued blocks (without the lock, a hint another thread may change at once). */
+export function queued(q: number): number {
+  return load(q + BlockQueue.count);
+}
+
+/** Appends `block`, whose link cell is at `link` (lock held). Wake a waiter after unlocking. */
+export function append(q: number, block: number, link: number): void {
+  store(block + link, 0);
+  const tail = load(q + BlockQueue.tail);
+  store(tail === 0 ? q + BlockQueue.head : tail + link, block);
+  store(q + BlockQueue.tail, block);
+  Atomics.add(backend().heap.i32, (q + BlockQueue.count) >> 2, 1);
+}
+
+/** Takes the first block, or 0 when the queue is empty (lock held). */
+export function shift(q: number, link: number): number {
+  const head = load(q + BlockQueue.head);
+  if (head === 0) return 0;
+  const next = load(head + link);
+  store(q + BlockQueue.head, next);
+  if (next === 0) store(q + BlockQueue.tail, 0);
+  Atomics.sub(backend().heap.i32, (q + BlockQueue.count) >> 2, 1);
+  return head;
+}
+
+/** Takes every block, oldest first (lock held). */
+export function shiftAll(q: number, link: number): number[] {
+  const blocks: number[] = [];
+  for (let block = shift(q, link); block !== 0; block = shift(q, link)) blocks.push(block);
+  return blocks;
+}
+
+/**
+ * Sleeps (lock not held) while the queue is empty, until a {@link wakeWaiters} — which may come
+ * before a block does: callers look again. A futex wait on the count (parking/word.ts): it
+ * re-reads the count a bounded number of times before it parks.
+ */
+export function waitNonEmpty(q: number): void {
+  waitWord(q + BlockQueue.count, 0, Infinity);
+}
+
+/**
+ * {@link waitNonEmpty} without blocking the event loop (keeping it alive meanwhile), also ending
+ * once `done()` is true: whoever makes it true calls {@link wakeWaiters} after.
+ */
+export async function waitNonEmptyAsync(q: number, done: () => boolean): Promise<void> {
+  await parkAsync(q + BlockQueue.count, () => queued(q) === 0 && !done(), undefined, Infinity);
+}
+
+/** Wakes up to `count` waiters, oldest first (after a push, or a change `done()` reads; lock released). */
+export function wakeWaiters(q: number, count: number): void {
+  wakeWord(q + BlockQueue.count, count);
+}
