@@ -41,7 +41,7 @@ def lock_uncontended(n, state):
     return (now() - t0) / n, {}
 
 
-def lock_contended(n, state):
+def contended_lock(threads, n):
     lock = threading.Lock()
     counter = [0]
     go = threading.Event()
@@ -52,39 +52,24 @@ def lock_contended(n, state):
             with lock:
                 counter[0] += 1
 
-    threads = [threading.Thread(target=work) for _ in range(2)]
-    for t in threads:
+    started = [threading.Thread(target=work) for _ in range(threads)]
+    for t in started:
         t.start()
     t0 = now()
     go.set()
-    for t in threads:
+    for t in started:
         t.join()
     elapsed = now() - t0
-    assert counter[0] == 2 * n, counter[0]
-    return elapsed / (2 * n), {}
+    assert counter[0] == threads * n, counter[0]
+    return elapsed / (threads * n), {}
+
+
+def lock_contended(n, state):
+    return contended_lock(2, n)
 
 
 def lock_contended_8(n, state):
-    lock = threading.Lock()
-    counter = [0]
-    go = threading.Event()
-
-    def work():
-        go.wait()
-        for _ in range(n):
-            with lock:
-                counter[0] += 1
-
-    threads = [threading.Thread(target=work) for _ in range(8)]
-    for t in threads:
-        t.start()
-    t0 = now()
-    go.set()
-    for t in threads:
-        t.join()
-    elapsed = now() - t0
-    assert counter[0] == 8 * n, counter[0]
-    return elapsed / (8 * n), {}
+    return contended_lock(8, n)
 
 
 def queue_8(n, state):

@@ -22,6 +22,31 @@ export async function load(moduleName) {
     return threads;
   };
 
+  /** `threads` threads × `n` increments of a shared counter under one Lock; ns per increment. */
+  const contendedLock = (threads, n) => {
+    const lock = new Lock();
+    const counter = new Value('i', 0);
+    const go = new Event();
+    const started = startThreads(
+      threads,
+      (lock, counter, go, n) => {
+        go.wait();
+        for (let i = 0; i < n; i++) {
+          lock.acquire();
+          counter.value = counter.value + 1;
+          lock.release();
+        }
+      },
+      [lock, counter, go, n],
+    );
+    const t0 = now();
+    go.set();
+    for (const t of started) t.join();
+    const elapsed = since(t0);
+    if (counter.value !== threads * n) throw new Error(`lost increments: ${counter.value} != ${threads * n}`);
+    return elapsed / (threads * n);
+  };
+
   const figures = {
     'lock-uncontended': {
       sample(n) {
@@ -38,57 +63,9 @@ export async function load(moduleName) {
       },
     },
 
-    'lock-contended': {
-      sample(n) {
-        const lock = new Lock();
-        const counter = new Value('i', 0);
-        const go = new Event();
-        const threads = startThreads(
-          2,
-          (lock, counter, go, n) => {
-            go.wait();
-            for (let i = 0; i < n; i++) {
-              lock.acquire();
-              counter.value = counter.value + 1;
-              lock.release();
-            }
-          },
-          [lock, counter, go, n],
-        );
-        const t0 = now();
-        go.set();
-        for (const t of threads) t.join();
-        const elapsed = since(t0);
-        if (counter.value !== 2 * n) throw new Error(`lost increments: ${counter.value} != ${2 * n}`);
-        return elapsed / (2 * n);
-      },
-    },
+    'lock-contended': { sample: (n) => contendedLock(2, n) },
 
-    'lock-contended-8': {
-      sample(n) {
-        const lock = new Lock();
-        const counter = new Value('i', 0);
-        const go = new Event();
-        const threads = startThreads(
-          8,
-          (lock, counter, go, n) => {
-            go.wait();
-            for (let i = 0; i < n; i++) {
-              lock.acquire();
-              counter.value = counter.value + 1;
-              lock.release();
-            }
-          },
-          [lock, counter, go, n],
-        );
-        const t0 = now();
-        go.set();
-        for (const t of threads) t.join();
-        const elapsed = since(t0);
-        if (counter.value !== 8 * n) throw new Error(`lost increments: ${counter.value} != ${8 * n}`);
-        return elapsed / (8 * n);
-      },
-    },
+    'lock-contended-8': { sample: (n) => contendedLock(8, n) },
 
     'pingpong-event': {
       sample(n) {
