@@ -33,6 +33,7 @@ import { preloadTask, resolveTask, resolveTaskSync, toTaskSpec, type TaskRef, ty
 import { Deadline, waitTimeout } from '../timeout';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { allocCounted, registerCounted } from './counted-cell';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const KIND = 'sync.Barrier';
 const BLOCK_BYTES = 36;
@@ -329,7 +330,12 @@ export class Barrier implements SharedObject {
     const b = backend();
     const seq = Atomics.load(b.heap.i32, (this.address + Field.seq) >> 2);
     b.lockRelease(this.address);
-    waitWord(this.address + Field.seq, seq, ms);
+    const token = beginWait(WaitKind.barrier, this.address, ms !== Infinity);
+    try {
+      waitWord(this.address + Field.seq, seq, ms);
+    } finally {
+      endWait(token);
+    }
     b.lockAcquire(this.address, Infinity);
   }
 

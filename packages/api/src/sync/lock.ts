@@ -6,9 +6,13 @@
  * or a caller has to wait for it; until then acquire/release touch only the flag, so a loop
  * that makes and drops a lock per item never fills the heap.
  *
- * Block layout (8 bytes, see counted-cell.ts):
+ * Block layout (12 bytes, see counted-cell.ts):
  *   0  i32  core lock cell (0 = unlocked; the backend owns the other states)
  *   4  i32  references (the block is freed when no view or stored value names it)
+ *   8  i32  holder: ident of the thread that acquired it, 0 once released. Python's Lock has no
+ *           owner (any thread may release it); this cell only tells `dumpThreads` and the
+ *           deadlock detector who took it. One plain store after an acquire and one before a
+ *           release, on the acquiring/releasing thread: the same cache line as the lock word.
  */
 import { RuntimeError } from '../errors';
 import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
@@ -17,9 +21,33 @@ import { backend, mustBlock } from '../runtime';
 import { lockTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
+import { currentIdentOrZero } from '../threading/current';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 /** Handle kind of Lock blocks. */
 export const LOCK_KIND = 'sync.Lock';
+/** Byte offset of the holder cell in a Lock's block (see the layout above). */
+export const LOCK_HOLDER = 8;
+const BLOCK_BYTES = 12;
+
+/**
+ * Acquires the shared lock at `cell` (its block), recording the wait for diagnostics when it
+ * has to wait, and the holder once acquired. `ms`: 0 tries once, Infinity waits forever.
+ */
+function acquireShared(cell: number, ms: number): boolean {
+  const b = backend();
+  let acquired = b.lockAcquire(cell, 0);
+  if (!acquired && ms !== 0) {
+    const token = beginWait(WaitKind.lock, cell, ms !== Infinity);
+    try {
+      acquired = b.lockAcquire(cell, ms);
+    } finally {
+      endWait(token);
+    }
+  }
+  if (acquired) b.heap.i32[(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+  return acquired;
+}
 
 /**
  * A primitive lock: locked or unlocked, owned by no thread. `acquire()` blocks while it is
@@ -52,8 +80,12 @@ export class Lock implements SharedObject {
   /** Moves a local lock to a block of its own (held if it was held); nothing for a shared one. */
   [MATERIALIZE](): void {
     if (this.cell !== 0) return;
-    const cell = allocCounted(8, 4);
-    if (this.held) backend().lockAcquire(cell, 0);
+    const cell = allocCounted(BLOCK_BYTES, 4);
+    if (this.held) {
+      const b = backend();
+      b.lockAcquire(cell, 0);
+      b.heap.i32[(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+    }
     this.cell = cell;
     adopt(this, LOCK_KIND, cell);
     holdReference(this, LOCK_KIND, cell);
@@ -85,7 +117,7 @@ export class Lock implements SharedObject {
       if (this.tryLocal()) return true;
       if (ms === 0) return false;
     }
-    return backend().lockAcquire(this.shared(), ms);
+    return acquireShared(this.shared(), ms);
   }
 
   /** {@link acquire} as a promise; never blocks the event loop. */
@@ -97,10 +129,12 @@ export class Lock implements SharedObject {
         if (ms === 0) return Promise.resolve(false);
       }
       // The continuation keeps this view (and so the block) alive while the wait is pending.
+      const cell = this.shared();
       return backend()
-        .lockAcquireAsync(this.shared(), ms)
+        .lockAcquireAsync(cell, ms)
         .then((acquired) => {
           void this;
+          if (acquired) backend().heap.i32[(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
           return acquired;
         });
     } catch (error) {
@@ -116,8 +150,10 @@ export class Lock implements SharedObject {
     if (this.cell === 0) {
       if (!this.held) throw new RuntimeError('release unlocked lock');
       this.held = false;
-    } else if (!backend().lockRelease(this.cell)) {
-      throw new RuntimeError('release unlocked lock');
+    } else {
+      const b = backend();
+      b.heap.i32[(this.cell + LOCK_HOLDER) >> 2] = 0;
+      if (!b.lockRelease(this.cell)) throw new RuntimeError('release unlocked lock');
     }
   }
 
@@ -129,13 +165,17 @@ export class Lock implements SharedObject {
   /** Acquires the lock (waiting forever) and returns a guard that releases it: `using _ = lock.hold();`. */
   hold(): Guard<Lock> {
     mustBlock('holdAsync()');
-    if (this.cell !== 0 || !this.tryLocal()) backend().lockAcquire(this.shared(), Infinity);
+    if (this.cell !== 0 || !this.tryLocal()) acquireShared(this.shared(), Infinity);
     return new Guard(this);
   }
 
   /** {@link hold} without blocking the event loop: `await using _ = await lock.holdAsync();`. */
   async holdAsync(): Promise<Guard<Lock>> {
-    if (this.cell !== 0 || !this.tryLocal()) await backend().lockAcquireAsync(this.shared(), Infinity);
+    if (this.cell !== 0 || !this.tryLocal()) {
+      const cell = this.shared();
+      await backend().lockAcquireAsync(cell, Infinity);
+      backend().heap.i32[(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+    }
     return new Guard(this);
   }
 

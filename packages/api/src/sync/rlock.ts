@@ -22,6 +22,7 @@ import { currentIdent } from '../threading/current';
 import { lockTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 /** Handle kind of RLock blocks. */
 export const RLOCK_KIND = 'sync.RLock';
@@ -29,6 +30,25 @@ const BLOCK_BYTES = 16;
 const OWNER = 4;
 const COUNT = 8;
 const REFS = 12;
+/** Byte offsets of the owner and count cells in an RLock's block (see the layout above). */
+export const RLOCK_OWNER = OWNER;
+export const RLOCK_COUNT = COUNT;
+
+/**
+ * Takes the core lock of the RLock at `cell`, recording the wait for diagnostics when it has to
+ * wait. `ms`: 0 tries once, Infinity waits forever.
+ */
+function lockCore(cell: number, ms: number): boolean {
+  const b = backend();
+  if (b.lockAcquire(cell, 0)) return true;
+  if (ms === 0) return false;
+  const token = beginWait(WaitKind.rlock, cell, ms !== Infinity);
+  try {
+    return b.lockAcquire(cell, ms);
+  } finally {
+    endWait(token);
+  }
+}
 
 /**
  * A reentrant lock: the owning thread may acquire it again without blocking, and must release
@@ -119,9 +139,9 @@ export class RLock implements SharedObject {
       i32[at + COUNT / 4]++;
       return true;
     }
-    if (!b.lockAcquire(cell, ms)) return false;
-    i32[at + OWNER / 4] = me;
-    i32[at + COUNT / 4] = 1;
+    if (!lockCore(cell, ms)) return false;
+    b.heap.i32[at + OWNER / 4] = me;
+    b.heap.i32[at + COUNT / 4] = 1;
     return true;
   }
 
@@ -211,9 +231,8 @@ export class RLock implements SharedObject {
       this.restoreLocal(count);
       return;
     }
-    const b = backend();
-    b.lockAcquire(this.shared(), Infinity);
-    this.restore(b.heap.i32, count);
+    lockCore(this.shared(), Infinity);
+    this.restore(backend().heap.i32, count);
   }
 
   /** {@link _acquireRestore} without blocking the event loop. */

@@ -26,6 +26,7 @@ import {
   writeField,
 } from './thread-record';
 import { waitWord, waitWordAsync } from '../parking/word';
+import { beginWait, endWait, WaitKind, type WaitToken } from '../diagnostics/wait-state';
 
 /** Options of `new Thread(...)`, Python's keyword arguments. */
 export interface ThreadOptions {
@@ -209,13 +210,20 @@ export class Thread {
     const deadline = new Deadline(waitTimeout(timeout));
     if (this[THREAD].ended !== undefined) return;
     const b = backend();
-    const cell = this[THREAD].record + Field.state;
-    for (;;) {
-      const s = Atomics.load(b.heap.i32, cell >> 2);
-      if (s === State.FINISHED) return this.end();
-      const remaining = deadline.remaining();
-      if (remaining === 0) return;
-      waitWord(cell, s, remaining);
+    const record = this[THREAD].record;
+    const cell = record + Field.state;
+    let token: WaitToken | undefined;
+    try {
+      for (;;) {
+        const s = Atomics.load(b.heap.i32, cell >> 2);
+        if (s === State.FINISHED) return this.end();
+        const remaining = deadline.remaining();
+        if (remaining === 0) return;
+        token ??= beginWait(WaitKind.join, record, remaining !== Infinity);
+        waitWord(cell, s, remaining);
+      }
+    } finally {
+      if (token !== undefined) endWait(token);
     }
   }
 
