@@ -4,7 +4,8 @@
  * an RLock, a `join`) — on the slow path only, after its fast path failed — looks for a cycle
  * through itself (deadlock.ts). Only the wait that closes a cycle can find it, and the lookups run
  * one at a time (a core lock in the roots), so of threads that start waiting at the same moment
- * exactly one finds it: `warn` prints the cycle and the dump of its threads to stderr once;
+ * exactly one finds it: `warn` prints the cycle and the dump of its threads to stderr once (its
+ * waits are marked reported);
  * `raise` ends that thread's wait and throws `DeadlockError` in it, so the others go on.
  */
 import { DeadlockError } from '../errors';
@@ -13,14 +14,14 @@ import { backend } from '../runtime';
 import { cycleThrough, describeCycle, identMap } from './deadlock';
 import { formatThreads } from './dump';
 import { withLiveRecords } from './snapshot';
+import { Field } from '../threading/thread-record';
+import { REPORTED } from './wait-state';
 
 /** The watch's modes. */
 export type DeadlockMode = 'off' | 'warn' | 'raise';
 
 const MODES: readonly DeadlockMode[] = ['off', 'warn', 'raise'];
 
-/** Cycles this isolate has warned about (by their threads and objects), so each is printed once. */
-const warned = new Set<string>();
 
 /**
  * Sets the deadlock watch for the whole process (every thread): `'off'` (the default), `'warn'`
@@ -70,9 +71,10 @@ export function watchForDeadlock(record: number, endOwnWait: () => void): void {
         message = `${description}\n(this thread's wait closed the cycle and was broken)`;
         return;
       }
-      const key = links.map((link) => `${link.info.ident}@${link.wait.object}`).sort().join(',');
-      if (warned.has(key)) return;
-      warned.add(key);
+      // Once per cycle, whichever thread finds it: its waits are marked (under the watch's lock).
+      const flags = links.map((link) => (link.info.record + Field.waitFlags) >> 2);
+      if (flags.every((at) => (Atomics.load(b.heap.i32, at) & REPORTED) !== 0)) return;
+      for (const at of flags) Atomics.or(b.heap.i32, at, REPORTED);
       b.writeStderr(`threadkit: ${description}\n\n${formatThreads(links.map((link) => link.info.record))}\n`);
     });
   } finally {

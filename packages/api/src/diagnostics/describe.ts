@@ -7,7 +7,7 @@
 import { backend } from '../runtime';
 import { countParked } from '../parking/lot';
 import { RLOCK_COUNT, RLOCK_OWNER } from '../sync/rlock';
-import { Cell, Order } from '../queue/store';
+import { Cell, maxsizeOf, Order } from '../queue/store';
 import { F, STATE_DESCRIPTIONS } from '../futures/future-core';
 import { Field, recordName, readField, State } from '../threading/thread-record';
 import { WaitKind } from './wait-state';
@@ -47,7 +47,7 @@ export function threadRepr(record: number): string {
 function queueRepr(q: number): string {
   const order = cell(q + Cell.ORDER);
   const name = order === Order.LIFO ? 'LifoQueue' : order === Order.PRIORITY ? 'PriorityQueue' : 'Queue';
-  const maxsize = cell(q + Cell.MAXSIZE);
+  const maxsize = maxsizeOf(q);
   return `<${name} size=${cell(q + Cell.SIZE)}${maxsize > 0 ? ` maxsize=${maxsize}` : ''}${cell(q + Cell.SHUTDOWN) !== 0 ? ' shutdown' : ''}>`;
 }
 

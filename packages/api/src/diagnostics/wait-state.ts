@@ -45,6 +45,8 @@ export type WaitKindValue = (typeof WaitKind)[keyof typeof WaitKind];
 
 /** Flag bit of `waitFlags`: the wait has a timeout. */
 export const TIMED = 1;
+/** Flag bit of `waitFlags`: the deadlock watch has reported this wait in a cycle (set by the reporter). */
+export const REPORTED = 2;
 
 /** A previous wait, restored by {@link endWait} when waits nest (a Condition's lock re-acquire). */
 interface Saved {

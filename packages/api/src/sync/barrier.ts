@@ -331,11 +331,7 @@ export class Barrier implements SharedObject {
     const seq = Atomics.load(b.heap.i32, (this.address + Field.seq) >> 2);
     b.lockRelease(this.address);
     const token = beginWait(WaitKind.barrier, this.address, ms !== Infinity);
-    try {
-      waitWord(this.address + Field.seq, seq, ms);
-    } finally {
-      endWait(token);
-    }
+    try { waitWord(this.address + Field.seq, seq, ms); } finally { endWait(token); } // prettier-ignore
     b.lockAcquire(this.address, Infinity);
   }
 
