@@ -22,32 +22,14 @@ import { lockTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { currentIdentOrZero } from '../threading/current';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { WaitKind } from '../diagnostics/wait-state';
+import { acquireContended } from './contended';
 
 /** Handle kind of Lock blocks. */
 export const LOCK_KIND = 'sync.Lock';
 /** Byte offset of the holder cell in a Lock's block (see the layout above). */
 export const LOCK_HOLDER = 8;
 const BLOCK_BYTES = 12;
-
-/**
- * Acquires the shared lock at `cell` (its block), recording the wait for diagnostics when it
- * has to wait, and the holder once acquired. `ms`: 0 tries once, Infinity waits forever.
- */
-function acquireShared(cell: number, ms: number): boolean {
-  const b = backend();
-  let acquired = b.lockAcquire(cell, 0);
-  if (!acquired && ms !== 0) {
-    const token = beginWait(WaitKind.lock, cell, ms !== Infinity);
-    try {
-      acquired = b.lockAcquire(cell, ms);
-    } finally {
-      endWait(token);
-    }
-  }
-  if (acquired) b.heap.i32[(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
-  return acquired;
-}
 
 /**
  * A primitive lock: locked or unlocked, owned by no thread. `acquire()` blocks while it is
@@ -62,18 +44,26 @@ export class Lock implements SharedObject {
   private cell: number;
   /** While local: whether it is held. */
   private held: boolean;
+  /**
+   * A view of the heap covering the block (taken when the block is known; a view never stops
+   * covering a cell that existed when it was taken, even after the heap grows), for the holder
+   * cell's stores without the heap's view check.
+   */
+  private view: Int32Array | undefined;
 
   /** A new, unlocked lock. */
   constructor() {
     this.cell = 0;
     this.held = false;
+    this.view = undefined;
   }
 
   /** This thread's view of the lock at `address` (the codec's reviver). */
   static fromAddress(address: number): Lock {
-    const lock = Object.create(Lock.prototype) as { cell: number; held: boolean };
+    const lock = Object.create(Lock.prototype) as { cell: number; held: boolean; view: Int32Array | undefined };
     lock.cell = address;
     lock.held = false;
+    lock.view = backend().heap.i32;
     return adopt(lock as unknown as Lock, LOCK_KIND, address);
   }
 
@@ -81,10 +71,10 @@ export class Lock implements SharedObject {
   [MATERIALIZE](): void {
     if (this.cell !== 0) return;
     const cell = allocCounted(BLOCK_BYTES, 4);
+    this.view = backend().heap.i32;
     if (this.held) {
-      const b = backend();
-      b.lockAcquire(cell, 0);
-      b.heap.i32[(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+      backend().lockAcquire(cell, 0);
+      this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
     }
     this.cell = cell;
     adopt(this, LOCK_KIND, cell);
@@ -95,6 +85,20 @@ export class Lock implements SharedObject {
   private shared(): number {
     if (this.cell === 0) this[MATERIALIZE]();
     return this.cell;
+  }
+
+  /**
+   * Acquires the shared lock (`ms`: 0 tries once, Infinity waits forever); the wait is recorded
+   * for diagnostics only when it is contended, and the holder once acquired.
+   */
+  private acquireShared(ms: number): boolean {
+    const cell = this.shared();
+    const b = backend();
+    if (b.lockAcquire(cell, 0) || (ms !== 0 && acquireContended(b, this.view!, cell, ms, WaitKind.lock))) {
+      this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+      return true;
+    }
+    return false;
   }
 
   /** While local: takes the flag if free (true), or says whether the caller would have to wait. */
@@ -117,7 +121,7 @@ export class Lock implements SharedObject {
       if (this.tryLocal()) return true;
       if (ms === 0) return false;
     }
-    return acquireShared(this.shared(), ms);
+    return this.acquireShared(ms);
   }
 
   /** {@link acquire} as a promise; never blocks the event loop. */
@@ -134,7 +138,7 @@ export class Lock implements SharedObject {
         .lockAcquireAsync(cell, ms)
         .then((acquired) => {
           void this;
-          if (acquired) backend().heap.i32[(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+          if (acquired) this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
           return acquired;
         });
     } catch (error) {
@@ -151,9 +155,8 @@ export class Lock implements SharedObject {
       if (!this.held) throw new RuntimeError('release unlocked lock');
       this.held = false;
     } else {
-      const b = backend();
-      b.heap.i32[(this.cell + LOCK_HOLDER) >> 2] = 0;
-      if (!b.lockRelease(this.cell)) throw new RuntimeError('release unlocked lock');
+      this.view![(this.cell + LOCK_HOLDER) >> 2] = 0;
+      if (!backend().lockRelease(this.cell)) throw new RuntimeError('release unlocked lock');
     }
   }
 
@@ -165,7 +168,7 @@ export class Lock implements SharedObject {
   /** Acquires the lock (waiting forever) and returns a guard that releases it: `using _ = lock.hold();`. */
   hold(): Guard<Lock> {
     mustBlock('holdAsync()');
-    if (this.cell !== 0 || !this.tryLocal()) acquireShared(this.shared(), Infinity);
+    if (this.cell !== 0 || !this.tryLocal()) this.acquireShared(Infinity);
     return new Guard(this);
   }
 
@@ -174,7 +177,7 @@ export class Lock implements SharedObject {
     if (this.cell !== 0 || !this.tryLocal()) {
       const cell = this.shared();
       await backend().lockAcquireAsync(cell, Infinity);
-      backend().heap.i32[(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+      this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
     }
     return new Guard(this);
   }

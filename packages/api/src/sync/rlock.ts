@@ -22,7 +22,8 @@ import { currentIdent } from '../threading/current';
 import { lockTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { WaitKind } from '../diagnostics/wait-state';
+import { acquireContended } from './contended';
 
 /** Handle kind of RLock blocks. */
 export const RLOCK_KIND = 'sync.RLock';
@@ -35,19 +36,12 @@ export const RLOCK_OWNER = OWNER;
 export const RLOCK_COUNT = COUNT;
 
 /**
- * Takes the core lock of the RLock at `cell`, recording the wait for diagnostics when it has to
- * wait. `ms`: 0 tries once, Infinity waits forever.
+ * Takes the core lock of the RLock at `cell`; a contended wait is recorded for diagnostics.
+ * `ms`: 0 tries once, Infinity waits forever.
  */
 function lockCore(cell: number, ms: number): boolean {
   const b = backend();
-  if (b.lockAcquire(cell, 0)) return true;
-  if (ms === 0) return false;
-  const token = beginWait(WaitKind.rlock, cell, ms !== Infinity);
-  try {
-    return b.lockAcquire(cell, ms);
-  } finally {
-    endWait(token);
-  }
+  return b.lockAcquire(cell, 0) || (ms !== 0 && acquireContended(b, b.heap.i32, cell, ms, WaitKind.rlock));
 }
 
 /**

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import {
   Barrier,
@@ -15,7 +13,7 @@ import {
   sleep,
   Thread,
 } from '#backend';
-import { backendSpecifier, fx } from './support';
+import { fx, spawnChild } from './support';
 
 /** Polls `dumpThreads()` until `done(dump)` holds (a handshake on the threads' state, not a timing); returns that dump. */
 function dumpWhen(done: (dump: string) => boolean, limitMs = 20_000): string {
@@ -146,11 +144,7 @@ describe('dumpThreads', () => {
   });
 
   it('a signal prints the dump to stderr from outside, while the main thread is blocked in join()', async () => {
-    const script = fileURLToPath(new URL('../fixtures/child-diagnostics.mjs', import.meta.url));
-    const child = spawn(process.execPath, [script, 'signal'], {
-      env: { ...process.env, THREADKIT_BACKEND_SPECIFIER: backendSpecifier(), THREADKIT_DUMP_ON_SIGNAL: 'SIGUSR2' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child = spawnChild('child-diagnostics.mjs', ['signal'], { THREADKIT_DUMP_ON_SIGNAL: 'SIGUSR2' });
     let stdout = '';
     let stderr = '';
     const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
