@@ -51,6 +51,12 @@ export const Root = {
   dumpSignal: 80,
   /** Who listens for {@link Root.dumpSignal}: 0 nobody yet, 1 the supervisor, 2 the supervisor cannot (main does). */
   dumpSignalListener: 84,
+  /** Core lock guarding the lists of shared Locks and RLocks (diagnostics/lock-registry.ts). */
+  lockListLock: 88,
+  /** Address of the first shared Lock's block (0 = none). */
+  lockListHead: 92,
+  /** Address of the first shared RLock's block (0 = none). */
+  rlockListHead: 96,
 } as const;
 
 const last = Math.max(...Object.values(Root));

@@ -87,6 +87,8 @@ export function describeWait(wait: WaitRead): string {
       return `Future.result <Future state=${STATE_DESCRIPTIONS[cell(a + F.state)] ?? 'unknown'}>`;
     case WaitKind.futuresWait:
       return 'wait(futures)';
+    case WaitKind.asCompleted:
+      return 'asCompleted(futures)';
     case WaitKind.sleep:
       return 'sleep';
     default:

@@ -7,6 +7,8 @@
 import { backend } from '../runtime';
 import { describeCycle, findCycles, threadLabel } from './deadlock';
 import { describeWait, lockRepr, rlockRepr } from './describe';
+import { LOCK_HOLDER, sharedLocks } from '../sync/lock';
+import { RLOCK_OWNER, sharedRLocks } from '../sync/rlock';
 import { ownerIdent, stillWaiting, threadInfo, waitStack, withLiveRecords, type ThreadInfo } from './snapshot';
 import { isOwnershipWait, WaitKind } from './wait-state';
 
@@ -52,16 +54,29 @@ function stateLine(entry: Entry, byIdent: ReadonlyMap<number, Entry>, now: numbe
   return line;
 }
 
-/** The locks `entry`'s thread is seen to hold: those other threads wait for. */
-function heldLocks(entry: Entry, entries: readonly Entry[]): string[] {
-  const held = new Set<string>();
-  for (const other of entries) {
-    const wait = other.info.wait;
-    if (other.owner !== entry.info.ident || wait === undefined || !isOwnershipWait(wait.kind) || wait.kind === WaitKind.join) continue;
-    const repr = wait.kind === WaitKind.lock ? lockRepr(wait.object) : rlockRepr(wait.object);
-    held.add(`${repr} at 0x${wait.object.toString(16)}`);
-  }
-  return [...held];
+/** The shared Locks and RLocks held now, by the ident of their holder: their reprs and addresses. */
+function heldLocks(): Map<number, { repr: string; address: number }[]> {
+  const held = new Map<number, { repr: string; address: number }[]>();
+  const note = (ident: number, repr: string, address: number): void => {
+    if (ident === 0) return;
+    const list = held.get(ident) ?? [];
+    list.push({ repr, address });
+    held.set(ident, list);
+  };
+  const i32 = backend().heap.i32;
+  sharedLocks.forEach((address) => {
+    if (backend().lockLocked(address)) note(Atomics.load(i32, (address + LOCK_HOLDER) >> 2), lockRepr(address), address);
+  });
+  sharedRLocks.forEach((address) => {
+    if (backend().lockLocked(address)) note(Atomics.load(i32, (address + RLOCK_OWNER) >> 2), rlockRepr(address), address);
+  });
+  return held;
+}
+
+/** ` (waited for by "t2" (ident 3))`, when threads of the dump wait for the lock at `address`. */
+function waitedForBy(address: number, entries: readonly Entry[]): string {
+  const waiters = entries.filter((entry) => entry.info.wait?.object === address && isOwnershipWait(entry.info.wait.kind) && entry.info.wait.kind !== WaitKind.join);
+  return waiters.length === 0 ? '' : ` (waited for by ${waiters.map((entry) => threadLabel(entry.info)).join(', ')})`;
 }
 
 /** The dump of the threads with records `records` (references held by the caller), as text. */
@@ -69,10 +84,13 @@ export function formatThreads(records: readonly number[], withDeadlocks = false)
   const entries = records.map(readEntry);
   const byIdent = new Map(entries.map((entry) => [entry.info.ident, entry] as const));
   const now = Date.now();
+  const held = heldLocks();
   const lines: string[] = [];
   for (const entry of entries) {
     lines.push(stateLine(entry, byIdent, now));
-    for (const held of heldLocks(entry, entries)) lines.push(`    holds ${held} (others wait for it)`);
+    for (const lock of held.get(entry.info.ident) ?? []) {
+      lines.push(`    holds ${lock.repr} at 0x${lock.address.toString(16)}${waitedForBy(lock.address, entries)}`);
+    }
     if (entry.stack !== undefined) {
       lines.push('    blocked at:');
       for (const frame of entry.stack.split('\n')) lines.push(`      ${frame}`);
@@ -91,8 +109,8 @@ export function formatThreads(records: readonly number[], withDeadlocks = false)
  * (`running`, `waiting`, `finished`), and for a waiting thread what it waits in — the object's
  * repr (`Lock.acquire <Lock locked>`, `Condition.wait <Condition(…, 1)>`, `join(<Thread(…)>)`,
  * `Queue.get <Queue size=0>`, `Future.result <Future state=running>`, `Event.wait <Event
- * unset>`, …), for how long, which thread holds it (Lock, RLock), the locks a thread holds that
- * others wait for, and the JS stack where it blocked when stacks are on (`setDumpStacks(true)` or
+ * unset>`, …), for how long, which thread holds it (Lock, RLock), the shared Locks and RLocks each
+ * thread holds (and who waits for them), and the JS stack where it blocked when stacks are on (`setDumpStacks(true)` or
  * `THREADKIT_STACKS=1`). Ends with the deadlocks found ({@link detectDeadlocks}).
  *
  * Read from shared memory only: it works while other threads are blocked. Only sync waits are

@@ -38,6 +38,7 @@ export const WaitKind = {
   futureResult: 11,
   futuresWait: 12,
   sleep: 13,
+  asCompleted: 14,
 } as const;
 
 /** A {@link WaitKind} value. */

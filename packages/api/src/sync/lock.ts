@@ -6,13 +6,14 @@
  * or a caller has to wait for it; until then acquire/release touch only the flag, so a loop
  * that makes and drops a lock per item never fills the heap.
  *
- * Block layout (12 bytes, see counted-cell.ts):
+ * Block layout (20 bytes, see counted-cell.ts):
  *   0  i32  core lock cell (0 = unlocked; the backend owns the other states)
  *   4  i32  references (the block is freed when no view or stored value names it)
  *   8  i32  holder: ident of the thread that acquired it, 0 once released. Python's Lock has no
  *           owner (any thread may release it); this cell only tells `dumpThreads` and the
  *           deadlock detector who took it. One plain store after an acquire and one before a
  *           release, on the acquiring/releasing thread: the same cache line as the lock word.
+ *  12  i32  previous, next: links of the list of shared Locks (diagnostics/lock-registry.ts)
  */
 import { RuntimeError } from '../errors';
 import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
@@ -24,12 +25,16 @@ import { Guard } from './guard';
 import { currentIdentOrZero } from '../threading/current';
 import { WaitKind } from '../diagnostics/wait-state';
 import { acquireContended } from './contended';
+import { LockRegistry } from '../diagnostics/lock-registry';
+import { Root } from '../roots';
 
 /** Handle kind of Lock blocks. */
 export const LOCK_KIND = 'sync.Lock';
 /** Byte offset of the holder cell in a Lock's block (see the layout above). */
 export const LOCK_HOLDER = 8;
-const BLOCK_BYTES = 12;
+const BLOCK_BYTES = 20;
+/** The list of shared Locks, linked through the cells at 12 and 16. */
+export const sharedLocks = new LockRegistry(Root.lockListHead, 12);
 
 /**
  * A primitive lock: locked or unlocked, owned by no thread. `acquire()` blocks while it is
@@ -76,6 +81,7 @@ export class Lock implements SharedObject {
       backend().lockAcquire(cell, 0);
       this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
     }
+    sharedLocks.add(cell);
     this.cell = cell;
     adopt(this, LOCK_KIND, cell);
     holdReference(this, LOCK_KIND, cell);
@@ -193,4 +199,4 @@ export class Lock implements SharedObject {
 }
 
 materializeOnDemand(Lock.prototype);
-registerCounted(LOCK_KIND, 4, (address) => Lock.fromAddress(address));
+registerCounted(LOCK_KIND, 4, (address) => Lock.fromAddress(address), (address) => sharedLocks.remove(address));

@@ -5,11 +5,12 @@
  * and takes no shared heap. It moves to a block of its own (`[MATERIALIZE]`, keeping its owner
  * and depth) the first time it is sent to another thread or a caller has to wait for it.
  *
- * Block layout (16 bytes):
+ * Block layout (24 bytes):
  *   0  i32  core lock cell (held while any thread owns the RLock)
  *   4  i32  owner: ident of the owning thread, 0 when unowned
  *   8  i32  count: recursion depth of the owner, 0 when unowned
  *   12 i32  references (counted-cell.ts: freed when no view or stored value names it)
+ *   16 i32  previous, next: links of the list of shared RLocks (diagnostics/lock-registry.ts)
  *
  * Owner and count are written only by the thread holding the core lock, so plain accesses
  * suffice; a thread reading `owner` can only see its own ident while it really owns the lock.
@@ -24,10 +25,14 @@ import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { WaitKind } from '../diagnostics/wait-state';
 import { acquireContended } from './contended';
+import { LockRegistry } from '../diagnostics/lock-registry';
+import { Root } from '../roots';
 
 /** Handle kind of RLock blocks. */
 export const RLOCK_KIND = 'sync.RLock';
-const BLOCK_BYTES = 16;
+const BLOCK_BYTES = 24;
+/** The list of shared RLocks, linked through the cells at 16 and 20. */
+export const sharedRLocks = new LockRegistry(Root.rlockListHead, 16);
 const OWNER = 4;
 const COUNT = 8;
 const REFS = 12;
@@ -85,6 +90,7 @@ export class RLock implements SharedObject {
       b.heap.i32[(cell + OWNER) >> 2] = this.owner;
       b.heap.i32[(cell + COUNT) >> 2] = this.count;
     }
+    sharedRLocks.add(cell);
     this.cell = cell;
     adopt(this, RLOCK_KIND, cell);
     holdReference(this, RLOCK_KIND, cell);
@@ -277,4 +283,4 @@ export class RLock implements SharedObject {
 }
 
 materializeOnDemand(RLock.prototype);
-registerCounted(RLOCK_KIND, REFS, (address) => RLock.fromAddress(address));
+registerCounted(RLOCK_KIND, REFS, (address) => RLock.fromAddress(address), (address) => sharedRLocks.remove(address));

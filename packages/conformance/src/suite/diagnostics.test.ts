@@ -77,11 +77,16 @@ describe('dumpThreads', () => {
       ['w-future', (f: Future) => f.result(), [future]],
     ];
     const threads = spec.map(([name, target, args]) => new Thread({ name, target, args }));
-    threads.push(new Thread({ name: 'w-sleep', target: fx('sleepUntilSet'), args: [release] }));
+    // A lock main holds that nobody waits for, shared (sent to a thread) so the dump can see it.
+    const quiet = new Lock();
+    quiet.acquire();
+    threads.push(new Thread({ name: 'w-sleep', target: fx('sleepUntilSet'), args: [release, quiet] }));
+    threads.push(new Thread({ name: 'w-wait', target: fx('waitForFuture'), args: [future] }));
+    threads.push(new Thread({ name: 'w-ascompleted', target: fx('iterateAsCompleted'), args: [future] }));
     threads.forEach((t) => t.start());
     const joiner = new Thread({ name: 'w-join', target: (t: Thread) => t.join(), args: [threads[3]] });
     joiner.start();
-    const names = [...spec.map(([name]) => name), 'w-sleep', 'w-join'];
+    const names = [...spec.map(([name]) => name), 'w-sleep', 'w-wait', 'w-ascompleted', 'w-join'];
     const dump = dumpWhen((d) => names.every((name) => lineOf(d, name).includes('waiting in')));
     const expected: Record<string, string> = {
       'w-lock': 'waiting in Lock.acquire <Lock locked> for \\d+ ms, held by "MainThread" \\(ident 1\\)',
@@ -95,13 +100,18 @@ describe('dumpThreads', () => {
       'w-qjoin': 'waiting in Queue.join <Queue size=0> for',
       'w-future': 'waiting in Future.result <Future state=pending> for',
       'w-sleep': 'waiting in sleep for \\d+ ms \\(with a timeout\\)',
+      'w-wait': 'waiting in wait\\(futures\\) for',
+      'w-ascompleted': 'waiting in asCompleted\\(futures\\) for',
       'w-join': `waiting in join\\(<Thread\\(w-event, started ${threads[3].ident}\\)>\\) for`,
     };
     for (const [name, pattern] of Object.entries(expected)) expect(lineOf(dump, name)).toMatch(new RegExp(pattern));
     // The locks main holds, as those waiting for them see them.
     const mainPart = dump.slice(dump.indexOf('"MainThread"'), dump.indexOf('\n"', dump.indexOf('"MainThread"') + 1));
-    expect(mainPart).toMatch(/holds <Lock locked> at 0x[0-9a-f]+/);
-    expect(mainPart).toMatch(/holds <RLock locked owner=1 count=1> at 0x[0-9a-f]+/);
+    const lockLine = mainPart.split('\n').filter((line) => line.includes('holds <Lock locked>'));
+    expect(lockLine).toHaveLength(2);
+    expect(lockLine.filter((line) => /^ {4}holds <Lock locked> at 0x[0-9a-f]+ \(waited for by "w-lock" \(ident \d+\)\)$/.test(line))).toHaveLength(1);
+    expect(lockLine.filter((line) => /^ {4}holds <Lock locked> at 0x[0-9a-f]+$/.test(line))).toHaveLength(1);
+    expect(mainPart).toMatch(/\n {4}holds <RLock locked owner=1 count=1> at 0x[0-9a-f]+ \(waited for by "w-rlock" \(ident \d+\)\)/);
     // Let everyone go.
     lock.release();
     rlock.release();
@@ -116,6 +126,7 @@ describe('dumpThreads', () => {
     unfinished.taskDone();
     future.setResult(1);
     release.set();
+    quiet.release();
     for (const t of [...threads, joiner]) t.join();
     expect(threads.every((t) => !t.isAlive())).toBe(true);
   });
