@@ -51,6 +51,11 @@ export async function watchDumpSignal(b: Backend): Promise<void> {
       current = wanted;
       if (wanted !== 0) handle = listen(b, wanted);
       Atomics.store(b.heap.i32, Root.dumpSignalListener >> 2, handle !== undefined ? Listener.supervisor : Listener.unavailable);
+      if (wanted !== 0 && handle === undefined) {
+        b.writeStderr(
+          'threadkit: this runtime gives worker threads no signal handle: the thread dump on a signal comes from the main thread, only while it is not blocked\n',
+        );
+      }
     }
     await b.parkAsync(Root.dumpSignal, wanted, Infinity, false);
   }
