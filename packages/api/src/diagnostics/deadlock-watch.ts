@@ -28,7 +28,8 @@ const MODES: readonly DeadlockMode[] = ['off', 'warn', 'raise'];
  * (print each cycle and its threads' dump to stderr, once) or `'raise'` (throw
  * {@link DeadlockError} in the thread whose wait closes a cycle). Returns the previous mode.
  * `THREADKIT_DEADLOCK` sets it at start. Costs nothing on fast paths; when on, a wait that has to
- * block on a Lock, RLock or join first follows the chain of owners.
+ * block on a Lock, RLock or join first follows the chain of owners (one thread at a time). A wait
+ * with a timeout that closes a cycle counts too: in 'raise' mode it throws rather than time out.
  */
 export function setDeadlockMode(mode: DeadlockMode): DeadlockMode {
   const value = MODES.indexOf(mode);
