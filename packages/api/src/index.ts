@@ -47,13 +47,8 @@ export {
   type DoneAndNotDoneFutures,
 } from './futures/wait';
 export { asCompleted, AsCompletedIterator } from './futures/as-completed';
-export {
-  ThreadPoolExecutor,
-  type ThreadPoolExecutorOptions,
-  type ShutdownOptions,
-  type Callable,
-} from './futures/thread-pool-executor';
-export { type MapOptions } from './futures/executor-map';
+export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './futures/thread-pool-executor';
+export { Executor, type Callable, type ShutdownOptions, type MapOptions } from './futures/executor';
 
 // codec and shared data (helper B edits only this section)
 export { encode, decode, registerErrorClass, type ErrorClass } from './codec';

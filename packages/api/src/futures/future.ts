@@ -13,11 +13,12 @@ import { acquireWriter } from '../codec/writer';
 import { CancelledError, InvalidStateError, TimeoutError } from '../errors';
 import { waitTimeout } from '../timeout';
 import { CANCELLED, CANCELLED_AND_NOTIFIED, EXCEPTION, F, FINISHED, PENDING, RESULT, RUNNING, STATE_DESCRIPTIONS, STATE_NAMES } from './future-core';
-import { cancelFuture, cell, completeFuture, isDone, nextFutureId, parkUntilDone, parkUntilDoneAsync } from './future-core';
+import { cancelFuture, completeFuture, isDone, nextFutureId, parkUntilDone, parkUntilDoneAsync } from './future-core';
 import { releaseFuture, retainFuture, startOrNotify, unexpectedState } from './future-core';
 import { deadlineAfter } from './waiter';
 import { dropHandedOff, viewWithId } from './known-views';
 import { FUTURE_KIND, FutureView, type Kept } from './future-view';
+import { loadField } from '../fields';
 
 /** A done callback: called with the future once it is done. */
 export type DoneCallback<T> = (future: Future<T>) => unknown;
@@ -82,7 +83,7 @@ export class Future<T = unknown> extends FutureView implements PromiseLike<T> {
    */
   static fromAddress<T>(address: number, register = true): Future<T> {
     const view = Object.create(Future.prototype) as Future<T>;
-    Future.init(view, address, cell(address, F.id), undefined, register);
+    Future.init(view, address, loadField(address, F.id), undefined, register);
     return view;
   }
 
@@ -298,7 +299,7 @@ registerKind(
   (address) => {
     dropHandedOff();
     // A view this thread already has for the future keeps its own reference (or needs none).
-    const known = viewWithId(cell(address, F.id));
+    const known = viewWithId(loadField(address, F.id));
     if (known !== undefined) return known;
     retainFuture(address);
     const view = Future.fromAddress(address);

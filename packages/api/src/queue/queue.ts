@@ -19,7 +19,8 @@ import { mustBlock } from '../runtime';
 import { registerCounted } from '../sync/counted-cell';
 import * as engine from './engine';
 import { LocalQueue, WAIT } from './local';
-import { Cell, cell, destroyQueue, maxsizeOf, Order } from './store';
+import { Cell, destroyQueue, maxsizeOf, Order } from './store';
+import { loadField } from '../fields';
 
 const KIND = { FIFO: 'queue.Queue', LIFO: 'queue.LifoQueue', PRIORITY: 'queue.PriorityQueue' } as const;
 
@@ -83,19 +84,19 @@ export class Queue<T = unknown> implements SharedObject {
   /** Number of items put and not yet marked done with {@link taskDone}. */
   get unfinishedTasks(): number {
     const local = this.local;
-    return local !== undefined ? local.unfinished : cell(this.address, Cell.UNFINISHED);
+    return local !== undefined ? local.unfinished : loadField(this.address, Cell.UNFINISHED);
   }
 
   /** True once {@link shutdown} was called. */
   get isShutdown(): boolean {
     const local = this.local;
-    return local !== undefined ? local.isShutdown : cell(this.address, Cell.SHUTDOWN) !== 0;
+    return local !== undefined ? local.isShutdown : loadField(this.address, Cell.SHUTDOWN) !== 0;
   }
 
   /** The approximate number of items (another thread may change it at once). */
   qsize(): number {
     const local = this.local;
-    return local !== undefined ? local.size : cell(this.address, Cell.SIZE);
+    return local !== undefined ? local.size : loadField(this.address, Cell.SIZE);
   }
 
   /** True when the queue holds no items (approximate, like {@link qsize}). */

@@ -33,6 +33,7 @@
 import { backend } from '../runtime';
 import { freeValue } from '../codec';
 import { ENTRY_BYTES, type Entry, heapPop, heapPush, priorityEntry, SharedSlots } from './priority';
+import { loadField, storeField } from '../fields';
 
 /** Byte offsets of the queue block's cells. */
 export const Cell = {
@@ -88,7 +89,7 @@ export function allocQueue(order: Order, maxsize: number, items = 0): number {
   u32[(q + Cell.REFS) >> 2] = 1;
   b.heap.f64[(q + Cell.MAXSIZE) >> 3] = maxsize;
   // Publish the plain stores before the address can reach another thread.
-  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, 0);
+  storeField(q, Cell.SIZE, 0);
   return q;
 }
 
@@ -109,7 +110,7 @@ export function fillQueue(q: number, entries: readonly Entry[], unfinished: numb
   }
   u32[(q + Cell.UNFINISHED) >> 2] = unfinished;
   u32[(q + Cell.SHUTDOWN) >> 2] = shutdown ? 1 : 0;
-  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, entries.length);
+  storeField(q, Cell.SIZE, entries.length);
 }
 
 /**
@@ -136,11 +137,6 @@ export function destroyQueue(q: number): void {
 export function freeQueue(q: number): void {
   destroyQueue(q);
   backend().free(q);
-}
-
-/** Reads a cell atomically. */
-export function cell(q: number, offset: number): number {
-  return Atomics.load(backend().heap.i32, (q + offset) >> 2);
 }
 
 /** The queue's maxsize (fixed at creation). */
@@ -195,7 +191,7 @@ export function pushItem(q: number, item: number, value: unknown): void {
     const mask = u32[(q + Cell.CAPACITY) >> 2]! - 1;
     u32[(slots >> 2) + ((u32[(q + Cell.HEAD) >> 2]! + size) & mask)] = item;
   }
-  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, size + 1);
+  storeField(q, Cell.SIZE, size + 1);
 }
 
 /** Removes the next item (the queue must not be empty) and returns its address. */
@@ -215,7 +211,7 @@ export function popItem(q: number): number {
     item = u32[(slots >> 2) + head]!;
     u32[(q + Cell.HEAD) >> 2] = (head + 1) & (u32[(q + Cell.CAPACITY) >> 2]! - 1);
   }
-  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, size - 1);
+  storeField(q, Cell.SIZE, size - 1);
   const capacity = u32[(q + Cell.CAPACITY) >> 2]!;
   if (capacity > SHRINK_ABOVE && (size - 1) * 4 <= capacity) resize(q, capacity / 2);
   return item;
@@ -224,7 +220,7 @@ export function popItem(q: number): number {
 /** Removes every item; returns their addresses (for the caller to free after unlocking). */
 export function drainItems(q: number): number[] {
   const drained: number[] = [];
-  while (cell(q, Cell.SIZE) > 0) drained.push(popItemUnordered(q));
+  while (loadField(q, Cell.SIZE) > 0) drained.push(popItemUnordered(q));
   return drained;
 }
 
@@ -235,6 +231,6 @@ function popItemUnordered(q: number): number {
   if (u32[(q + Cell.ORDER) >> 2] !== Order.PRIORITY) return popItem(q);
   const size = u32[(q + Cell.SIZE) >> 2]!;
   const item = u32[(u32[(q + Cell.SLOTS) >> 2]! + (size - 1) * ENTRY_BYTES) >> 2]!;
-  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, size - 1);
+  storeField(q, Cell.SIZE, size - 1);
   return item;
 }

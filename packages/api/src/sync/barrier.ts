@@ -33,6 +33,7 @@ import { preloadTask, resolveTask, resolveTaskSync, toTaskSpec, type TaskRef, ty
 import { Deadline, waitTimeout } from '../timeout';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { allocCounted, registerCounted } from './counted-cell';
+import { addField, loadField } from '../fields';
 
 const KIND = 'sync.Barrier';
 const BLOCK_BYTES = 36;
@@ -319,7 +320,7 @@ export class Barrier implements SharedObject {
   /** Wakes every parked waiter (there are none while local). */
   private notifyAll(): void {
     if (this.address === 0) return;
-    Atomics.add(backend().heap.i32, (this.address + Field.seq) >> 2, 1);
+    addField(this.address, Field.seq, 1);
     wakeWord(this.address + Field.seq);
   }
 
@@ -327,7 +328,7 @@ export class Barrier implements SharedObject {
   private condWait(ms: number): void {
     if (this.address === 0) this[MATERIALIZE]();
     const b = backend();
-    const seq = Atomics.load(b.heap.i32, (this.address + Field.seq) >> 2);
+    const seq = loadField(this.address, Field.seq);
     b.lockRelease(this.address);
     waitWord(this.address + Field.seq, seq, ms);
     b.lockAcquire(this.address, Infinity);
@@ -336,7 +337,7 @@ export class Barrier implements SharedObject {
   private async condWaitAsync(ms: number): Promise<void> {
     if (this.address === 0) this[MATERIALIZE]();
     const b = backend();
-    const seq = Atomics.load(b.heap.i32, (this.address + Field.seq) >> 2);
+    const seq = loadField(this.address, Field.seq);
     b.lockRelease(this.address);
     await waitWordAsync(this.address + Field.seq, seq, ms);
     await b.lockAcquireAsync(this.address, Infinity);

@@ -5,10 +5,11 @@
  * self-contained function or a `task()` reference (it is shipped to the thread that failed).
  */
 import { backend } from '../runtime';
-import { Root } from '../roots';
+import { ROOT, Root } from '../roots';
 import { loadValue, storeValue, freeValue } from '../codec';
 import { resolveTask, toTaskSpec, type TaskSpec, type TaskRef } from './task';
 import type { Thread } from './thread';
+import { addField, exchangeField, loadField } from '../fields';
 
 /** The argument of an excepthook, as Python's `ExceptHookArgs`. */
 export interface ExceptHookArgs {
@@ -45,9 +46,8 @@ export function setExcepthook(hook: ((args: ExceptHookArgs) => unknown) | TaskRe
   const b = backend();
   const address = hook === undefined ? 0 : storeValue(toTaskSpec(hook, 'excepthook'));
   b.lockAcquire(Root.excepthookLock, Infinity);
-  const cells = b.heap.i32;
-  const old = Atomics.exchange(cells, Root.excepthookSource >> 2, address);
-  loadedVersion = Atomics.add(cells, Root.excepthookVersion >> 2, 1) + 1;
+  const old = exchangeField(ROOT, Root.excepthookSource, address);
+  loadedVersion = addField(ROOT, Root.excepthookVersion, 1) + 1;
   b.lockRelease(Root.excepthookLock);
   if (old !== 0) freeValue(old);
   localHook = typeof hook === 'function' ? hook : undefined;
@@ -56,12 +56,11 @@ export function setExcepthook(hook: ((args: ExceptHookArgs) => unknown) | TaskRe
 /** The hook currently in force in this thread (loading a newer one set by another thread). */
 async function currentHook(): Promise<(args: ExceptHookArgs) => unknown> {
   const b = backend();
-  if (Atomics.load(b.heap.i32, Root.excepthookVersion >> 2) !== loadedVersion) {
+  if (loadField(ROOT, Root.excepthookVersion) !== loadedVersion) {
     // Decode under the lock (a concurrent setExcepthook frees the block it replaces), resolve outside it.
     b.lockAcquire(Root.excepthookLock, Infinity);
-    const cells = b.heap.i32;
-    const version = Atomics.load(cells, Root.excepthookVersion >> 2);
-    const address = Atomics.load(cells, Root.excepthookSource >> 2);
+    const version = loadField(ROOT, Root.excepthookVersion);
+    const address = loadField(ROOT, Root.excepthookSource);
     let spec: TaskSpec | undefined;
     try {
       spec = address === 0 ? undefined : (loadValue(address) as TaskSpec);

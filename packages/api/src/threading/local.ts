@@ -11,9 +11,9 @@
  * the view when it is garbage-collected.
  */
 import { adopt, HANDLE, registerKind } from '../handle';
-import { backend } from '../runtime';
 import { INSPECT } from '../inspect';
-import { Root } from '../roots';
+import { ROOT, Root } from '../roots';
+import { addField } from '../fields';
 import { currentIdent } from './current';
 
 /** The first id of a local: ids and heap addresses never meet. */
@@ -70,7 +70,7 @@ export type Local = Record<string, any>;
 
 /** Creates a thread-local namespace (`threading.local()`); works with or without `new`. */
 export const local = function local(): Local {
-  const n = Atomics.add(backend().heap.i32, Root.localCounter >> 2, 1);
+  const n = addField(ROOT, Root.localCounter, 1);
   return view(FIRST_ID + (n & 0x7fffffff)) as Local;
 } as unknown as { (): Local; new (): Local };
 

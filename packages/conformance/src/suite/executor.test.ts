@@ -5,9 +5,11 @@ import {
   CancelledError,
   Empty,
   Event,
+  Executor,
   Future,
   Lock,
   mainThread,
+  NotImplementedError,
   Queue,
   RuntimeError,
   Thread,
@@ -16,6 +18,41 @@ import {
   wait,
 } from '#backend';
 import { fx } from './support';
+
+describe('Executor (the base class)', () => {
+  it('submit on the base class raises NotImplementedError (a RuntimeError); shutdown does nothing', () => {
+    const ex = new Executor();
+    expect(() => ex.submit(() => 1)).toThrow(NotImplementedError);
+    expect(() => ex.submit(() => 1)).toThrow(RuntimeError);
+    expect(() => [...ex.map((x: number) => x, [1])]).toThrow(NotImplementedError);
+    expect([...ex.map((x: number) => x, [])]).toEqual([]);
+    expect(ex.shutdown()).toBeUndefined();
+  });
+
+  it('a subclass that defines submit gets map, mapAsync and using', async () => {
+    const calls: string[] = [];
+    class InlineExecutor extends Executor {
+      override submit(fn: (...args: any[]) => unknown, ...args: unknown[]): Future<unknown> {
+        const future = new Future<unknown>();
+        future.setResult(fn(...args));
+        return future;
+      }
+      override shutdown(): void {
+        calls.push('shutdown');
+      }
+    }
+    expect([...new InlineExecutor().map((a: number, b: number) => a * b, [1, 2, 3], [4, 5, 6])]).toEqual([4, 10, 18]);
+    const results: unknown[] = [];
+    for await (const r of new InlineExecutor().mapAsync((x: number) => x + 1, [1, 2])) results.push(r);
+    expect(results).toEqual([2, 3]);
+    {
+      using ex = new InlineExecutor();
+      expect(ex.submit(() => 'ran').result()).toBe('ran');
+    }
+    expect(calls).toEqual(['shutdown']);
+    expect(new ThreadPoolExecutor(1)).toBeInstanceOf(Executor);
+  });
+});
 
 describe('ThreadPoolExecutor', () => {
   it('submit runs a function with arguments on a pool thread and returns a Future', () => {
