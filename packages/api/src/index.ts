@@ -13,7 +13,7 @@ export { Thread, MainThread, type ThreadOptions } from './threading/thread';
 export { currentThread, getIdent } from './threading/current';
 export { mainThread } from './threading/runner';
 export { enumerate, activeCount, getNativeId } from './threading/enumerate';
-export { excepthook, setExcepthook, defaultExcepthook, type ExceptHookArgs } from './threading/excepthook';
+export { excepthook, setExcepthook, getExcepthook, defaultExcepthook, type ExceptHookArgs, type Excepthook } from './threading/excepthook';
 export { local, type Local } from './threading/local';
 export { sleep, sleepAsync } from './threading/sleep';
 export { task, TaskRef, type TaskSpec } from './threading/task';

@@ -11,6 +11,7 @@ import { backend, mustBlock } from '../runtime';
 import { storeValue, freeValue } from '../codec';
 import { acquireWriter } from '../codec/writer';
 import { CancelledError, InvalidStateError, TimeoutError } from '../errors';
+import { takesNoArguments } from '../arguments';
 import { waitTimeout } from '../timeout';
 import { CANCELLED, CANCELLED_AND_NOTIFIED, EXCEPTION, F, FINISHED, PENDING, RESULT, RUNNING, STATE_DESCRIPTIONS, STATE_NAMES } from './future-core';
 import { cancelFuture, completeFuture, isDone, nextFutureId, parkUntilDone, parkUntilDoneAsync } from './future-core';
@@ -67,6 +68,7 @@ export class Future<T = unknown> extends FutureView implements PromiseLike<T> {
   /** Creates a PENDING future (local until shared). Normally only executors call this. */
   constructor() {
     super();
+    takesNoArguments(arguments.length, (n) => `Future.__init__() takes 1 positional argument but ${n + 1} were given`);
     Future.init(this, 0, nextFutureId(), { state: PENDING, raised: false, value: undefined });
     dropHandedOff();
   }

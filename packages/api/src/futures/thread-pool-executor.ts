@@ -11,7 +11,7 @@ import { BrokenThreadPool, RuntimeError } from '../errors';
 import { ROOT, Root } from '../roots';
 import { mustBlock } from '../runtime';
 import { INSPECT } from '../inspect';
-import { builtinTask, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
+import { builtinTask, TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
 import { Thread } from '../threading/thread';
 import { setCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
@@ -86,6 +86,7 @@ export class ThreadPoolExecutor extends Executor {
     if (typeof maxWorkers !== 'number' || !Number.isInteger(maxWorkers)) throw new TypeError('max_workers must be an integer');
     if (maxWorkers <= 0) throw new RangeError('max_workers must be greater than 0');
     this.maxWorkers = maxWorkers;
+    if (initializer != null && typeof initializer !== 'function' && !(initializer instanceof TaskRef)) throw new TypeError('initializer must be a callable');
     this.initializer = initializer == null ? null : toTaskSpec(initializer, 'initializer');
     this.initargs = [...initargs];
     freeValue(storeValue(this.initargs));

@@ -17,7 +17,7 @@ import { dropHeld, freeValue, type HeldValue, loadValue, storeHeld, storeValue }
 import { Empty, Full, ShutDown } from '../errors';
 import { backend } from '../runtime';
 import { Deadline, queueTimeout } from '../timeout';
-import { Cell, drainItems, maxsizeOf, popItem, pushItem } from './store';
+import { Cell, drainItems, isFull, maxsizeOf, popItem, pushItem, setMaxsize } from './store';
 import { parkAsync, unpark } from '../parking/lot';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { addField, loadField, storeField } from '../fields';
@@ -115,13 +115,13 @@ function isShutDown(q: number): boolean {
 /** `Queue.put`'s body (CPython order of checks), ending with the item stored. */
 function* putSteps(q: number, item: number, value: unknown, block: boolean, timeout: number | undefined): Steps<void> {
   if (isShutDown(q)) throw new ShutDown();
-  const maxsize = maxsizeOf(q);
-  if (maxsize > 0) {
+  // CPython reads `maxsize` again each time round: another thread may change it meanwhile.
+  if (loadField(q, Cell.LIMIT) > 0) {
     if (!block) {
-      if (loadField(q, Cell.SIZE) >= maxsize) throw new Full();
+      if (isFull(q)) throw new Full();
     } else {
       const deadline = new Deadline(queueTimeout(timeout));
-      while (loadField(q, Cell.SIZE) >= maxsize) {
+      while (isFull(q)) {
         const remaining = deadline.remaining();
         if (remaining === 0) throw new Full();
         yield wait(q, Cell.NOT_FULL, remaining);
@@ -162,8 +162,7 @@ function* joinSteps(q: number): Steps<void> {
  * SIZE (then of the monotonic SHUTDOWN flag) is a valid moment to observe "full".
  */
 function failFastNowait(q: number): void {
-  const maxsize = maxsizeOf(q);
-  if (maxsize > 0 && loadField(q, Cell.SIZE) >= maxsize) {
+  if (isFull(q)) {
     if (isShutDown(q)) throw new ShutDown();
     throw new Full();
   }
@@ -270,6 +269,20 @@ export function join(q: number): void {
 /** {@link join} as a promise. */
 export function joinAsync(q: number): Promise<void> {
   return runAsync(q, joinSteps(q));
+}
+
+/** Sets `maxsize` (Python's plain attribute): a queue shrunk below its size keeps its items; blocked puts look again. */
+export function changeMaxsize(q: number, maxsize: number): void {
+  withLock(q, () => {
+    setMaxsize(q, maxsize);
+    bump(q, Cell.NOT_FULL);
+  });
+  wake(q, Cell.NOT_FULL, ALL);
+}
+
+/** The queue's maxsize as last set, read under its lock. */
+export function currentMaxsize(q: number): number {
+  return withLock(q, () => maxsizeOf(q));
 }
 
 /** Python 3.13's `shutdown`: later puts raise ShutDown, gets raise it once empty; wakes every waiter. */

@@ -12,6 +12,7 @@ import * as engine from './engine';
 import { LocalQueue, WAIT } from './local';
 import { Cell, destroyQueue, Order } from './store';
 import { loadField } from '../fields';
+import { takesNoArguments } from '../arguments';
 
 const KIND = 'queue.SimpleQueue';
 
@@ -25,6 +26,7 @@ export class SimpleQueue<T = unknown> implements SharedObject {
 
   /** Creates an empty queue. */
   constructor() {
+    takesNoArguments(arguments.length, () => 'SimpleQueue() takes no positional arguments');
     this.address = 0;
     this.local = new LocalQueue(Order.FIFO, 0);
   }

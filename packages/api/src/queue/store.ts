@@ -4,7 +4,7 @@
  * before the queue is shared, and {@link destroyQueue}, which runs once nothing names it); the
  * callers in `engine.ts` take and release it.
  *
- * Queue block (56 bytes, byte offsets; 4-byte cells unless noted). The three wait cells are
+ * Queue block (60 bytes, byte offsets; 4-byte cells unless noted). The three wait cells are
  * sequence counters that getters, putters and joiners wait on (parking/word.ts); async callers
  * waiting for LOCK to be released wait in the parking lot under LOCK's address.
  *
@@ -21,7 +21,10 @@
  *    40  ORDER         {@link Order}
  *    44  REFS          references: one per view in any thread, one per stored value naming
  *                      the queue (see sync/counted-cell.ts); the last one frees the queue
- *    48  MAXSIZE       f64; <= 0 (or NaN) is unbounded
+ *    48  MAXSIZE       f64, as the user set it; <= 0 (or NaN) is unbounded. Written under the
+ *                      lock (`maxsize` may change), read exactly under it
+ *    56  LIMIT         the items MAXSIZE allows, as an integer (0 = unbounded): what puts
+ *                      compare SIZE with, readable at any time
  *
  * Slot arrays: FIFO and LIFO keep one u32 per slot, the address of an encoded item
  * (`storeValue`); FIFO as a ring starting at HEAD, LIFO as a stack from slot 0. Priority
@@ -50,9 +53,10 @@ export const Cell = {
   ORDER: 40,
   REFS: 44,
   MAXSIZE: 48,
+  LIMIT: 56,
 } as const;
 
-const BLOCK_BYTES = 56;
+const BLOCK_BYTES = 60;
 const INITIAL_CAPACITY = 8;
 /** A slot array larger than this halves when a pop leaves it a quarter full. */
 const SHRINK_ABOVE = 64;
@@ -87,7 +91,7 @@ export function allocQueue(order: Order, maxsize: number, items = 0): number {
   u32[(q + Cell.CAPACITY) >> 2] = capacity;
   u32[(q + Cell.ORDER) >> 2] = order;
   u32[(q + Cell.REFS) >> 2] = 1;
-  b.heap.f64[(q + Cell.MAXSIZE) >> 3] = maxsize;
+  setMaxsize(q, maxsize);
   // Publish the plain stores before the address can reach another thread.
   storeField(q, Cell.SIZE, 0);
   return q;
@@ -139,9 +143,26 @@ export function freeQueue(q: number): void {
   backend().free(q);
 }
 
-/** The queue's maxsize (fixed at creation). */
+/** The queue's maxsize as set (exact when read with the lock held). */
 export function maxsizeOf(q: number): number {
   return backend().heap.f64[(q + Cell.MAXSIZE) >> 3]!;
+}
+
+/** The number of items `maxsize` allows (`SIZE >= limit` is Python's `qsize() >= maxsize`); 0 = unbounded. */
+export function limitFor(maxsize: number): number {
+  return maxsize > 0 ? Math.min(Math.ceil(maxsize), 0x7fffffff) : 0;
+}
+
+/** True when the queue is bounded and holds as many items as its maxsize allows (a hint without the lock). */
+export function isFull(q: number): boolean {
+  const limit = loadField(q, Cell.LIMIT);
+  return limit > 0 && loadField(q, Cell.SIZE) >= limit;
+}
+
+/** Sets the queue's maxsize (lock held, or before the queue is shared). */
+export function setMaxsize(q: number, maxsize: number): void {
+  backend().heap.f64[(q + Cell.MAXSIZE) >> 3] = maxsize;
+  storeField(q, Cell.LIMIT, limitFor(maxsize));
 }
 
 /** Moves the items to a new slot array of `capacity` slots (a FIFO ring is unwrapped to HEAD = 0). */

@@ -30,6 +30,7 @@ import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { loadField, storeField } from '../fields';
+import { takesNoArguments } from '../arguments';
 
 const KIND = 'sync.Event';
 const FLAG = 1;
@@ -47,6 +48,7 @@ export class Event implements SharedObject {
 
   /** A new event, not set. */
   constructor() {
+    takesNoArguments(arguments.length, (n) => `Event.__init__() takes 1 positional argument but ${n + 1} were given`);
     this.cell = 0;
     this.state = 0;
   }

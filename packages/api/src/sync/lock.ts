@@ -11,6 +11,7 @@
  *   4  i32  references (the block is freed when no view or stored value names it)
  */
 import { RuntimeError } from '../errors';
+import { takesNoArguments } from '../arguments';
 import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
@@ -37,6 +38,7 @@ export class Lock implements SharedObject {
 
   /** A new, unlocked lock. */
   constructor() {
+    takesNoArguments(arguments.length, (n) => `lock expected 0 arguments, got ${n}`);
     this.cell = 0;
     this.held = false;
   }

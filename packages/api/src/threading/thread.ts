@@ -96,7 +96,8 @@ export class Thread {
       throw new TypeError(`Thread target must be a function or a task(url, name) reference, not ${typeof target}`);
     }
     if (!Array.isArray(args)) throw new TypeError('Thread args must be an array');
-    const record = createRecord(name === undefined ? nextDefaultName(target) : String(name), daemon ?? defaultDaemon());
+    // Python's `str(name) if name else _newname(…)`: an empty name is no name.
+    const record = createRecord(name === undefined || name === null || name === '' ? nextDefaultName(target) : String(name), daemon ?? defaultDaemon());
     Object.defineProperty(this, THREAD, { value: { record, target, args }, enumerable: false, writable: true });
     adopt(this, 'Thread', record, true);
     holdReference(this, 'Thread', record);

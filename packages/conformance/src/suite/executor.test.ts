@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import * as parity from '#backend';
 import {
   BrokenThreadPool,
   CancelledError,
@@ -341,5 +342,29 @@ describe('ThreadPoolExecutor: futures and pool memory', () => {
     ex.shutdown();
     expect(String(ex)).toBe('<ThreadPoolExecutor later threads=1/1 shutdown>');
     expect(() => ex.submit(() => 1)).toThrow(RuntimeError);
+  });
+});
+
+describe('ThreadPoolExecutor: Python parity', () => {
+  it('a non-callable initializer raises TypeError("initializer must be a callable")', () => {
+    expect(() => new parity.ThreadPoolExecutor({ initializer: 5 as never })).toThrow(new TypeError('initializer must be a callable'));
+    expect(() => new parity.ThreadPoolExecutor(2, '', 'not a function' as never)).toThrow('initializer must be a callable');
+  });
+
+  it('futures cancelled by shutdown({ cancelFutures }) count as done for wait() at once (CPython leaves them pending forever: documented difference)', () => {
+    const gate = new parity.Event();
+    const ex = new parity.ThreadPoolExecutor(1);
+    const started = new parity.Event();
+    const blocker = ex.submit((g: parity.Event, s: parity.Event) => { s.set(); return g.wait(); }, gate, started);
+    expect(started.wait(10_000)).toBe(true);
+    const queued = [1, 2, 3].map((x) => ex.submit((n: number) => n, x));
+    ex.shutdown({ wait: false, cancelFutures: true });
+    expect(queued.every((f) => f.cancelled())).toBe(true);
+    const { done, notDone } = parity.wait(queued, 0);
+    expect(done.size).toBe(3);
+    expect(notDone.size).toBe(0);
+    gate.set();
+    expect(blocker.result(10_000)).toBe(true);
+    ex.shutdown();
   });
 });

@@ -11,7 +11,7 @@ import * as backend from '#backend';
 const USER_API = {
   threading: [
     'Thread', 'MainThread', 'currentThread', 'mainThread', 'getIdent', 'getNativeId', 'enumerate', 'activeCount',
-    'excepthook', 'setExcepthook', 'defaultExcepthook', 'local', 'Timer', 'TIMEOUT_MAX',
+    'excepthook', 'setExcepthook', 'getExcepthook', 'defaultExcepthook', 'local', 'Timer', 'TIMEOUT_MAX',
     'Lock', 'RLock', 'Condition', 'Semaphore', 'BoundedSemaphore', 'Event', 'Barrier', 'BrokenBarrierError',
   ],
   queue: ['Queue', 'LifoQueue', 'PriorityQueue', 'SimpleQueue', 'Empty', 'Full', 'ShutDown'],
