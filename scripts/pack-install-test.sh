@@ -3,7 +3,8 @@
 # installs the two tarballs into a scratch project outside the monorepo, and runs an ESM and a
 # CJS consumer there (threads, a Lock, a Queue, a ThreadPoolExecutor) — the way a user gets the
 # packages, with the worker entry resolved from the installed package. Needs built dist/ folders
-# (`npm run build`). Exits non-zero on any failure; prints `pack-install: N passed, N failed`.
+# (`npm run build`). Exits non-zero on any failure; prints `pack-install: N passed, N failed`,
+# counting the checks the consumers made (each prints `checks: N`).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,8 +46,9 @@ passed=0
 failed=0
 for consumer in consumer.mjs consumer.cjs; do
   echo "== pack-install: node $consumer"
-  if (cd "$app" && timeout 120 node "$consumer"); then
-    passed=$((passed + 1))
+  if (cd "$app" && timeout 120 node "$consumer") | tee "$work/out.txt"; [ "${PIPESTATUS[0]}" -eq 0 ]; then
+    # A consumer prints `checks: N` (every check it made passed, or it would have failed).
+    passed=$((passed + $(sed -n 's/^checks: \([0-9]*\)$/\1/p' "$work/out.txt")))
   else
     echo "pack-install: $consumer FAILED" >&2
     failed=$((failed + 1))

@@ -5,8 +5,12 @@ const { Lock, Queue, Thread, ThreadPoolExecutor } = require('@threadkit/backend-
 const THREADS = 4;
 const ROUNDS = 50;
 
+/** Checks made (scripts/pack-install-test.sh adds them up). */
+let checks = 0;
+
 function check(ok, what) {
   if (!ok) throw new Error(`pack-install (cjs): mismatch: ${what}`);
+  checks++;
 }
 
 // Each round writes an enter/leave pair while holding the lock: under mutual exclusion the
@@ -61,4 +65,5 @@ const fromPool = executor.submit(takeOne, q).result();
 check(fromPool === 'through the pool', `a pool thread got the same queue (got ${fromPool})`);
 executor.shutdown();
 console.log(`cjs: executor computed ${results.join(', ')} and read '${fromPool}' from the shared queue`);
+console.log(`checks: ${checks}`);
 console.log('cjs: ok');

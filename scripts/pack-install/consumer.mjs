@@ -5,8 +5,12 @@ import { Lock, Queue, Thread, ThreadPoolExecutor } from '@threadkit/backend-work
 const THREADS = 4;
 const ROUNDS = 50;
 
+/** Checks made (scripts/pack-install-test.sh adds them up). */
+let checks = 0;
+
 function check(ok, what) {
   if (!ok) throw new Error(`pack-install (esm): mismatch: ${what}`);
+  checks++;
 }
 
 // Each round writes an enter/leave pair while holding the lock: under mutual exclusion the
@@ -61,4 +65,5 @@ const fromPool = await executor.submit(takeOne, q);
 check(fromPool === 'through the pool', `a pool thread got the same queue (got ${fromPool})`);
 executor.shutdown();
 console.log(`esm: executor computed ${results.join(', ')} and read '${fromPool}' from the shared queue`);
+console.log(`checks: ${checks}`);
 console.log('esm: ok');

@@ -8,6 +8,11 @@ export class RuntimeError extends Error {
   override name = 'RuntimeError';
 }
 
+/** Python's `NotImplementedError` (a RuntimeError): an abstract method was called, as `Executor.submit` on the base class. */
+export class NotImplementedError extends RuntimeError {
+  override name = 'NotImplementedError';
+}
+
 /** `queue.Empty`: a non-blocking or timed `get` found the queue empty. */
 export class Empty extends Error {
   override name = 'Empty';

@@ -13,7 +13,7 @@ export { Thread, MainThread, type ThreadOptions } from './threading/thread';
 export { currentThread, getIdent } from './threading/current';
 export { mainThread } from './threading/runner';
 export { enumerate, activeCount, getNativeId } from './threading/enumerate';
-export { excepthook, setExcepthook, defaultExcepthook, type ExceptHookArgs } from './threading/excepthook';
+export { excepthook, setExcepthook, getExcepthook, defaultExcepthook, type ExceptHookArgs, type Excepthook } from './threading/excepthook';
 export { local, type Local } from './threading/local';
 export { sleep, sleepAsync } from './threading/sleep';
 export { task, TaskRef, type TaskSpec } from './threading/task';
@@ -47,13 +47,8 @@ export {
   type DoneAndNotDoneFutures,
 } from './futures/wait';
 export { asCompleted, AsCompletedIterator } from './futures/as-completed';
-export {
-  ThreadPoolExecutor,
-  type ThreadPoolExecutorOptions,
-  type ShutdownOptions,
-  type Callable,
-} from './futures/thread-pool-executor';
-export { type MapOptions } from './futures/executor-map';
+export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './futures/thread-pool-executor';
+export { Executor, type Callable, type ShutdownOptions, type MapOptions } from './futures/executor';
 
 // codec and shared data (helper B edits only this section)
 export { encode, decode, registerErrorClass, type ErrorClass } from './codec';

@@ -5,6 +5,9 @@
  */
 import { API_ROOT_BYTES } from './spi';
 
+/** The roots' block: they are fields of the block at address 0. */
+export const ROOT = 0;
+
 /** Byte offsets of the root cells. */
 export const Root = {
   /** Last thread ident handed out (main takes 1). */

@@ -9,7 +9,8 @@ import { countParked } from '../parking/lot';
 import { RLOCK_COUNT, RLOCK_OWNER } from '../sync/rlock';
 import { Cell, maxsizeOf, Order } from '../queue/store';
 import { F, STATE_DESCRIPTIONS } from '../futures/future-core';
-import { Field, recordName, readField, State } from '../threading/thread-record';
+import { Field, recordName, State } from '../threading/thread-record';
+import { loadField } from '../fields';
 import { WaitKind } from './wait-state';
 import type { WaitRead } from './snapshot';
 
@@ -37,10 +38,10 @@ function conditionRepr(address: number): string {
 
 /** `<Thread(worker-1, started 3)>`, from a thread's record. */
 export function threadRepr(record: number): string {
-  const state = readField(record, Field.state);
+  const state = loadField(record, Field.state);
   let status = state === State.NEW ? 'initial' : state === State.FINISHED ? 'stopped' : 'started';
-  if (readField(record, Field.daemon) === 1) status += ' daemon';
-  if (state !== State.NEW) status += ` ${readField(record, Field.ident)}`;
+  if (loadField(record, Field.daemon) === 1) status += ' daemon';
+  if (state !== State.NEW) status += ` ${loadField(record, Field.ident)}`;
   return `<Thread(${recordName(record)}, ${status})>`;
 }
 

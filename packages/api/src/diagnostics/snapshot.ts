@@ -7,7 +7,8 @@ import { loadValue } from '../codec';
 import { backend } from '../runtime';
 import { LOCK_HOLDER } from '../sync/lock';
 import { RLOCK_OWNER } from '../sync/rlock';
-import { Field, liveRecords, readField, recordName, recordRefs, State } from '../threading/thread-record';
+import { Field, liveRecords, recordName, recordRefs, State } from '../threading/thread-record';
+import { loadField } from '../fields';
 import { isOwnershipWait, TIMED, WaitKind } from './wait-state';
 
 /** One wait of one thread, read consistently (the same odd `waitSeq` before and after). */
@@ -28,20 +29,20 @@ export interface WaitRead {
 export function readWait(record: number): WaitRead | undefined {
   const heap = backend().heap;
   for (let attempt = 0; attempt < 8; attempt++) {
-    const seq = readField(record, Field.waitSeq);
+    const seq = loadField(record, Field.waitSeq);
     if ((seq & 1) === 0) return undefined;
-    const kind = readField(record, Field.waitKind);
-    const object = readField(record, Field.waitObject);
-    const flags = readField(record, Field.waitFlags);
+    const kind = loadField(record, Field.waitKind);
+    const object = loadField(record, Field.waitObject);
+    const flags = loadField(record, Field.waitFlags);
     const since = heap.f64[(record + Field.waitSince) >> 3];
-    if (readField(record, Field.waitSeq) === seq) return { seq, kind, object, timed: (flags & TIMED) !== 0, since };
+    if (loadField(record, Field.waitSeq) === seq) return { seq, kind, object, timed: (flags & TIMED) !== 0, since };
   }
   return undefined; // it keeps starting and ending waits: as good as running
 }
 
 /** True while the thread with record `record` is still in the wait `wait` (read earlier). */
 export function stillWaiting(record: number, wait: WaitRead): boolean {
-  return readField(record, Field.waitSeq) === wait.seq;
+  return loadField(record, Field.waitSeq) === wait.seq;
 }
 
 /**
@@ -53,8 +54,8 @@ export function ownerIdent(wait: WaitRead): number {
   const b = backend();
   const i32 = b.heap.i32;
   if (wait.kind === WaitKind.join) {
-    const state = readField(wait.object, Field.state);
-    return state === State.STARTED || state === State.FINISHING ? readField(wait.object, Field.ident) : 0;
+    const state = loadField(wait.object, Field.state);
+    return state === State.STARTED || state === State.FINISHING ? loadField(wait.object, Field.ident) : 0;
   }
   if (!b.lockLocked(wait.object)) return 0;
   const offset = wait.kind === WaitKind.lock ? LOCK_HOLDER : RLOCK_OWNER;
@@ -78,7 +79,7 @@ export function waitStack(record: number): string | undefined {
   const b = backend();
   b.lockAcquire(record + Field.nameLock, Infinity);
   try {
-    const block = readField(record, Field.waitStack);
+    const block = loadField(record, Field.waitStack);
     return block === 0 ? undefined : (loadValue(block) as string);
   } finally {
     b.lockRelease(record + Field.nameLock);
@@ -88,13 +89,13 @@ export function waitStack(record: number): string | undefined {
 /** Reads one record (the caller holds a reference on it). */
 export function threadInfo(record: number): ThreadInfo {
   const wait = readWait(record);
-  const finished = readField(record, Field.state) !== State.STARTED;
+  const finished = loadField(record, Field.state) !== State.STARTED;
   return {
     record,
-    ident: readField(record, Field.ident),
-    nativeId: readField(record, Field.nativeId),
+    ident: loadField(record, Field.ident),
+    nativeId: loadField(record, Field.nativeId),
     name: recordName(record),
-    daemon: readField(record, Field.daemon) === 1,
+    daemon: loadField(record, Field.daemon) === 1,
     state: finished ? 'finished' : wait !== undefined ? 'waiting' : 'running',
     wait,
   };

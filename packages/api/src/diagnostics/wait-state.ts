@@ -19,7 +19,8 @@ import { Root } from '../roots';
 import { backend } from '../runtime';
 import { currentThreadOrUndefined } from '../threading/current';
 import { THREAD } from '../threading/thread';
-import { Field, readField, writeField } from '../threading/thread-record';
+import { Field } from '../threading/thread-record';
+import { loadField, storeField } from '../fields';
 import { watchForDeadlock } from './deadlock-watch';
 
 /** What a thread waits in. The numbers are stored in the record's `waitKind` cell. */
@@ -113,7 +114,7 @@ export function endWait(token: WaitToken): void {
   const i32 = backend().heap.i32;
   const at = record >> 2;
   const seq = Atomics.add(i32, at + Field.waitSeq / 4, 1) + 1;
-  if (readField(record, Field.waitStack) !== 0) dropStack(record);
+  if (loadField(record, Field.waitStack) !== 0) dropStack(record);
   const saved = token.saved;
   if (saved !== undefined) {
     write(record, saved.kind, saved.object, saved.flags, saved.since);
@@ -128,9 +129,9 @@ export function isOwnershipWait(kind: number): boolean {
 
 function write(record: number, kind: number, object: number, flags: number, since: number): void {
   const b = backend();
-  writeField(record, Field.waitKind, kind);
-  writeField(record, Field.waitObject, object);
-  writeField(record, Field.waitFlags, flags);
+  storeField(record, Field.waitKind, kind);
+  storeField(record, Field.waitObject, object);
+  storeField(record, Field.waitFlags, flags);
   b.heap.f64[(record + Field.waitSince) >> 3] = since;
 }
 
@@ -148,8 +149,8 @@ function saveStack(record: number): void {
   }
   const b = backend();
   b.lockAcquire(record + Field.nameLock, Infinity);
-  const old = readField(record, Field.waitStack);
-  writeField(record, Field.waitStack, block);
+  const old = loadField(record, Field.waitStack);
+  storeField(record, Field.waitStack, block);
   b.lockRelease(record + Field.nameLock);
   if (old !== 0) freeValue(old);
 }
@@ -157,8 +158,8 @@ function saveStack(record: number): void {
 function dropStack(record: number): void {
   const b = backend();
   b.lockAcquire(record + Field.nameLock, Infinity);
-  const old = readField(record, Field.waitStack);
-  writeField(record, Field.waitStack, 0);
+  const old = loadField(record, Field.waitStack);
+  storeField(record, Field.waitStack, 0);
   b.lockRelease(record + Field.nameLock);
   if (old !== 0) freeValue(old);
 }

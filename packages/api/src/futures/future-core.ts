@@ -26,10 +26,11 @@
  * it reaches CANCELLED_AND_NOTIFIED or FINISHED, so `wait()` parks once for many futures.
  */
 import { backend } from '../runtime';
-import { freeValue } from '../codec';
-import { Root } from '../roots';
+import { freeValue, loadValue, storeValue } from '../codec';
+import { ROOT, Root } from '../roots';
 import { RuntimeError } from '../errors';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
+import { addField, exchangeField, loadField, storeField, subField } from '../fields';
 
 /** Future states, as CPython's `_base` names them. */
 export const PENDING = 0;
@@ -65,14 +66,9 @@ export const F = {
 const FUTURE_BYTES = 44;
 const LINK_BYTES = 8;
 
-/** Reads a cell of the block at `address`. */
-export function cell(address: number, offset: number): number {
-  return Atomics.load(backend().heap.i32, (address + offset) >> 2);
-}
-
 /** A new process-wide future id (never 0; wraps after 2^32 futures). */
 export function nextFutureId(): number {
-  return (Atomics.add(backend().heap.i32, Root.futureIdCounter >> 2, 1) + 1) | 0 || nextFutureId();
+  return (addField(ROOT, Root.futureIdCounter, 1) + 1) | 0 || nextFutureId();
 }
 
 /**
@@ -82,31 +78,30 @@ export function nextFutureId(): number {
 export function allocFuture(refs: number, id: number, state = PENDING, outcome = 0, value = 0): number {
   const b = backend();
   const address = b.alloc(FUTURE_BYTES);
-  const i32 = b.heap.i32;
-  Atomics.store(i32, (address + F.refs) >> 2, refs);
-  Atomics.store(i32, (address + F.id) >> 2, id);
-  Atomics.store(i32, (address + F.outcome) >> 2, outcome);
-  Atomics.store(i32, (address + F.value) >> 2, value);
-  Atomics.store(i32, (address + F.state) >> 2, state);
+  storeField(address, F.refs, refs);
+  storeField(address, F.id, id);
+  storeField(address, F.outcome, outcome);
+  storeField(address, F.value, value);
+  storeField(address, F.state, state);
   return address;
 }
 
 /** Adds a reference to the block. */
 export function retainFuture(address: number): void {
-  Atomics.add(backend().heap.i32, (address + F.refs) >> 2, 1);
+  addField(address, F.refs, 1);
 }
 
 /** Drops a reference; the last one frees the block, its stored values and waiter links. */
 export function releaseFuture(address: number): void {
   const b = backend();
-  if (Atomics.sub(b.heap.i32, (address + F.refs) >> 2, 1) !== 1) return;
-  const value = cell(address, F.value);
+  if (subField(address, F.refs, 1) !== 1) return;
+  const value = loadField(address, F.value);
   if (value !== 0) freeValue(value);
-  const args = cell(address, F.args);
+  const args = loadField(address, F.args);
   if (args !== 0) freeValue(args);
-  let link = cell(address, F.waiters);
+  let link = loadField(address, F.waiters);
   while (link !== 0) {
-    const next = cell(link, 0);
+    const next = loadField(link, 0);
     b.free(link);
     link = next;
   }
@@ -136,13 +131,11 @@ function unlock(address: number): void {
 
 /** Bumps `seq` (lock held). With `settle`, also signals every installed waiter. */
 function publish(address: number, settle: boolean): void {
-  const b = backend();
-  const i32 = b.heap.i32;
-  Atomics.add(i32, (address + F.seq) >> 2, 1);
+  addField(address, F.seq, 1);
   if (!settle) return;
-  for (let link = cell(address, F.waiters); link !== 0; link = cell(link, 0)) {
-    const waiter = cell(link, 4);
-    Atomics.add(i32, waiter >> 2, 1);
+  for (let link = loadField(address, F.waiters); link !== 0; link = loadField(link, 0)) {
+    const waiter = loadField(link, 4);
+    addField(waiter, 0, 1);
     wakeWord(waiter);
   }
 }
@@ -160,16 +153,15 @@ function wakeSleepers(address: number): void {
  */
 export function cancelFuture(address: number): boolean {
   lock(address);
-  const state = cell(address, F.state);
+  const state = loadField(address, F.state);
   if (state === RUNNING || state === FINISHED) {
     unlock(address);
     return false;
   }
   let args = 0;
   if (state === PENDING) {
-    const i32 = backend().heap.i32;
-    Atomics.store(i32, (address + F.state) >> 2, CANCELLED);
-    args = Atomics.exchange(i32, (address + F.args) >> 2, 0);
+    storeField(address, F.state, CANCELLED);
+    args = exchangeField(address, F.args, 0);
     publish(address, false);
   }
   unlock(address);
@@ -185,21 +177,21 @@ export function cancelFuture(address: number): boolean {
  */
 export function startOrNotify(address: number): boolean {
   lock(address);
-  const state = cell(address, F.state);
+  const state = loadField(address, F.state);
   if (state === PENDING) {
-    Atomics.store(backend().heap.i32, (address + F.state) >> 2, RUNNING);
+    storeField(address, F.state, RUNNING);
     unlock(address);
     return true;
   }
   if (state === CANCELLED) {
-    Atomics.store(backend().heap.i32, (address + F.state) >> 2, CANCELLED_AND_NOTIFIED);
+    storeField(address, F.state, CANCELLED_AND_NOTIFIED);
     publish(address, true);
     unlock(address);
     wakeSleepers(address);
     return false;
   }
   unlock(address);
-  throw unexpectedState(cell(address, F.id), state);
+  throw unexpectedState(loadField(address, F.id), state);
 }
 
 /** Logs CPython's critical line for `set_running_or_notify_cancel` and returns its error. */
@@ -215,42 +207,69 @@ export function unexpectedState(id: number, state: number): RuntimeError {
  */
 export function completeFuture(address: number, outcome: number, value: number): number {
   lock(address);
-  const state = cell(address, F.state);
+  const state = loadField(address, F.state);
   if (isDone(state)) {
     unlock(address);
     return state;
   }
-  const i32 = backend().heap.i32;
-  Atomics.store(i32, (address + F.value) >> 2, value);
-  Atomics.store(i32, (address + F.outcome) >> 2, outcome);
-  Atomics.store(i32, (address + F.state) >> 2, FINISHED);
+  storeField(address, F.value, value);
+  storeField(address, F.outcome, outcome);
+  storeField(address, F.state, FINISHED);
   publish(address, true);
   unlock(address);
   wakeSleepers(address);
   return -1;
 }
 
+/**
+ * {@link completeFuture} with a JS value: stores `value` (when it cannot be copied, the future
+ * fails with the codec's error instead); a future already done keeps its outcome.
+ */
+export function completeWith(address: number, outcome: number, value: unknown): void {
+  let stored: number;
+  try {
+    stored = storeValue(value);
+  } catch (error) {
+    outcome = EXCEPTION;
+    try {
+      stored = storeValue(error);
+    } catch {
+      stored = storeValue(new TypeError(String(error)));
+    }
+  }
+  if (completeFuture(address, outcome, stored) !== -1) freeValue(stored);
+}
+
+const NO_ARGS: unknown[] = [];
+
+/** An executor call's decoded arguments; the stored copy is freed at once (only the call reads it). */
+export function takeArgs(address: number): unknown[] {
+  const args = exchangeField(address, F.args, 0);
+  if (args === 0) return NO_ARGS;
+  const values = loadValue(args) as unknown[];
+  freeValue(args);
+  return values;
+}
+
 /** Installs the waiter cell `waiter` on the future. */
 export function addWaiter(address: number, waiter: number): void {
   const b = backend();
   const link = b.alloc(LINK_BYTES);
-  const i32 = b.heap.i32;
-  Atomics.store(i32, (link + 4) >> 2, waiter);
+  storeField(link, 4, waiter);
   lock(address);
-  Atomics.store(i32, link >> 2, cell(address, F.waiters));
-  Atomics.store(i32, (address + F.waiters) >> 2, link);
+  storeField(link, 0, loadField(address, F.waiters));
+  storeField(address, F.waiters, link);
   unlock(address);
 }
 
 /** Removes the waiter cell `waiter` from the future (no-op when absent). */
 export function removeWaiter(address: number, waiter: number): void {
   const b = backend();
-  const i32 = b.heap.i32;
   lock(address);
   let prev = address + F.waiters;
-  for (let link = cell(address, F.waiters); link !== 0; link = cell(link, 0)) {
-    if (cell(link, 4) === waiter) {
-      Atomics.store(i32, prev >> 2, cell(link, 0));
+  for (let link = loadField(address, F.waiters); link !== 0; link = loadField(link, 0)) {
+    if (loadField(link, 4) === waiter) {
+      storeField(prev, 0, loadField(link, 0));
       unlock(address);
       b.free(link);
       return;
@@ -267,8 +286,8 @@ export function removeWaiter(address: number, waiter: number): void {
  */
 export function parkUntilDone(address: number, deadline: number): number {
   for (;;) {
-    const seq = cell(address, F.seq);
-    const state = cell(address, F.state);
+    const seq = loadField(address, F.seq);
+    const state = loadField(address, F.state);
     if (isDone(state)) return state;
     const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
     if (remaining <= 0) return state;
@@ -279,8 +298,8 @@ export function parkUntilDone(address: number, deadline: number): number {
 /** {@link parkUntilDone} without blocking the event loop; keeps the process alive while pending. */
 export async function parkUntilDoneAsync(address: number, deadline: number): Promise<number> {
   for (;;) {
-    const seq = cell(address, F.seq);
-    const state = cell(address, F.state);
+    const seq = loadField(address, F.seq);
+    const state = loadField(address, F.state);
     if (isDone(state)) return state;
     const remaining = deadline === Infinity ? Infinity : deadline - performance.now();
     if (remaining <= 0) return state;

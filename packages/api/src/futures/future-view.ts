@@ -25,8 +25,9 @@
  */
 import { adopt, dropReference, type Handle, HANDLE, holdReference, MATERIALIZE, SAME_AT } from '../handle';
 import { loadValue, storeValue } from '../codec';
-import { EXCEPTION, F, FINISHED, RESULT, allocFuture, cell, isSettled, releaseFuture } from './future-core';
+import { EXCEPTION, F, FINISHED, RESULT, allocFuture, isSettled, releaseFuture } from './future-core';
 import { handOff, rememberView } from './known-views';
+import { loadField } from '../fields';
 
 /** Handle kind of future blocks. */
 export const FUTURE_KIND = 'threadkit.Future';
@@ -156,7 +157,7 @@ export abstract class FutureView {
 
   /** A view stands for the future in the block at `address` when that block is one made for it (same id). */
   [SAME_AT](address: number): boolean {
-    return cell(address, F.id) === this.id;
+    return loadField(address, F.id) === this.id;
   }
 
   /** Called when a local view's state moved to a block (another thread may now complete it). */
@@ -169,15 +170,15 @@ export abstract class FutureView {
       this.dropIfFinal();
       return kept.state;
     }
-    const state = cell(this.address, F.state);
+    const state = loadField(this.address, F.state);
     if (isSettled(state)) this.letGo(state);
     return state;
   }
 
   /** Copies the final outcome from the block into the fields and drops the reference (unless pinned). */
   private letGo(state: number): void {
-    const raised = cell(this.address, F.outcome) === EXCEPTION;
-    const value = state === FINISHED ? loadValue(cell(this.address, F.value)) : undefined;
+    const raised = loadField(this.address, F.outcome) === EXCEPTION;
+    const value = state === FINISHED ? loadValue(loadField(this.address, F.value)) : undefined;
     this.kept = { state, raised, value };
     this.dropIfFinal();
   }

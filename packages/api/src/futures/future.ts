@@ -11,13 +11,15 @@ import { backend, mustBlock } from '../runtime';
 import { storeValue, freeValue } from '../codec';
 import { acquireWriter } from '../codec/writer';
 import { CancelledError, InvalidStateError, TimeoutError } from '../errors';
+import { takesNoArguments } from '../arguments';
 import { waitTimeout } from '../timeout';
 import { CANCELLED, CANCELLED_AND_NOTIFIED, EXCEPTION, F, FINISHED, PENDING, RESULT, RUNNING, STATE_DESCRIPTIONS, STATE_NAMES } from './future-core';
-import { cancelFuture, cell, completeFuture, isDone, nextFutureId, parkUntilDone, parkUntilDoneAsync } from './future-core';
+import { cancelFuture, completeFuture, isDone, nextFutureId, parkUntilDone, parkUntilDoneAsync } from './future-core';
 import { releaseFuture, retainFuture, startOrNotify, unexpectedState } from './future-core';
 import { deadlineAfter } from './waiter';
 import { dropHandedOff, viewWithId } from './known-views';
 import { FUTURE_KIND, FutureView, type Kept } from './future-view';
+import { loadField } from '../fields';
 import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 /** A done callback: called with the future once it is done. */
@@ -67,6 +69,7 @@ export class Future<T = unknown> extends FutureView implements PromiseLike<T> {
   /** Creates a PENDING future (local until shared). Normally only executors call this. */
   constructor() {
     super();
+    takesNoArguments(arguments.length, (n) => `Future.__init__() takes 1 positional argument but ${n + 1} were given`);
     Future.init(this, 0, nextFutureId(), { state: PENDING, raised: false, value: undefined });
     dropHandedOff();
   }
@@ -83,7 +86,7 @@ export class Future<T = unknown> extends FutureView implements PromiseLike<T> {
    */
   static fromAddress<T>(address: number, register = true): Future<T> {
     const view = Object.create(Future.prototype) as Future<T>;
-    Future.init(view, address, cell(address, F.id), undefined, register);
+    Future.init(view, address, loadField(address, F.id), undefined, register);
     return view;
   }
 
@@ -304,7 +307,7 @@ registerKind(
   (address) => {
     dropHandedOff();
     // A view this thread already has for the future keeps its own reference (or needs none).
-    const known = viewWithId(cell(address, F.id));
+    const known = viewWithId(loadField(address, F.id));
     if (known !== undefined) return known;
     retainFuture(address);
     const view = Future.fromAddress(address);

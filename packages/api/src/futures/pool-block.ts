@@ -6,14 +6,15 @@
  */
 import { backend } from '../runtime';
 import { freeValue } from '../codec';
+import { addField, casField, loadField, storeField } from '../fields';
 import { allocCounted, countedAt } from '../sync/counted-cell';
 import { ALL } from '../parking/lot';
 import { BLOCK_QUEUE_BYTES, append, lockQueue, queued, shift, shiftAll, unlockQueue, waitNonEmptyAsync, wakeWaiters } from '../queue/block-queue';
-import { F, cell } from './future-core';
+import { F } from './future-core';
 
 /** Byte offsets inside a pool block. */
 export const Pool = {
-  /** The work queue (BLOCK_QUEUE_BYTES; at 0: the pool's address is its queue's); its lock guards `flags` too. */
+  /** The work queue (at 0: the pool's address is its queue's); its lock guards `flags` too. */
   queue: 0,
   /** CPython's `_idle_semaphore`: released by a thread that finds no work, taken by `submit`. */
   idle: BLOCK_QUEUE_BYTES,
@@ -23,30 +24,21 @@ export const Pool = {
   refs: BLOCK_QUEUE_BYTES + 8,
   /** The interned task specs: a list of {@link SpecNode}. */
   specs: BLOCK_QUEUE_BYTES + 12,
-  /** 1 while an idle pool thread polls the queue (at most one does; pushes skip their wake-up). */
-  spinning: BLOCK_QUEUE_BYTES + 16,
   /** One cell per pool thread: the future it is running, or 0. */
-  slots: BLOCK_QUEUE_BYTES + 20,
+  slots: BLOCK_QUEUE_BYTES + 16,
 } as const;
 
 /** A node of the interned task specs list: the next node, and the spec's codec value. */
 const SpecNode = { next: 0, value: 4 } as const;
 
-/** `flags`: shutdown() was called. */
+/** `flags`: no new work is accepted (CPython's `_shutdown`). */
 export const SHUTDOWN = 1;
-/** `flags`: an initializer failed; the pool is unusable. */
+/** `flags`: an initializer failed (CPython's `_broken`). */
 export const BROKEN_INITIALIZER = 2;
-/** `flags`: a pool thread died (its worker exited abruptly); the pool is unusable. */
+/** `flags`: a pool thread's runtime died while it ran or waited for work. */
 export const BROKEN_THREAD_DIED = 4;
 /** `flags`: any broken state. */
 export const BROKEN = BROKEN_INITIALIZER | BROKEN_THREAD_DIED;
-
-/** Polls of the queue before an idle pool thread sleeps. */
-const SPIN = 2000;
-
-function store(address: number, value: number): void {
-  Atomics.store(backend().heap.i32, address >> 2, value);
-}
 
 /** Allocates a pool block for `maxWorkers` threads, holding the owner's reference. */
 export function allocPool(maxWorkers: number): number {
@@ -55,9 +47,9 @@ export function allocPool(maxWorkers: number): number {
 
 /** Retain (a pool thread about to start) and release of a pool block; the last release frees it with its specs. */
 export const poolRefs = countedAt(Pool.refs, (pool) => {
-  for (let node = cell(pool, Pool.specs), next; node !== 0; node = next) {
-    next = cell(node, SpecNode.next);
-    freeValue(cell(node, SpecNode.value));
+  for (let node = loadField(pool, Pool.specs), next; node !== 0; node = next) {
+    next = loadField(node, SpecNode.next);
+    freeValue(loadField(node, SpecNode.value));
     backend().free(node);
   }
 });
@@ -65,9 +57,9 @@ export const poolRefs = countedAt(Pool.refs, (pool) => {
 /** Records the stored task spec `value` so it is freed with the pool; returns `value`. Only the owner's thread calls it. */
 export function internSpec(pool: number, value: number): number {
   const node = backend().alloc(8);
-  store(node + SpecNode.value, value);
-  store(node + SpecNode.next, cell(pool, Pool.specs));
-  store(pool + Pool.specs, node);
+  storeField(node, SpecNode.value, value);
+  storeField(node, SpecNode.next, loadField(pool, Pool.specs));
+  storeField(pool, Pool.specs, node);
   return value;
 }
 
@@ -79,10 +71,10 @@ export function slotOf(pool: number, index: number): number {
 /** Queues `future` unless the pool is shut down or broken; returns the flags that refused it, or 0. */
 export function pushWork(pool: number, future: number): number {
   lockQueue(pool);
-  const flags = cell(pool, Pool.flags);
+  const flags = loadField(pool, Pool.flags);
   if (flags === 0) append(pool, future, F.next);
   unlockQueue(pool);
-  if (flags === 0 && cell(pool, Pool.spinning) === 0) wakeWaiters(pool, 1);
+  if (flags === 0) wakeWaiters(pool, 1);
   return flags;
 }
 
@@ -98,7 +90,7 @@ export function popWork(pool: number): number {
 /** Sets `flag`, wakes every idle thread, and with `drain` takes every queued future. */
 export function flagAndDrain(pool: number, flag: number, drain: boolean): number[] {
   lockQueue(pool);
-  store(pool + Pool.flags, cell(pool, Pool.flags) | flag);
+  storeField(pool, Pool.flags, loadField(pool, Pool.flags) | flag);
   const items = drain ? shiftAll(pool, F.next) : [];
   unlockQueue(pool);
   wakeWaiters(pool, ALL);
@@ -107,36 +99,25 @@ export function flagAndDrain(pool: number, flag: number, drain: boolean): number
 
 /** Takes one idle-thread permit if there is one (CPython's `_idle_semaphore.acquire(timeout=0)`). */
 export function takeIdle(pool: number): boolean {
-  const i32 = backend().heap.i32;
-  for (let idle = cell(pool, Pool.idle); idle > 0; idle = cell(pool, Pool.idle)) {
-    if (Atomics.compareExchange(i32, (pool + Pool.idle) >> 2, idle, idle - 1) === idle) return true;
+  for (let idle = loadField(pool, Pool.idle); idle > 0; idle = loadField(pool, Pool.idle)) {
+    if (casField(pool, Pool.idle, idle, idle - 1) === idle) return true;
   }
   return false;
 }
 
 /**
- * For a pool thread that found the queue empty: releases an idle permit, then waits for work.
- * Returns the next future, or 0 once the pool is shut down (or broken) and the queue is empty.
- * One idle thread at a time polls the queue first, and pushes skip their wake-up meanwhile; the
- * others sleep at once, with an async wait, so the thread's event loop keeps running. A thread
- * that takes work and sees more queued wakes another (pushes during the poll woke nobody).
+ * For a pool thread that found the queue empty: releases an idle permit (as CPython's worker
+ * does), then waits for work without blocking its event loop. Returns the next future, or 0 once
+ * the pool is shut down (or broken) and the queue is empty.
  */
 export async function waitForWork(pool: number): Promise<number> {
-  Atomics.add(backend().heap.i32, (pool + Pool.idle) >> 2, 1);
-  const closed = (): boolean => cell(pool, Pool.flags) !== 0;
-  let item = 0;
-  if (Atomics.compareExchange(backend().heap.i32, (pool + Pool.spinning) >> 2, 0, 1) === 0) {
-    // Polls until it has taken an item, so a pusher that checks right after its push finds it still polling.
-    for (let spin = 0; spin < SPIN && item === 0 && !closed(); spin++) item = popWork(pool);
-    // From here on pushes wake: the pops below come after this store.
-    store(pool + Pool.spinning, 0);
-  }
-  while (item === 0) {
-    item = popWork(pool);
+  addField(pool, Pool.idle, 1);
+  const closed = (): boolean => loadField(pool, Pool.flags) !== 0;
+  let item: number;
+  for (item = popWork(pool); item === 0; item = popWork(pool)) {
     // Shut down: a push may have come between that pop and the flag, and none can come after it.
-    if (item === 0 && closed()) return popWork(pool);
-    if (item === 0) await waitNonEmptyAsync(pool, closed);
+    if (closed()) return popWork(pool);
+    await waitNonEmptyAsync(pool, closed);
   }
-  if (queued(pool) > 0) wakeWaiters(pool, 1);
   return item;
 }

@@ -5,13 +5,14 @@
  * the outcome — no message, no JS `Future`.
  */
 import { backend } from '../runtime';
-import { freeValue, loadValue, storeValue } from '../codec';
+import { loadValue } from '../codec';
 import { BrokenThreadPool } from '../errors';
+import { loadField, storeField } from '../fields';
 import { registerBuiltinTask, resolveTask, type TaskSpec } from '../threading/task';
 import { currentThread } from '../threading/current';
 import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
-import { EXCEPTION, F, RESULT, RUNNING, cell, completeFuture, releaseFuture, startOrNotify } from './future-core';
+import { EXCEPTION, F, RESULT, RUNNING, completeWith, releaseFuture, startOrNotify, takeArgs } from './future-core';
 import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, poolRefs, popWork, slotOf, waitForWork } from './pool-block';
 
 /** The builtin task a pool thread runs: `(pool, index, initializer, initargs)`. */
@@ -26,34 +27,11 @@ export const BROKEN_MESSAGES: Readonly<Record<number, string>> = {
 };
 
 type Callable = (...args: unknown[]) => unknown;
-const NO_ARGS: unknown[] = [];
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
-}
-
-function setCell(address: number, value: number): void {
-  Atomics.store(backend().heap.i32, address >> 2, value);
-}
-
-/**
- * Completes the RUNNING future `item` (with the codec's error when `value` cannot be copied),
- * clears the running thread's `slot` (0: none) and drops the queue's reference.
- */
+/** Completes the RUNNING future `item`, clears the running thread's `slot` (0: none) and drops the queue's reference. */
 function finish(item: number, slot: number, outcome: number, value: unknown): void {
-  let stored: number;
-  try {
-    stored = storeValue(value);
-  } catch (error) {
-    outcome = EXCEPTION;
-    try {
-      stored = storeValue(error);
-    } catch {
-      stored = storeValue(new TypeError(String(error)));
-    }
-  }
-  if (completeFuture(item, outcome, stored) !== -1) freeValue(stored);
-  if (slot !== 0) setCell(slot, 0);
+  completeWith(item, outcome, value);
+  if (slot !== 0) storeField(slot, 0, 0);
   releaseFuture(item);
 }
 
@@ -68,8 +46,8 @@ function breakPool(pool: number, flag: number): void {
 /** Pool thread `index`'s crash hook, run by whichever thread notices it died: its running future fails too. */
 function poolThreadDied(pool: number, index: number): void {
   const slot = slotOf(pool, index);
-  const running = cell(slot, 0);
-  if (running !== 0 && cell(running, F.state) === RUNNING) {
+  const running = loadField(slot);
+  if (running !== 0 && loadField(running, F.state) === RUNNING) {
     finish(running, slot, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]));
   }
   breakPool(pool, BROKEN_THREAD_DIED);
@@ -77,26 +55,13 @@ function poolThreadDied(pool: number, index: number): void {
   poolRefs.release(pool);
 }
 
-/** The item's decoded arguments; the stored copy is freed at once (only the call reads it). */
-function takeArgs(item: number): unknown[] {
-  const args = cell(item, F.args);
-  if (args === 0) return NO_ARGS;
-  const values = loadValue(args) as unknown[];
-  setCell(item + F.args, 0);
-  freeValue(args);
-  return values;
-}
-
-async function compile(spec: number): Promise<Callable> {
-  return resolveTask(loadValue(spec) as TaskSpec);
-}
-
 /** Calls the RUNNING item's task and finishes it; a promise only when the task is async or not compiled here yet. */
 function call(item: number, slot: number, tasks: Map<number, Callable>): Promise<void> | void {
-  const spec = cell(item, F.task);
+  const spec = loadField(item, F.task);
   const fn = tasks.get(spec);
   if (fn === undefined) {
-    return compile(spec).then(
+    // Async, so that a spec that fails to decode fails the call, not the thread.
+    return (async () => resolveTask(loadValue(spec) as TaskSpec))().then(
       (compiled) => {
         tasks.set(spec, compiled);
         return call(item, slot, tasks);
@@ -110,7 +75,7 @@ function call(item: number, slot: number, tasks: Map<number, Callable>): Promise
   } catch (error) {
     return finish(item, slot, EXCEPTION, error);
   }
-  if (!isThenable(result)) return finish(item, slot, RESULT, result);
+  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return finish(item, slot, RESULT, result);
   return Promise.resolve(result).then(
     (value) => finish(item, slot, RESULT, value),
     (error) => finish(item, slot, EXCEPTION, error),
@@ -140,7 +105,7 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
         releaseFuture(item);
         continue;
       }
-      setCell(slot, item);
+      storeField(slot, 0, item);
       const pending = call(item, slot, tasks);
       if (pending !== undefined) await pending;
     }

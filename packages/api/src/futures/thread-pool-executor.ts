@@ -2,33 +2,28 @@
  * `concurrent.futures.ThreadPoolExecutor` (CPython's `thread.py`): calls run on a pool of
  * threads, each its own isolate, so they run in parallel. The pool's state is a heap block that
  * every pool thread sees (pool-block.ts: the work queue, the idle count, the flags); the threads
- * run the loop in pool-worker.ts.
- *
- * Memory: a call is one future block, referenced by the work queue until its thread is done with
- * it and by the submitter's view until that view sees it final (future-view.ts). The executor
- * keeps its views of futures not final yet and looks at two on each submit, so futures nobody
- * looks at are reclaimed in a synchronous loop too; shut down with its threads gone, it lets go
- * of the pool block.
+ * run the loop in pool-worker.ts. A call is one future block, referenced by the work queue until
+ * its thread is done with it and by the submitter's view (pending-futures.ts); shut down with its
+ * threads gone, the executor lets go of the pool block.
  */
 import { storeValue, freeValue } from '../codec';
 import { BrokenThreadPool, RuntimeError } from '../errors';
-import { Root } from '../roots';
-import { backend, mustBlock } from '../runtime';
+import { ROOT, Root } from '../roots';
+import { mustBlock } from '../runtime';
 import { INSPECT } from '../inspect';
-import { builtinTask, toTaskSpec, type TaskRef, type TaskSpec } from '../threading/task';
+import { builtinTask, TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
 import { Thread } from '../threading/thread';
 import { setCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { Future } from './future';
 import { dropHandedOff } from './known-views';
-import { F, allocFuture, cancelFuture, cell, nextFutureId, releaseFuture, startOrNotify } from './future-core';
+import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, pushWork, takeIdle } from './pool-block';
 import { BROKEN_MESSAGES, POOL_THREAD_DIED_TASK, POOL_WORKER_TASK } from './pool-worker';
-import { mapResults, mapResultsAsync, submitAll, type MapOptions } from './executor-map';
-import { cpuCount } from './cpu-count';
-
-/** What a pool can run: a self-contained function (sync or async) or a module export reference. */
-export type Callable<A extends unknown[] = any[], R = unknown> = ((...args: A) => R) | TaskRef;
+import { PendingFutures } from './pending-futures';
+import { Executor, type Callable, type ShutdownOptions } from './executor';
+import { cpuCount } from '../host/cpu-count';
+import { addField, loadField, storeField } from '../fields';
 
 /** Options form of the constructor (the positional form takes them in CPython's order). */
 export interface ThreadPoolExecutorOptions {
@@ -42,17 +37,11 @@ export interface ThreadPoolExecutorOptions {
   initargs?: unknown[];
 }
 
-/** Options of `shutdown` (the positional form is `shutdown(wait, { cancelFutures })`). */
-export interface ShutdownOptions {
-  wait?: boolean;
-  cancelFutures?: boolean;
-}
-
 /** A collected executor (CPython's weakref callback): its threads exit once the queue is empty; its futures go to GC. */
-const owners = new FinalizationRegistry<{ pool: number; tracked: Future<unknown>[] }>(({ pool, tracked }) => {
+const owners = new FinalizationRegistry<{ pool: number; pending: PendingFutures }>(({ pool, pending }) => {
   flagAndDrain(pool, SHUTDOWN, false);
   poolRefs.release(pool);
-  for (const future of tracked) Future.registerHeld(future);
+  pending.release();
 });
 
 /**
@@ -65,17 +54,15 @@ const owners = new FinalizationRegistry<{ pool: number; tracked: Future<unknown>
  * is dropped. Use `using pool = new ThreadPoolExecutor()` (or `await using`) or call `shutdown()`
  * to wait for it. A pool is used from the thread that created it.
  */
-export class ThreadPoolExecutor {
+export class ThreadPoolExecutor extends Executor {
   /** The most threads this pool starts. */
   readonly maxWorkers: number;
   /** The pool block; 0 once this executor let go of it (shut down, threads gone). */
   private pool: number;
   /** The pool's flags when it was let go. */
   private finalFlags = 0;
-  /** Views of this executor's futures not final when last looked at (their references unregistered). */
-  private readonly tracked: Future<unknown>[] = [];
-  /** Where the next look at {@link tracked} starts. */
-  private cursor = 0;
+  /** This executor's futures not final when last looked at. */
+  private readonly pending = new PendingFutures();
   private readonly prefix: string;
   private readonly initializer: TaskSpec | null;
   private readonly initargs: unknown[];
@@ -90,6 +77,7 @@ export class ThreadPoolExecutor {
    * `initializer` is not a runnable task or `initargs` cannot be copied.
    */
   constructor(maxWorkers?: number | ThreadPoolExecutorOptions, threadNamePrefix = '', initializer?: Callable, initargs: unknown[] = []) {
+    super();
     if (typeof maxWorkers === 'object' && maxWorkers !== null) {
       ({ threadNamePrefix = '', initializer, initargs = [] } = maxWorkers);
       maxWorkers = maxWorkers.maxWorkers;
@@ -98,12 +86,13 @@ export class ThreadPoolExecutor {
     if (typeof maxWorkers !== 'number' || !Number.isInteger(maxWorkers)) throw new TypeError('max_workers must be an integer');
     if (maxWorkers <= 0) throw new RangeError('max_workers must be greater than 0');
     this.maxWorkers = maxWorkers;
+    if (initializer != null && typeof initializer !== 'function' && !(initializer instanceof TaskRef)) throw new TypeError('initializer must be a callable');
     this.initializer = initializer == null ? null : toTaskSpec(initializer, 'initializer');
     this.initargs = [...initargs];
     freeValue(storeValue(this.initargs));
-    this.prefix = threadNamePrefix || `ThreadPoolExecutor-${Atomics.add(backend().heap.i32, Root.executorCounter >> 2, 1)}`;
+    this.prefix = threadNamePrefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
     this.pool = allocPool(maxWorkers);
-    owners.register(this, { pool: this.pool, tracked: this.tracked }, this);
+    owners.register(this, { pool: this.pool, pending: this.pending }, this);
   }
 
   /**
@@ -112,18 +101,18 @@ export class ThreadPoolExecutor {
    * throws a TypeError here. Throws RuntimeError('cannot schedule new futures after shutdown')
    * after `shutdown()`, BrokenThreadPool when the pool is broken.
    */
-  submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
-  submit(fn: TaskRef, ...args: unknown[]): Future<unknown>;
-  submit(fn: Callable, ...args: unknown[]): Future<unknown> {
+  override submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
+  override submit(fn: TaskRef, ...args: unknown[]): Future<unknown>;
+  override submit(fn: Callable, ...args: unknown[]): Future<unknown>;
+  override submit(fn: Callable, ...args: unknown[]): Future<unknown> {
     dropHandedOff();
     this.checkUsable(this.flags());
     const task = this.specFor(fn);
     const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
     // Two references: the work queue's and the returned view's.
     const address = allocFuture(2, nextFutureId());
-    const i32 = backend().heap.i32;
-    Atomics.store(i32, (address + F.task) >> 2, task);
-    Atomics.store(i32, (address + F.args) >> 2, encodedArgs);
+    storeField(address, F.task, task);
+    storeField(address, F.args, encodedArgs);
     const refused = pushWork(this.pool, address);
     if (refused !== 0) {
       releaseFuture(address);
@@ -131,26 +120,9 @@ export class ThreadPoolExecutor {
       this.checkUsable(refused);
     }
     this.adjustThreadCount();
-    const future = Future.fromAddress(address, false);
-    this.sweep(2);
-    this.tracked.push(future);
+    const future = Future.fromAddress<unknown>(address, false);
+    this.pending.add(future);
     return future;
-  }
-
-  /**
-   * Like `Array.from(zip(...iterables), (args) => fn(...args))` but concurrent: submits every
-   * call first, then yields the results in order. `timeout` (ms) counts from this call; the first
-   * failure (or TimeoutError) is thrown from the iterator and the remaining calls are cancelled.
-   * `chunksize` is accepted and ignored, as in CPython's thread pool. Options go last:
-   * `map(fn, xs, ys, { timeout })`.
-   */
-  map<R>(fn: Callable<any[], R>, ...iterables: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]): IterableIterator<Awaited<R>> {
-    return mapResults(...submitAll((args) => this.submit(fn as TaskRef, ...args) as Future<Awaited<R>>, iterables));
-  }
-
-  /** {@link map} whose results are awaited (`for await`); never blocks the event loop. */
-  mapAsync<R>(fn: Callable<any[], R>, ...iterables: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]): AsyncIterableIterator<Awaited<R>> {
-    return mapResultsAsync(...submitAll((args) => this.submit(fn as TaskRef, ...args) as Future<Awaited<R>>, iterables));
   }
 
   /**
@@ -158,32 +130,22 @@ export class ThreadPoolExecutor {
    * `cancelFutures` (then queued futures are cancelled; running ones finish). With `wait`
    * (default true), returns once every pool thread has exited. Also takes `{ wait, cancelFutures }`.
    */
-  shutdown(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): void {
+  override shutdown(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): void {
     if ((typeof wait === 'object' && wait !== null ? wait.wait ?? true : wait) === true) mustBlock('shutdownAsync()');
     if (this.stop(wait, options)) for (const thread of this.threads) thread.join();
     this.dropPoolIfDone();
-    this.sweep(this.tracked.length);
+    this.pending.sweep();
   }
 
   /** {@link shutdown} that waits without blocking the event loop. */
-  async shutdownAsync(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): Promise<void> {
+  override async shutdownAsync(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): Promise<void> {
     if (this.stop(wait, options)) for (const thread of this.threads) await thread.joinAsync();
     this.dropPoolIfDone();
-    this.sweep(this.tracked.length);
-  }
-
-  /** `using pool = new ThreadPoolExecutor()`: `shutdown(true)` at the end of the scope. */
-  [Symbol.dispose](): void {
-    this.shutdown(true);
-  }
-
-  /** `await using`: `shutdownAsync(true)` at the end of the scope. */
-  [Symbol.asyncDispose](): Promise<void> {
-    return this.shutdownAsync(true);
+    this.pending.sweep();
   }
 
   /** `<ThreadPoolExecutor prefix threads=n/max>` plus `shutdown`/`broken` when so. */
-  toString(): string {
+  override toString(): string {
     const flags = this.flags();
     const state = flags & BROKEN ? ' broken' : flags & SHUTDOWN ? ' shutdown' : '';
     return `<ThreadPoolExecutor ${this.prefix} threads=${this.threads.length}/${this.maxWorkers}${state}>`;
@@ -194,39 +156,22 @@ export class ThreadPoolExecutor {
     return this.toString();
   }
 
-  /**
-   * Looks at up to `budget` tracked futures, round-robin: those now final let go of their blocks
-   * and are forgotten. Two per submit keep the list within about twice the futures in flight.
-   */
-  private sweep(budget: number): void {
-    const tracked = this.tracked;
-    for (let n = 0; n < budget && tracked.length > 0; n++) {
-      if (this.cursor >= tracked.length) this.cursor = 0;
-      if (Future.settle(tracked[this.cursor]!)) {
-        tracked[this.cursor] = tracked[tracked.length - 1]!;
-        tracked.pop();
-      } else {
-        this.cursor += 1;
-      }
-    }
-  }
-
   /** The pool's flags (their last value once the pool was let go); lets go of the pool first if it can. */
   private flags(): number {
     this.dropPoolIfDone();
-    return this.pool === 0 ? this.finalFlags : cell(this.pool, Pool.flags);
+    return this.pool === 0 ? this.finalFlags : loadField(this.pool, Pool.flags);
   }
 
   /** Once shut down with every pool thread ended (no flag changes any more), lets go of the pool block. */
   private dropPoolIfDone(): void {
     const pool = this.pool;
-    if (pool === 0 || (cell(pool, Pool.flags) & SHUTDOWN) === 0 || this.threads.some((thread) => thread.isAlive())) return;
-    this.finalFlags = cell(pool, Pool.flags);
+    if (pool === 0 || (loadField(pool, Pool.flags) & SHUTDOWN) === 0 || this.threads.some((thread) => thread.isAlive())) return;
+    this.finalFlags = loadField(pool, Pool.flags);
     this.pool = 0;
     owners.unregister(this);
     poolRefs.release(pool);
     // Every call has ended: the futures still kept are final.
-    this.sweep(this.tracked.length);
+    this.pending.sweep();
   }
 
   private checkUsable(flags: number): void {

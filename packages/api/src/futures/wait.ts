@@ -50,9 +50,6 @@ class WaitCall<T> {
       timeout = timeoutOrOptions;
     }
     this.returnWhen = returnWhen ?? ALL_COMPLETED;
-    if (this.returnWhen !== FIRST_COMPLETED && this.returnWhen !== FIRST_EXCEPTION && this.returnWhen !== ALL_COMPLETED) {
-      throw new RangeError(`Invalid return condition: '${String(this.returnWhen)}'`);
-    }
     this.futures = [...new Set(fs)];
     for (const f of this.futures) {
       if (!(f instanceof Future)) throw new TypeError('wait() expects an iterable of Future objects');
@@ -70,6 +67,16 @@ class WaitCall<T> {
       if (this.returnWhen === FIRST_EXCEPTION && Future.raised(f)) return true;
     }
     return done === this.futures.length;
+  }
+
+  /**
+   * Throws RangeError('Invalid return condition') for a `returnWhen` that is none of the three —
+   * as CPython, only once the call would have to wait (every future done returns the result).
+   */
+  checkReturnWhen(): void {
+    if (this.returnWhen !== FIRST_COMPLETED && this.returnWhen !== FIRST_EXCEPTION && this.returnWhen !== ALL_COMPLETED) {
+      throw new RangeError(`Invalid return condition: '${String(this.returnWhen)}'`);
+    }
   }
 
   expired(): boolean {
@@ -112,7 +119,9 @@ class WaitCall<T> {
 export function wait<T>(fs: Iterable<Future<T>>, timeout?: number | WaitOptions, returnWhen?: ReturnWhen): DoneAndNotDoneFutures<T> {
   mustBlock('waitAsync()');
   const call = new WaitCall(fs, timeout, returnWhen);
-  if (call.satisfied() || call.expired()) return call.result();
+  if (call.satisfied()) return call.result();
+  call.checkReturnWhen();
+  if (call.expired()) return call.result();
   const waiter = call.install();
   const token = beginWait(WaitKind.futuresWait, 0, call.deadline !== Infinity);
   try {
@@ -134,7 +143,9 @@ export async function waitAsync<T>(
   returnWhen?: ReturnWhen,
 ): Promise<DoneAndNotDoneFutures<T>> {
   const call = new WaitCall(fs, timeout, returnWhen);
-  if (call.satisfied() || call.expired()) return call.result();
+  if (call.satisfied()) return call.result();
+  call.checkReturnWhen();
+  if (call.expired()) return call.result();
   const waiter = call.install();
   try {
     for (;;) {

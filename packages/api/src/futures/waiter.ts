@@ -10,6 +10,7 @@
 import { backend } from '../runtime';
 import { addWaiter, removeWaiter } from './future-core';
 import { waitWord, waitWordAsync } from '../parking/word';
+import { loadField } from '../fields';
 
 const WAITER_BYTES = 8;
 
@@ -38,7 +39,7 @@ export class Waiter {
 
   /** The current signal count: read it before scanning, pass it to {@link park}. */
   seq(): number {
-    return Atomics.load(backend().heap.i32, this.cell >> 2);
+    return loadField(this.cell);
   }
 
   /** Parks until a watched future signals after `seq` was read, or `deadline` passes. */

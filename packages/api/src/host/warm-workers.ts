@@ -19,6 +19,7 @@ import { backend as installedBackend, installBackend } from '../runtime';
 import type { Backend, Heap, SpawnRequest } from '../spi';
 import { finishThreadSlot, initMainThread, runThreadTask } from '../threading/runner';
 import { eventLoopTurn } from './idle-turn';
+import { loadField } from '../fields';
 
 /** Bytes of a worker's slot block. */
 export const SLOT_BYTES = 8;
@@ -43,7 +44,7 @@ export interface HostedBackend extends Backend {
 
 /** True once the worker with slot block `slot` has taken its first request. */
 export function slotBooted(heap: Heap, slot: number): boolean {
-  return Atomics.load(heap.i32, (slot + 4) >> 2) !== 0;
+  return loadField(slot, 4) !== 0;
 }
 
 /**

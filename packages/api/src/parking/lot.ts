@@ -26,10 +26,11 @@
  * is full.
  */
 import { backend } from '../runtime';
-import { Root } from '../roots';
+import { ROOT, Root } from '../roots';
 import type { Backend } from '../spi';
 import { Deadline } from '../timeout';
-import { cpuCount } from '../futures/cpu-count';
+import { cpuCount } from '../host/cpu-count';
+import { casField, loadField, storeField } from '../fields';
 
 /** How a {@link park} ended. */
 export type ParkOutcome = 'unparked' | 'invalid' | 'timed-out';
@@ -73,14 +74,6 @@ const NODE_BYTES = 16;
 /** Nodes an isolate keeps for reuse: one per wait it has pending at once, up to this many. */
 const MAX_SPARE_NODES = 4;
 
-function load(address: number): number {
-  return Atomics.load(backend().heap.i32, address >> 2);
-}
-
-function store(address: number, value: number): void {
-  Atomics.store(backend().heap.i32, address >> 2, value);
-}
-
 /** Free nodes of this isolate, and the backend they belong to. */
 const spareNodes: number[] = [];
 let sparesFor: Backend | undefined;
@@ -93,8 +86,8 @@ function takeNode(b: Backend): number {
   }
   const node = spareNodes.pop();
   if (node === undefined) return b.alloc(NODE_BYTES);
-  store(node + Node.next, 0);
-  store(node + Node.wake, 0);
+  storeField(node, Node.next, 0);
+  storeField(node, Node.wake, 0);
   return node;
 }
 
@@ -116,7 +109,7 @@ let cachedTable = 0;
 function tableAddress(b: Backend): number {
   if (cachedFor === b && cachedTable !== 0) return cachedTable;
   cachedFor = b;
-  cachedTable = Atomics.load(b.heap.i32, Root.parkingLot >> 2);
+  cachedTable = loadField(ROOT, Root.parkingLot);
   return cachedTable;
 }
 
@@ -125,7 +118,7 @@ function table(b: Backend): number {
   const existing = tableAddress(b);
   if (existing !== 0) return existing;
   const fresh = b.alloc(BUCKETS * BUCKET_BYTES);
-  const seen = Atomics.compareExchange(b.heap.i32, Root.parkingLot >> 2, 0, fresh);
+  const seen = casField(ROOT, Root.parkingLot, 0, fresh);
   if (seen !== 0) b.free(fresh);
   cachedTable = seen !== 0 ? seen : fresh;
   return cachedTable;
@@ -138,23 +131,25 @@ function bucketOf(t: number, key: number): number {
 
 /** Links `node` at the tail of `bucket`'s list (bucket lock held). */
 function append(bucket: number, node: number): void {
-  const tail = load(bucket + Bucket.tail);
-  store(tail === 0 ? bucket + Bucket.head : tail + Node.next, node);
-  store(bucket + Bucket.tail, node);
+  const tail = loadField(bucket, Bucket.tail);
+  if (tail === 0) storeField(bucket, Bucket.head, node);
+  else storeField(tail, Node.next, node);
+  storeField(bucket, Bucket.tail, node);
 }
 
 /** Unlinks `node`, whose predecessor is `prev` (0 = head), from `bucket`'s list (bucket lock held). */
 function unlink(bucket: number, prev: number, node: number): void {
-  const next = load(node + Node.next);
-  store(prev === 0 ? bucket + Bucket.head : prev + Node.next, next);
-  if (next === 0) store(bucket + Bucket.tail, prev);
-  store(node + Node.next, 0);
+  const next = loadField(node, Node.next);
+  if (prev === 0) storeField(bucket, Bucket.head, next);
+  else storeField(prev, Node.next, next);
+  if (next === 0) storeField(bucket, Bucket.tail, prev);
+  storeField(node, Node.next, 0);
 }
 
 /** Unlinks `node` if it is in `bucket`'s list; true when it was (bucket lock held). */
 function remove(bucket: number, node: number): boolean {
   let prev = 0;
-  for (let cur = load(bucket + Bucket.head); cur !== 0; prev = cur, cur = load(cur + Node.next)) {
+  for (let cur = loadField(bucket, Bucket.head); cur !== 0; prev = cur, cur = loadField(cur, Node.next)) {
     if (cur === node) {
       unlink(bucket, prev, node);
       return true;
@@ -170,8 +165,8 @@ function remove(bucket: number, node: number): boolean {
 function enqueue(b: Backend, key: number, validate: () => boolean): number {
   const t = table(b);
   const node = takeNode(b);
-  store(node + Node.key, key);
-  store(node + Node.thread, b.nativeId);
+  storeField(node, Node.key, key);
+  storeField(node, Node.thread, b.nativeId);
   const bucket = bucketOf(t, key);
   b.lockAcquire(bucket + Bucket.lock, Infinity);
   append(bucket, node);
@@ -191,9 +186,9 @@ function enqueue(b: Backend, key: number, validate: () => boolean): number {
  * first. True when it timed out, false when it was woken after all.
  */
 function cancel(b: Backend, node: number): boolean {
-  const bucket = bucketOf(tableAddress(b), load(node + Node.key));
+  const bucket = bucketOf(tableAddress(b), loadField(node, Node.key));
   b.lockAcquire(bucket + Bucket.lock, Infinity);
-  const queued = load(node + Node.wake) === 0 && remove(bucket, node);
+  const queued = loadField(node, Node.wake) === 0 && remove(bucket, node);
   b.lockRelease(bucket + Bucket.lock);
   return queued;
 }
@@ -234,7 +229,7 @@ export function park(
     const deadline = new Deadline(timeoutMs);
     for (let left = timeoutMs; !woken && left > 0; left = deadline.remaining()) {
       b.park(wake, 0, left);
-      woken = load(wake) !== 0;
+      woken = loadField(wake) !== 0;
     }
   }
   const outcome = woken || !cancel(b, node) ? 'unparked' : 'timed-out';
@@ -259,11 +254,11 @@ export async function parkAsync(
   if (node === 0) return 'invalid';
   prepareSleep(b, node, beforeSleep);
   const wake = node + Node.wake;
-  let woken = load(wake) !== 0;
+  let woken = loadField(wake) !== 0;
   const deadline = new Deadline(timeoutMs);
   for (let left = timeoutMs; !woken && left > 0; left = deadline.remaining()) {
     await b.parkAsync(wake, 0, left, keepAlive);
-    woken = load(wake) !== 0;
+    woken = loadField(wake) !== 0;
   }
   const outcome = woken || !cancel(b, node) ? 'unparked' : 'timed-out';
   giveBack(b, node);
@@ -279,17 +274,17 @@ export function unpark(key: number, count: number): number {
   const t = tableAddress(b);
   if (t === 0 || count <= 0) return 0;
   const bucket = bucketOf(t, key);
-  if (load(bucket + Bucket.head) === 0) return 0;
+  if (loadField(bucket, Bucket.head) === 0) return 0;
   let first = 0;
   let more: number[] | undefined;
   let woken = 0;
   b.lockAcquire(bucket + Bucket.lock, Infinity);
   let prev = 0;
-  for (let node = load(bucket + Bucket.head); node !== 0 && woken < count; ) {
-    const next = load(node + Node.next);
-    if (load(node + Node.key) === key) {
+  for (let node = loadField(bucket, Bucket.head); node !== 0 && woken < count; ) {
+    const next = loadField(node, Node.next);
+    if (loadField(node, Node.key) === key) {
       unlink(bucket, prev, node);
-      store(node + Node.wake, 1);
+      storeField(node, Node.wake, 1);
       if (woken++ === 0) first = node;
       else (more ??= []).push(node);
     } else {
@@ -312,11 +307,11 @@ export function countParked(key: number): number {
   const t = tableAddress(b);
   if (t === 0) return 0;
   const bucket = bucketOf(t, key);
-  if (load(bucket + Bucket.head) === 0) return 0;
+  if (loadField(bucket, Bucket.head) === 0) return 0;
   let count = 0;
   b.lockAcquire(bucket + Bucket.lock, Infinity);
-  for (let node = load(bucket + Bucket.head); node !== 0; node = load(node + Node.next)) {
-    if (load(node + Node.key) === key) count++;
+  for (let node = loadField(bucket, Bucket.head); node !== 0; node = loadField(node, Node.next)) {
+    if (loadField(node, Node.key) === key) count++;
   }
   b.lockRelease(bucket + Bucket.lock);
   return count;
@@ -338,10 +333,10 @@ export function parkedThreads(): ParkedThread[] {
   if (t === 0) return found;
   for (let i = 0; i < BUCKETS; i++) {
     const bucket = t + i * BUCKET_BYTES;
-    if (load(bucket + Bucket.head) === 0) continue;
+    if (loadField(bucket, Bucket.head) === 0) continue;
     b.lockAcquire(bucket + Bucket.lock, Infinity);
-    for (let node = load(bucket + Bucket.head); node !== 0; node = load(node + Node.next)) {
-      found.push({ key: load(node + Node.key), nativeId: load(node + Node.thread) });
+    for (let node = loadField(bucket, Bucket.head); node !== 0; node = loadField(node, Node.next)) {
+      found.push({ key: loadField(node, Node.key), nativeId: loadField(node, Node.thread) });
     }
     b.lockRelease(bucket + Bucket.lock);
   }

@@ -12,22 +12,15 @@
  * may be read without the lock as a hint.
  */
 import { backend } from '../runtime';
-import { parkAsync } from '../parking/lot';
+import { parkAsync, SPIN_READS, spinWhile } from '../parking/lot';
 import { waitWord, wakeWord } from '../parking/word';
+import { addField, loadField, storeField, subField } from '../fields';
 
 /** Byte offsets of a block queue's cells from its base. */
 export const BlockQueue = { lock: 0, head: 4, tail: 8, count: 12 } as const;
 
 /** Bytes a block queue's cells take. */
 export const BLOCK_QUEUE_BYTES = 16;
-
-function load(address: number): number {
-  return Atomics.load(backend().heap.i32, address >> 2);
-}
-
-function store(address: number, value: number): void {
-  Atomics.store(backend().heap.i32, address >> 2, value);
-}
 
 /** Takes the queue's lock (held only while addresses move). */
 export function lockQueue(q: number): void {
@@ -41,26 +34,27 @@ export function unlockQueue(q: number): void {
 
 /** The number of queued blocks (without the lock, a hint another thread may change at once). */
 export function queued(q: number): number {
-  return load(q + BlockQueue.count);
+  return loadField(q, BlockQueue.count);
 }
 
 /** Appends `block`, whose link cell is at `link` (lock held). Wake a waiter after unlocking. */
 export function append(q: number, block: number, link: number): void {
-  store(block + link, 0);
-  const tail = load(q + BlockQueue.tail);
-  store(tail === 0 ? q + BlockQueue.head : tail + link, block);
-  store(q + BlockQueue.tail, block);
-  Atomics.add(backend().heap.i32, (q + BlockQueue.count) >> 2, 1);
+  storeField(block, link, 0);
+  const tail = loadField(q, BlockQueue.tail);
+  if (tail === 0) storeField(q, BlockQueue.head, block);
+  else storeField(tail, link, block);
+  storeField(q, BlockQueue.tail, block);
+  addField(q, BlockQueue.count, 1);
 }
 
 /** Takes the first block, or 0 when the queue is empty (lock held). */
 export function shift(q: number, link: number): number {
-  const head = load(q + BlockQueue.head);
+  const head = loadField(q, BlockQueue.head);
   if (head === 0) return 0;
-  const next = load(head + link);
-  store(q + BlockQueue.head, next);
-  if (next === 0) store(q + BlockQueue.tail, 0);
-  Atomics.sub(backend().heap.i32, (q + BlockQueue.count) >> 2, 1);
+  const next = loadField(head, link);
+  storeField(q, BlockQueue.head, next);
+  if (next === 0) storeField(q, BlockQueue.tail, 0);
+  subField(q, BlockQueue.count, 1);
   return head;
 }
 
@@ -82,9 +76,12 @@ export function waitNonEmpty(q: number): void {
 
 /**
  * {@link waitNonEmpty} without blocking the event loop (keeping it alive meanwhile), also ending
- * once `done()` is true: whoever makes it true calls {@link wakeWaiters} after.
+ * once `done()` is true: whoever makes it true calls {@link wakeWaiters} after. It first re-reads
+ * the count a while (at most one spinning thread per core, parking/lot.ts), so a push that comes
+ * soon after costs no wake-up; then it parks.
  */
 export async function waitNonEmptyAsync(q: number, done: () => boolean): Promise<void> {
+  if (done() || spinWhile(q + BlockQueue.count, 0, SPIN_READS)) return;
   await parkAsync(q + BlockQueue.count, () => queued(q) === 0 && !done(), undefined, Infinity);
 }
 

@@ -17,9 +17,10 @@ import { dropHeld, freeValue, type HeldValue, loadValue, storeHeld, storeValue }
 import { Empty, Full, ShutDown } from '../errors';
 import { backend } from '../runtime';
 import { Deadline, queueTimeout } from '../timeout';
-import { Cell, cell, drainItems, maxsizeOf, popItem, pushItem } from './store';
+import { Cell, drainItems, isFull, maxsizeOf, popItem, pushItem, setMaxsize } from './store';
 import { parkAsync, unpark } from '../parking/lot';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
+import { addField, loadField, storeField } from '../fields';
 import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 /** A request to wait: wait on `q + cell` while it holds `seen`, for at most `remaining` ms. */
@@ -35,11 +36,11 @@ type Steps<T> = Generator<Wait, T, void>;
 const ALL = 0x7fffffff;
 
 function wait(q: number, park: number, remaining: number): Wait {
-  return { cell: park, seen: cell(q, park), remaining };
+  return { cell: park, seen: loadField(q, park), remaining };
 }
 
 function bump(q: number, park: number): void {
-  Atomics.add(backend().heap.i32, (q + park) >> 2, 1);
+  addField(q, park, 1);
 }
 
 /** Wakes `count` waiters of a wait cell (one read when nobody waits). */
@@ -114,19 +115,19 @@ async function runAsync<T>(q: number, steps: Steps<T>): Promise<T> {
 }
 
 function isShutDown(q: number): boolean {
-  return cell(q, Cell.SHUTDOWN) !== 0;
+  return loadField(q, Cell.SHUTDOWN) !== 0;
 }
 
 /** `Queue.put`'s body (CPython order of checks), ending with the item stored. */
 function* putSteps(q: number, item: number, value: unknown, block: boolean, timeout: number | undefined): Steps<void> {
   if (isShutDown(q)) throw new ShutDown();
-  const maxsize = maxsizeOf(q);
-  if (maxsize > 0) {
+  // CPython reads `maxsize` again each time round: another thread may change it meanwhile.
+  if (loadField(q, Cell.LIMIT) > 0) {
     if (!block) {
-      if (cell(q, Cell.SIZE) >= maxsize) throw new Full();
+      if (isFull(q)) throw new Full();
     } else {
       const deadline = new Deadline(queueTimeout(timeout));
-      while (cell(q, Cell.SIZE) >= maxsize) {
+      while (isFull(q)) {
         const remaining = deadline.remaining();
         if (remaining === 0) throw new Full();
         yield wait(q, Cell.NOT_FULL, remaining);
@@ -135,22 +136,22 @@ function* putSteps(q: number, item: number, value: unknown, block: boolean, time
     }
   }
   pushItem(q, item, value);
-  Atomics.add(backend().heap.i32, (q + Cell.UNFINISHED) >> 2, 1);
+  addField(q, Cell.UNFINISHED, 1);
   bump(q, Cell.NOT_EMPTY);
 }
 
 /** `Queue.get`'s body (CPython order of checks); returns the removed item's address. */
 function* getSteps(q: number, block: boolean, timeout: number | undefined): Steps<number> {
-  if (isShutDown(q) && cell(q, Cell.SIZE) === 0) throw new ShutDown();
+  if (isShutDown(q) && loadField(q, Cell.SIZE) === 0) throw new ShutDown();
   if (!block) {
-    if (cell(q, Cell.SIZE) === 0) throw new Empty();
+    if (loadField(q, Cell.SIZE) === 0) throw new Empty();
   } else {
     const deadline = new Deadline(queueTimeout(timeout));
-    while (cell(q, Cell.SIZE) === 0) {
+    while (loadField(q, Cell.SIZE) === 0) {
       const remaining = deadline.remaining();
       if (remaining === 0) throw new Empty();
       yield wait(q, Cell.NOT_EMPTY, remaining);
-      if (isShutDown(q) && cell(q, Cell.SIZE) === 0) throw new ShutDown();
+      if (isShutDown(q) && loadField(q, Cell.SIZE) === 0) throw new ShutDown();
     }
   }
   const item = popItem(q);
@@ -159,7 +160,7 @@ function* getSteps(q: number, block: boolean, timeout: number | undefined): Step
 }
 
 function* joinSteps(q: number): Steps<void> {
-  while (cell(q, Cell.UNFINISHED) > 0) yield wait(q, Cell.ALL_DONE, Infinity);
+  while (loadField(q, Cell.UNFINISHED) > 0) yield wait(q, Cell.ALL_DONE, Infinity);
 }
 
 /**
@@ -167,8 +168,7 @@ function* joinSteps(q: number): Steps<void> {
  * SIZE (then of the monotonic SHUTDOWN flag) is a valid moment to observe "full".
  */
 function failFastNowait(q: number): void {
-  const maxsize = maxsizeOf(q);
-  if (maxsize > 0 && cell(q, Cell.SIZE) >= maxsize) {
+  if (isFull(q)) {
     if (isShutDown(q)) throw new ShutDown();
     throw new Full();
   }
@@ -258,9 +258,9 @@ function withLock<T>(q: number, body: () => T): T {
 /** Python's `task_done`: RangeError('task_done() called too many times') below zero. */
 export function taskDone(q: number): void {
   const allDone = withLock(q, () => {
-    const unfinished = cell(q, Cell.UNFINISHED) - 1;
+    const unfinished = loadField(q, Cell.UNFINISHED) - 1;
     if (unfinished < 0) throw new RangeError('task_done() called too many times');
-    Atomics.store(backend().heap.i32, (q + Cell.UNFINISHED) >> 2, unfinished);
+    storeField(q, Cell.UNFINISHED, unfinished);
     if (unfinished === 0) bump(q, Cell.ALL_DONE);
     return unfinished === 0;
   });
@@ -277,16 +277,30 @@ export function joinAsync(q: number): Promise<void> {
   return runAsync(q, joinSteps(q));
 }
 
+/** Sets `maxsize` (Python's plain attribute): a queue shrunk below its size keeps its items; blocked puts look again. */
+export function changeMaxsize(q: number, maxsize: number): void {
+  withLock(q, () => {
+    setMaxsize(q, maxsize);
+    bump(q, Cell.NOT_FULL);
+  });
+  wake(q, Cell.NOT_FULL, ALL);
+}
+
+/** The queue's maxsize as last set, read under its lock. */
+export function currentMaxsize(q: number): number {
+  return withLock(q, () => maxsizeOf(q));
+}
+
 /** Python 3.13's `shutdown`: later puts raise ShutDown, gets raise it once empty; wakes every waiter. */
 export function shutdown(q: number, immediate: boolean): void {
   const drained = withLock(q, () => {
-    Atomics.store(backend().heap.i32, (q + Cell.SHUTDOWN) >> 2, 1);
+    storeField(q, Cell.SHUTDOWN, 1);
     bump(q, Cell.NOT_EMPTY);
     bump(q, Cell.NOT_FULL);
     if (!immediate) return [];
     // Draining may shrink the slot array (an allocation): read the view after it.
     const items = drainItems(q);
-    Atomics.store(backend().heap.i32, (q + Cell.UNFINISHED) >> 2, Math.max(0, cell(q, Cell.UNFINISHED) - items.length));
+    storeField(q, Cell.UNFINISHED, Math.max(0, loadField(q, Cell.UNFINISHED) - items.length));
     bump(q, Cell.ALL_DONE);
     return items;
   });

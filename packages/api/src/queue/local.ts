@@ -62,7 +62,7 @@ export class LocalQueue {
   /** An empty local queue ordered by `order`, holding at most `maxsize` items (<= 0: no limit). */
   constructor(
     readonly order: Order,
-    readonly maxsize: number,
+    public maxsize: number,
   ) {
     this.heap = order === Order.PRIORITY ? new LocalSlots() : undefined;
   }

@@ -21,6 +21,9 @@ import { backend } from '../runtime';
 /** Bytes per heap entry. */
 export const ENTRY_BYTES = 16;
 
+/** Byte offsets inside a heap entry (plain accesses: entries move only under the queue's lock). */
+export const EntryField = { item: 0, tag: 4, key: 8 } as const;
+
 const Tag = { OTHER: 0, NUMBER: 1, FIRST_NUMBER: 2 } as const;
 
 /** A heap entry held in JS while sifting: its fields and, once known, its decoded item. */
@@ -59,15 +62,16 @@ export class SharedSlots implements HeapSlots<number> {
   read(index: number): Entry {
     const heap = backend().heap;
     const at = this.slots + index * ENTRY_BYTES;
-    return { item: heap.u32[at >> 2]!, tag: heap.u32[(at >> 2) + 1]!, key: heap.f64[(at + 8) >> 3]!, decoded: false };
+    const item = heap.u32[(at + EntryField.item) >> 2]!;
+    return { item, tag: heap.u32[(at + EntryField.tag) >> 2]!, key: heap.f64[(at + EntryField.key) >> 3]!, decoded: false };
   }
 
   write(index: number, entry: Entry): void {
     const heap = backend().heap;
     const at = this.slots + index * ENTRY_BYTES;
-    heap.u32[at >> 2] = entry.item;
-    heap.u32[(at >> 2) + 1] = entry.tag;
-    heap.f64[(at + 8) >> 3] = entry.key;
+    heap.u32[(at + EntryField.item) >> 2] = entry.item;
+    heap.u32[(at + EntryField.tag) >> 2] = entry.tag;
+    heap.f64[(at + EntryField.key) >> 3] = entry.key;
   }
 
   decode(item: number): unknown {

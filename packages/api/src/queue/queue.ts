@@ -19,7 +19,8 @@ import { mustBlock } from '../runtime';
 import { registerCounted } from '../sync/counted-cell';
 import * as engine from './engine';
 import { LocalQueue, WAIT } from './local';
-import { Cell, cell, destroyQueue, maxsizeOf, Order } from './store';
+import { Cell, destroyQueue, isFull, limitFor, Order } from './store';
+import { loadField } from '../fields';
 
 const KIND = { FIFO: 'queue.Queue', LIFO: 'queue.LifoQueue', PRIORITY: 'queue.PriorityQueue' } as const;
 
@@ -74,28 +75,39 @@ export class Queue<T = unknown> implements SharedObject {
     }
   }
 
-  /** The limit given at creation (<= 0: unbounded). */
+  /**
+   * The most items the queue holds (<= 0: unbounded). Settable from any thread, as Python's
+   * attribute: a queue shrunk below its size keeps its items (puts wait, or raise Full, until it
+   * has room); growing it lets blocked puts go on at once.
+   */
   get maxsize(): number {
     const local = this.local;
-    return local !== undefined ? local.maxsize : maxsizeOf(this.address);
+    return local !== undefined ? local.maxsize : engine.currentMaxsize(this.address);
+  }
+
+  set maxsize(value: number) {
+    checkMaxsize(value);
+    const local = this.local;
+    if (local !== undefined) local.maxsize = value;
+    else engine.changeMaxsize(this.address, value);
   }
 
   /** Number of items put and not yet marked done with {@link taskDone}. */
   get unfinishedTasks(): number {
     const local = this.local;
-    return local !== undefined ? local.unfinished : cell(this.address, Cell.UNFINISHED);
+    return local !== undefined ? local.unfinished : loadField(this.address, Cell.UNFINISHED);
   }
 
   /** True once {@link shutdown} was called. */
   get isShutdown(): boolean {
     const local = this.local;
-    return local !== undefined ? local.isShutdown : cell(this.address, Cell.SHUTDOWN) !== 0;
+    return local !== undefined ? local.isShutdown : loadField(this.address, Cell.SHUTDOWN) !== 0;
   }
 
   /** The approximate number of items (another thread may change it at once). */
   qsize(): number {
     const local = this.local;
-    return local !== undefined ? local.size : cell(this.address, Cell.SIZE);
+    return local !== undefined ? local.size : loadField(this.address, Cell.SIZE);
   }
 
   /** True when the queue holds no items (approximate, like {@link qsize}). */
@@ -105,8 +117,9 @@ export class Queue<T = unknown> implements SharedObject {
 
   /** True when the queue is bounded and holds `maxsize` items (approximate). */
   full(): boolean {
-    const maxsize = this.maxsize;
-    return maxsize > 0 && this.qsize() >= maxsize;
+    const local = this.local;
+    if (local === undefined) return isFull(this.address);
+    return limitFor(local.maxsize) > 0 && local.size >= limitFor(local.maxsize);
   }
 
   /**

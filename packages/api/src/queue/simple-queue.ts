@@ -10,7 +10,9 @@ import { mustBlock } from '../runtime';
 import { registerCounted } from '../sync/counted-cell';
 import * as engine from './engine';
 import { LocalQueue, WAIT } from './local';
-import { Cell, cell, destroyQueue, Order } from './store';
+import { Cell, destroyQueue, Order } from './store';
+import { loadField } from '../fields';
+import { takesNoArguments } from '../arguments';
 
 const KIND = 'queue.SimpleQueue';
 
@@ -24,6 +26,7 @@ export class SimpleQueue<T = unknown> implements SharedObject {
 
   /** Creates an empty queue. */
   constructor() {
+    takesNoArguments(arguments.length, () => 'SimpleQueue() takes no positional arguments');
     this.address = 0;
     this.local = new LocalQueue(Order.FIFO, 0);
   }
@@ -48,7 +51,7 @@ export class SimpleQueue<T = unknown> implements SharedObject {
   /** The approximate number of items (another thread may change it at once). */
   qsize(): number {
     const local = this.local;
-    return local !== undefined ? local.size : cell(this.address, Cell.SIZE);
+    return local !== undefined ? local.size : loadField(this.address, Cell.SIZE);
   }
 
   /** True when the queue holds no items (approximate, like {@link qsize}). */

@@ -4,7 +4,7 @@
  * before the queue is shared, and {@link destroyQueue}, which runs once nothing names it); the
  * callers in `engine.ts` take and release it.
  *
- * Queue block (56 bytes, byte offsets; 4-byte cells unless noted). The three wait cells are
+ * Queue block (60 bytes, byte offsets; 4-byte cells unless noted). The three wait cells are
  * sequence counters that getters, putters and joiners wait on (parking/word.ts); async callers
  * waiting for LOCK to be released wait in the parking lot under LOCK's address.
  *
@@ -21,7 +21,10 @@
  *    40  ORDER         {@link Order}
  *    44  REFS          references: one per view in any thread, one per stored value naming
  *                      the queue (see sync/counted-cell.ts); the last one frees the queue
- *    48  MAXSIZE       f64; <= 0 (or NaN) is unbounded
+ *    48  MAXSIZE       f64, as the user set it; <= 0 (or NaN) is unbounded. Written under the
+ *                      lock (`maxsize` may change), read exactly under it
+ *    56  LIMIT         the items MAXSIZE allows, as an integer (0 = unbounded): what puts
+ *                      compare SIZE with, readable at any time
  *
  * Slot arrays: FIFO and LIFO keep one u32 per slot, the address of an encoded item
  * (`storeValue`); FIFO as a ring starting at HEAD, LIFO as a stack from slot 0. Priority
@@ -33,6 +36,7 @@
 import { backend } from '../runtime';
 import { freeValue } from '../codec';
 import { ENTRY_BYTES, type Entry, heapPop, heapPush, priorityEntry, SharedSlots } from './priority';
+import { loadField, storeField } from '../fields';
 
 /** Byte offsets of the queue block's cells. */
 export const Cell = {
@@ -49,9 +53,10 @@ export const Cell = {
   ORDER: 40,
   REFS: 44,
   MAXSIZE: 48,
+  LIMIT: 56,
 } as const;
 
-const BLOCK_BYTES = 56;
+const BLOCK_BYTES = 60;
 const INITIAL_CAPACITY = 8;
 /** A slot array larger than this halves when a pop leaves it a quarter full. */
 const SHRINK_ABOVE = 64;
@@ -86,9 +91,9 @@ export function allocQueue(order: Order, maxsize: number, items = 0): number {
   u32[(q + Cell.CAPACITY) >> 2] = capacity;
   u32[(q + Cell.ORDER) >> 2] = order;
   u32[(q + Cell.REFS) >> 2] = 1;
-  b.heap.f64[(q + Cell.MAXSIZE) >> 3] = maxsize;
+  setMaxsize(q, maxsize);
   // Publish the plain stores before the address can reach another thread.
-  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, 0);
+  storeField(q, Cell.SIZE, 0);
   return q;
 }
 
@@ -109,7 +114,7 @@ export function fillQueue(q: number, entries: readonly Entry[], unfinished: numb
   }
   u32[(q + Cell.UNFINISHED) >> 2] = unfinished;
   u32[(q + Cell.SHUTDOWN) >> 2] = shutdown ? 1 : 0;
-  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, entries.length);
+  storeField(q, Cell.SIZE, entries.length);
 }
 
 /**
@@ -138,14 +143,26 @@ export function freeQueue(q: number): void {
   backend().free(q);
 }
 
-/** Reads a cell atomically. */
-export function cell(q: number, offset: number): number {
-  return Atomics.load(backend().heap.i32, (q + offset) >> 2);
-}
-
-/** The queue's maxsize (fixed at creation). */
+/** The queue's maxsize as set (exact when read with the lock held). */
 export function maxsizeOf(q: number): number {
   return backend().heap.f64[(q + Cell.MAXSIZE) >> 3]!;
+}
+
+/** The number of items `maxsize` allows (`SIZE >= limit` is Python's `qsize() >= maxsize`); 0 = unbounded. */
+export function limitFor(maxsize: number): number {
+  return maxsize > 0 ? Math.min(Math.ceil(maxsize), 0x7fffffff) : 0;
+}
+
+/** True when the queue is bounded and holds as many items as its maxsize allows (a hint without the lock). */
+export function isFull(q: number): boolean {
+  const limit = loadField(q, Cell.LIMIT);
+  return limit > 0 && loadField(q, Cell.SIZE) >= limit;
+}
+
+/** Sets the queue's maxsize (lock held, or before the queue is shared). */
+export function setMaxsize(q: number, maxsize: number): void {
+  backend().heap.f64[(q + Cell.MAXSIZE) >> 3] = maxsize;
+  storeField(q, Cell.LIMIT, limitFor(maxsize));
 }
 
 /** Moves the items to a new slot array of `capacity` slots (a FIFO ring is unwrapped to HEAD = 0). */
@@ -195,7 +212,7 @@ export function pushItem(q: number, item: number, value: unknown): void {
     const mask = u32[(q + Cell.CAPACITY) >> 2]! - 1;
     u32[(slots >> 2) + ((u32[(q + Cell.HEAD) >> 2]! + size) & mask)] = item;
   }
-  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, size + 1);
+  storeField(q, Cell.SIZE, size + 1);
 }
 
 /** Removes the next item (the queue must not be empty) and returns its address. */
@@ -215,7 +232,7 @@ export function popItem(q: number): number {
     item = u32[(slots >> 2) + head]!;
     u32[(q + Cell.HEAD) >> 2] = (head + 1) & (u32[(q + Cell.CAPACITY) >> 2]! - 1);
   }
-  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, size - 1);
+  storeField(q, Cell.SIZE, size - 1);
   const capacity = u32[(q + Cell.CAPACITY) >> 2]!;
   if (capacity > SHRINK_ABOVE && (size - 1) * 4 <= capacity) resize(q, capacity / 2);
   return item;
@@ -224,7 +241,7 @@ export function popItem(q: number): number {
 /** Removes every item; returns their addresses (for the caller to free after unlocking). */
 export function drainItems(q: number): number[] {
   const drained: number[] = [];
-  while (cell(q, Cell.SIZE) > 0) drained.push(popItemUnordered(q));
+  while (loadField(q, Cell.SIZE) > 0) drained.push(popItemUnordered(q));
   return drained;
 }
 
@@ -235,6 +252,6 @@ function popItemUnordered(q: number): number {
   if (u32[(q + Cell.ORDER) >> 2] !== Order.PRIORITY) return popItem(q);
   const size = u32[(q + Cell.SIZE) >> 2]!;
   const item = u32[(u32[(q + Cell.SLOTS) >> 2]! + (size - 1) * ENTRY_BYTES) >> 2]!;
-  Atomics.store(b.heap.i32, (q + Cell.SIZE) >> 2, size - 1);
+  storeField(q, Cell.SIZE, size - 1);
   return item;
 }

@@ -13,8 +13,9 @@
 import { loadValue, storeValue } from '../codec';
 import { waitWord, wakeWord } from '../parking/word';
 import { RuntimeError } from '../errors';
-import { Root } from '../roots';
+import { ROOT, Root } from '../roots';
 import { backend } from '../runtime';
+import { loadField, storeField } from '../fields';
 
 const NEXT = 0;
 const NAME = 4;
@@ -52,22 +53,22 @@ function claim(name: string): [entry: number, initialize: boolean] {
   const b = backend();
   b.lockAcquire(Root.registryLock, Infinity);
   try {
-    let { u32, i32 } = b.heap;
+    let { u32 } = b.heap;
     let entry = u32[Root.registryHead >> 2];
     while (entry !== 0 && entryName(entry) !== name) entry = u32[(entry + NEXT) >> 2];
     if (entry === 0) {
       const nameAddress = storeValue(name);
       entry = b.alloc(ENTRY_BYTES);
       // The heap may have grown: views taken before an allocation may not reach the new entry.
-      ({ u32, i32 } = b.heap);
+      ({ u32 } = b.heap);
       u32[(entry + NAME) >> 2] = nameAddress;
       u32[(entry + NEXT) >> 2] = u32[Root.registryHead >> 2];
       entryNames.set(entry, name);
-      Atomics.store(i32, Root.registryHead >> 2, entry);
+      storeField(ROOT, Root.registryHead, entry);
     }
-    const state = Atomics.load(i32, (entry + STATE) >> 2);
+    const state = loadField(entry, STATE);
     if (state !== State.Empty) return [entry, false];
-    Atomics.store(i32, (entry + STATE) >> 2, State.Initializing);
+    storeField(entry, STATE, State.Initializing);
     return [entry, true];
   } finally {
     b.lockRelease(Root.registryLock);
@@ -125,10 +126,10 @@ export function shared<T>(name: string, factory: () => T): T {
     const [entry, mine] = claim(name);
     if (mine) return initialize(name, entry, factory);
     const stateAddress = entry + STATE;
-    let state = Atomics.load(b.heap.i32, stateAddress >> 2);
+    let state = loadField(stateAddress);
     while (state === State.Initializing) {
       waitWord(stateAddress, State.Initializing, Infinity);
-      state = Atomics.load(b.heap.i32, stateAddress >> 2);
+      state = loadField(stateAddress);
     }
     if (state === State.Ready) {
       const value = loadValue(b.heap.u32[(entry + VALUE) >> 2]) as T;

@@ -33,6 +33,7 @@ import { preloadTask, resolveTask, resolveTaskSync, toTaskSpec, type TaskRef, ty
 import { Deadline, waitTimeout } from '../timeout';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { allocCounted, registerCounted } from './counted-cell';
+import { addField, loadField } from '../fields';
 import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const KIND = 'sync.Barrier';
@@ -320,7 +321,7 @@ export class Barrier implements SharedObject {
   /** Wakes every parked waiter (there are none while local). */
   private notifyAll(): void {
     if (this.address === 0) return;
-    Atomics.add(backend().heap.i32, (this.address + Field.seq) >> 2, 1);
+    addField(this.address, Field.seq, 1);
     wakeWord(this.address + Field.seq);
   }
 
@@ -328,7 +329,7 @@ export class Barrier implements SharedObject {
   private condWait(ms: number): void {
     if (this.address === 0) this[MATERIALIZE]();
     const b = backend();
-    const seq = Atomics.load(b.heap.i32, (this.address + Field.seq) >> 2);
+    const seq = loadField(this.address, Field.seq);
     b.lockRelease(this.address);
     const token = beginWait(WaitKind.barrier, this.address, ms !== Infinity);
     try { waitWord(this.address + Field.seq, seq, ms); } finally { endWait(token); } // prettier-ignore
@@ -338,7 +339,7 @@ export class Barrier implements SharedObject {
   private async condWaitAsync(ms: number): Promise<void> {
     if (this.address === 0) this[MATERIALIZE]();
     const b = backend();
-    const seq = Atomics.load(b.heap.i32, (this.address + Field.seq) >> 2);
+    const seq = loadField(this.address, Field.seq);
     b.lockRelease(this.address);
     await waitWordAsync(this.address + Field.seq, seq, ms);
     await b.lockAcquireAsync(this.address, Infinity);

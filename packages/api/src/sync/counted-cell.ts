@@ -7,6 +7,7 @@
  */
 import { type Counted, holdReference, registerKind } from '../handle';
 import { backend } from '../runtime';
+import { addField, storeField, subField } from '../fields';
 
 /**
  * The retain/release pair of blocks whose count is at byte `refsOffset`. The last release calls
@@ -15,11 +16,11 @@ import { backend } from '../runtime';
 export function countedAt(refsOffset: number, destroy?: (address: number) => void): Counted {
   return {
     retain(address) {
-      Atomics.add(backend().heap.i32, (address + refsOffset) >> 2, 1);
+      addField(address, refsOffset, 1);
     },
     release(address) {
       const b = backend();
-      if (Atomics.sub(b.heap.i32, (address + refsOffset) >> 2, 1) !== 1) return;
+      if (subField(address, refsOffset, 1) !== 1) return;
       destroy?.(address);
       b.free(address);
     },
@@ -33,7 +34,7 @@ export function countedAt(refsOffset: number, destroy?: (address: number) => voi
 export function allocCounted(bytes: number, refsOffset: number): number {
   const b = backend();
   const address = b.alloc(bytes);
-  Atomics.store(b.heap.i32, (address + refsOffset) >> 2, 1);
+  storeField(address, refsOffset, 1);
   return address;
 }
 

@@ -29,6 +29,8 @@ import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { backend, mustBlock } from '../runtime';
 import { Deadline, waitTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
+import { loadField, storeField } from '../fields';
+import { takesNoArguments } from '../arguments';
 import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const KIND = 'sync.Event';
@@ -47,6 +49,7 @@ export class Event implements SharedObject {
 
   /** A new event, not set. */
   constructor() {
+    takesNoArguments(arguments.length, (n) => `Event.__init__() takes 1 positional argument but ${n + 1} were given`);
     this.cell = 0;
     this.state = 0;
   }
@@ -63,7 +66,7 @@ export class Event implements SharedObject {
   [MATERIALIZE](): void {
     if (this.cell !== 0) return;
     const cell = allocCounted(8, 4);
-    Atomics.store(backend().heap.i32, cell >> 2, this.state);
+    storeField(cell, 0, this.state);
     this.cell = cell;
     adopt(this, KIND, cell);
     holdReference(this, KIND, cell);
@@ -73,7 +76,7 @@ export class Event implements SharedObject {
   [RELOCALIZE](): void {
     if (this.cell === 0 || !takeSoleReference(this, this.cell + 4)) return;
     const b = backend();
-    this.state = Atomics.load(b.heap.i32, this.cell >> 2);
+    this.state = loadField(this.cell);
     b.free(this.cell);
     this.cell = 0;
     unadopt(this);
@@ -81,7 +84,7 @@ export class Event implements SharedObject {
 
   /** True when the flag is set. */
   isSet(): boolean {
-    const word = this.cell === 0 ? this.state : Atomics.load(backend().heap.i32, this.cell >> 2);
+    const word = this.cell === 0 ? this.state : loadField(this.cell);
     return (word & FLAG) !== 0;
   }
 

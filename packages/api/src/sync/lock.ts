@@ -16,6 +16,7 @@
  *  12  i32  previous, next: links of the list of shared Locks (diagnostics/lock-registry.ts)
  */
 import { RuntimeError } from '../errors';
+import { takesNoArguments } from '../arguments';
 import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
@@ -58,6 +59,7 @@ export class Lock implements SharedObject {
 
   /** A new, unlocked lock. */
   constructor() {
+    takesNoArguments(arguments.length, (n) => `lock expected 0 arguments, got ${n}`);
     this.cell = 0;
     this.held = false;
     this.view = undefined;

@@ -16,6 +16,7 @@
  * suffice; a thread reading `owner` can only see its own ident while it really owns the lock.
  */
 import { RuntimeError } from '../errors';
+import { warnDeprecated } from '../arguments';
 import { adopt, type Handle, HANDLE, holdReference, MATERIALIZE, materializeOnDemand, type SharedObject } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
@@ -66,6 +67,8 @@ export class RLock implements SharedObject {
 
   /** A new, unowned lock. */
   constructor() {
+    // Python 3.13 warns (and 3.15 raises): RLock takes no arguments.
+    if (arguments.length > 0) warnDeprecated('Passing arguments to RLock is deprecated and will be removed in 3.15');
     this.cell = 0;
     this.owner = 0;
     this.count = 0;

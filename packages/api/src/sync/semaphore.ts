@@ -23,6 +23,7 @@ import { Deadline, waitTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
+import { loadField, storeField } from '../fields';
 import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const SEMAPHORE_KIND = 'sync.Semaphore';
@@ -77,7 +78,7 @@ export class Semaphore implements SharedObject {
     const kind = this instanceof BoundedSemaphore ? BOUNDED_KIND : SEMAPHORE_KIND;
     const address = allocCounted(BLOCK_BYTES, REFS);
     const i32 = backend().heap.i32;
-    Atomics.store(i32, address >> 2, this.count);
+    storeField(address, 0, this.count);
     i32[(address + INITIAL) >> 2] = this.initial;
     this.address = address;
     adopt(this, kind, address);
@@ -194,7 +195,7 @@ export class Semaphore implements SharedObject {
 
   /** The current value (for reprs). */
   protected value(): number {
-    return this.address === 0 ? this.count : Atomics.load(backend().heap.i32, this.address >> 2);
+    return this.address === 0 ? this.count : loadField(this.address);
   }
 
   /** `<Semaphore value=2>` */

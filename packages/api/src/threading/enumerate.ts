@@ -1,10 +1,11 @@
 /** `threading.enumerate()` / `active_count()` / `get_native_id()`: what is alive in the process. */
 import { reviveHandle } from '../handle';
 import { backend } from '../runtime';
-import { Root } from '../roots';
+import { ROOT, Root } from '../roots';
 import type { Thread } from './thread';
 import { liveRecords, recordRefs } from './thread-record';
 import { currentThread } from './current';
+import { loadField } from '../fields';
 
 /** All live threads (started and not yet finished), main thread included, oldest first. */
 export function enumerate(): Thread[] {
@@ -19,7 +20,7 @@ export function enumerate(): Thread[] {
 
 /** The number of live threads (`threading.active_count()`). */
 export function activeCount(): number {
-  return Atomics.load(backend().heap.i32, Root.liveThreadCount >> 2);
+  return loadField(ROOT, Root.liveThreadCount);
 }
 
 /** The runtime's id of the calling OS thread (`threading.get_native_id()`). */

@@ -3,9 +3,9 @@
  * worker loop calls {@link runThreadTask} for each thread it is handed; whatever the task does,
  * the record ends FINISHED and its joiners wake.
  */
-import { backend } from '../runtime';
+
 import { reviveHandle } from '../handle';
-import { Root } from '../roots';
+import { ROOT, Root } from '../roots';
 import { waitWordAsync } from '../parking/word';
 import { freeValue, loadValue } from '../codec';
 import { reportThreadException } from './excepthook';
@@ -14,7 +14,8 @@ import { resolveTask, settlePreloads } from './task';
 import { endRunningView, MainThread, THREAD, Thread, threadView, type ThreadTask } from './thread';
 import { deadlockModeFromEnv } from '../diagnostics/deadlock-watch';
 import { setDumpStacks } from '../diagnostics/wait-state';
-import { createRecord, Field, finishRecord, readField, recordRefs, registerStarted } from './thread-record';
+import { createRecord, Field, finishRecord, recordRefs, registerStarted } from './thread-record';
+import { exchangeField, loadField, storeField } from '../fields';
 
 /**
  * Runs the thread whose record is `record` with the encoded task at `taskAddress` (freed here),
@@ -22,8 +23,8 @@ import { createRecord, Field, finishRecord, readField, recordRefs, registerStart
  * for this OS thread. The worker then hands the record back with {@link finishThreadSlot}.
  */
 export async function runThreadTask(record: number, taskAddress: number, nativeId: number): Promise<void> {
-  const ident = readField(record, Field.ident);
-  Atomics.store(backend().heap.i32, (record + Field.nativeId) >> 2, nativeId);
+  const ident = loadField(record, Field.ident);
+  storeField(record, Field.nativeId, nativeId);
   // Current from the start, so module code imported to resolve the task sees its thread.
   const first: Thread = threadView(Thread.prototype, record);
   let thread = first;
@@ -60,7 +61,7 @@ export async function runThreadTask(record: number, taskAddress: number, nativeI
  * that dies at any point while it holds a record leaves no joiner waiting and frees nothing twice.
  */
 export function finishThreadSlot(slot: number, crashed: boolean): void {
-  const record = Atomics.exchange(backend().heap.i32, slot >> 2, 0);
+  const record = exchangeField(slot, 0, 0);
   if (record === 0) return;
   finishRecord(record, crashed);
   recordRefs.release(record);
@@ -72,7 +73,7 @@ export function finishThreadSlot(slot: number, crashed: boolean): void {
  */
 export function initMainThread(nativeId: number): void {
   const record = createRecord('MainThread', false);
-  Atomics.store(backend().heap.i32, Root.mainThreadRecord >> 2, record);
+  storeField(ROOT, Root.mainThreadRecord, record);
   const ident = registerStarted(record, nativeId);
   setCurrentThread(threadView(MainThread.prototype, record), ident);
   diagnosticsFromEnv();
@@ -97,14 +98,13 @@ function holdProcessForThreads(): void {
   const proc = (globalThis as { process?: { on?: (event: string, fn: () => void) => void } }).process;
   if (typeof proc?.on !== 'function') return;
   proc.on('beforeExit', () => {
-    const b = backend();
-    const alive = Atomics.load(b.heap.i32, Root.nonDaemonCount >> 2);
+    const alive = loadField(ROOT, Root.nonDaemonCount);
     if (alive > 0) void waitWordAsync(Root.nonDaemonCount, alive, Infinity, true);
   });
 }
 
 /** `threading.main_thread()`: the main thread's Thread object. */
 export function mainThread(): Thread {
-  const record = Atomics.load(backend().heap.i32, Root.mainThreadRecord >> 2);
+  const record = loadField(ROOT, Root.mainThreadRecord);
   return reviveHandle('Thread', record) as Thread;
 }

@@ -29,11 +29,12 @@
  * blocks (never on a fast path); others read them for `dumpThreads` and deadlock detection.
  */
 import { backend } from '../runtime';
-import { Root } from '../roots';
+import { ROOT, Root } from '../roots';
 import { loadValue, storeValue, freeValue } from '../codec';
 import { resolveTaskSync, type TaskSpec } from './task';
 import { countedAt } from '../sync/counted-cell';
 import { wakeWord } from '../parking/word';
+import { addField, casField, loadField, storeField, subField } from '../fields';
 
 /** Size of a thread record in bytes. */
 export const RECORD_BYTES = 72;
@@ -62,20 +63,6 @@ export const Field = {
   waitSince: 64,
 } as const;
 
-function i32(): Int32Array {
-  return backend().heap.i32;
-}
-
-/** Reads a record field. */
-export function readField(record: number, field: number): number {
-  return Atomics.load(i32(), (record + field) >> 2);
-}
-
-/** Writes a record field. */
-export function writeField(record: number, field: number, value: number): void {
-  Atomics.store(i32(), (record + field) >> 2, value);
-}
-
 /** Allocates a NEW record with the given name and daemon flag, holding one reference (its creator's view). */
 export function createRecord(name: string, daemon: boolean): number {
   const nameBlock = storeValue(name);
@@ -86,18 +73,18 @@ export function createRecord(name: string, daemon: boolean): number {
     freeValue(nameBlock);
     throw error;
   }
-  writeField(record, Field.name, nameBlock);
-  writeField(record, Field.daemon, daemon ? 1 : 0);
-  writeField(record, Field.refs, 1);
+  storeField(record, Field.name, nameBlock);
+  storeField(record, Field.daemon, daemon ? 1 : 0);
+  storeField(record, Field.refs, 1);
   return record;
 }
 
 /** Frees what a record owns (its name and crash-hook blocks); the record itself is freed by the caller. */
 function destroyRecord(record: number): void {
-  freeValue(readField(record, Field.name));
-  const stack = readField(record, Field.waitStack);
+  freeValue(loadField(record, Field.name));
+  const stack = loadField(record, Field.waitStack);
   if (stack !== 0) freeValue(stack);
-  const onCrash = readField(record, Field.onCrash);
+  const onCrash = loadField(record, Field.onCrash);
   if (onCrash !== 0) freeValue(onCrash);
 }
 
@@ -109,7 +96,7 @@ export function recordName(record: number): string {
   const b = backend();
   b.lockAcquire(record + Field.nameLock, Infinity);
   try {
-    return loadValue(readField(record, Field.name)) as string;
+    return loadValue(loadField(record, Field.name)) as string;
   } finally {
     b.lockRelease(record + Field.nameLock);
   }
@@ -120,8 +107,8 @@ export function setRecordName(record: number, name: string): void {
   const fresh = storeValue(name);
   const b = backend();
   b.lockAcquire(record + Field.nameLock, Infinity);
-  const old = readField(record, Field.name);
-  writeField(record, Field.name, fresh);
+  const old = loadField(record, Field.name);
+  storeField(record, Field.name, fresh);
   b.lockRelease(record + Field.nameLock);
   freeValue(old);
 }
@@ -133,7 +120,7 @@ export function setRecordName(record: number, name: string): void {
  * thread's event loop. The executor uses it to break its pool.
  */
 export function setCrashHook(record: number, spec: TaskSpec, args: readonly unknown[]): void {
-  writeField(record, Field.onCrash, storeValue({ spec, args }, 'crash hook'));
+  storeField(record, Field.onCrash, storeValue({ spec, args }, 'crash hook'));
 }
 
 /**
@@ -141,14 +128,14 @@ export function setCrashHook(record: number, spec: TaskSpec, args: readonly unkn
  * its reference on the pool). Called by the running thread itself.
  */
 export function clearCrashHook(record: number): void {
-  const address = readField(record, Field.onCrash);
+  const address = loadField(record, Field.onCrash);
   if (address === 0) return;
-  writeField(record, Field.onCrash, 0);
+  storeField(record, Field.onCrash, 0);
   freeValue(address);
 }
 
 function runCrashHook(record: number): void {
-  const address = readField(record, Field.onCrash);
+  const address = loadField(record, Field.onCrash);
   if (address === 0) return;
   try {
     const { spec, args } = loadValue(address) as { spec: TaskSpec; args: unknown[] };
@@ -160,7 +147,7 @@ function runCrashHook(record: number): void {
 
 /** Hands out the next process-wide thread ident. */
 export function nextIdent(): number {
-  return Atomics.add(i32(), Root.identCounter >> 2, 1) + 1;
+  return addField(ROOT, Root.identCounter, 1) + 1;
 }
 
 function withTable<T>(body: (cells: Int32Array) => T): T {
@@ -176,17 +163,17 @@ function withTable<T>(body: (cells: Int32Array) => T): T {
 /** Marks a record STARTED with a fresh ident and links it into the live-thread table. */
 export function registerStarted(record: number, nativeId: number): number {
   const ident = nextIdent();
-  writeField(record, Field.ident, ident);
-  writeField(record, Field.nativeId, nativeId);
+  storeField(record, Field.ident, ident);
+  storeField(record, Field.nativeId, nativeId);
   withTable((cells) => {
-    writeField(record, Field.next, Atomics.load(cells, Root.threadTableHead >> 2));
-    Atomics.store(cells, Root.threadTableHead >> 2, record);
-    Atomics.add(cells, Root.liveThreadCount >> 2, 1);
+    storeField(record, Field.next, loadField(ROOT, Root.threadTableHead));
+    storeField(ROOT, Root.threadTableHead, record);
+    addField(ROOT, Root.liveThreadCount, 1);
   });
-  if (readField(record, Field.daemon) === 0 && Atomics.load(i32(), Root.mainThreadRecord >> 2) !== record) {
-    Atomics.add(i32(), Root.nonDaemonCount >> 2, 1);
+  if (loadField(record, Field.daemon) === 0 && loadField(ROOT, Root.mainThreadRecord) !== record) {
+    addField(ROOT, Root.nonDaemonCount, 1);
   }
-  writeField(record, Field.state, State.STARTED);
+  storeField(record, Field.state, State.STARTED);
   return ident;
 }
 
@@ -197,8 +184,8 @@ export function registerStarted(record: number, nativeId: number): number {
 export function liveRecords(): number[] {
   return withTable((cells) => {
     const out: number[] = [];
-    for (let r = Atomics.load(cells, Root.threadTableHead >> 2); r !== 0; r = readField(r, Field.next)) {
-      Atomics.add(cells, (r + Field.refs) >> 2, 1);
+    for (let r = loadField(ROOT, Root.threadTableHead); r !== 0; r = loadField(r, Field.next)) {
+      addField(r, Field.refs, 1);
       out.push(r);
     }
     return out;
@@ -211,32 +198,30 @@ export function liveRecords(): number[] {
  * running thread's reference (taken by `start()`) is dropped by `finishThreadSlot`.
  */
 export function finishRecord(record: number, crashed: boolean): void {
-  const cells = i32();
-  if (Atomics.compareExchange(cells, (record + Field.state) >> 2, State.STARTED, State.FINISHING) !== State.STARTED) {
+  if (casField(record, Field.state, State.STARTED, State.FINISHING) !== State.STARTED) {
     return;
   }
-  if (crashed) writeField(record, Field.crashed, 1);
+  if (crashed) storeField(record, Field.crashed, 1);
   withTable(() => {
     let prev = 0;
-    let r = Atomics.load(cells, Root.threadTableHead >> 2);
+    let r = loadField(ROOT, Root.threadTableHead);
     while (r !== 0 && r !== record) {
       prev = r;
-      r = readField(r, Field.next);
+      r = loadField(r, Field.next);
     }
     if (r === record) {
-      const next = readField(record, Field.next);
-      if (prev === 0) Atomics.store(cells, Root.threadTableHead >> 2, next);
-      else writeField(prev, Field.next, next);
-      Atomics.sub(cells, Root.liveThreadCount >> 2, 1);
+      const next = loadField(record, Field.next);
+      if (prev === 0) storeField(ROOT, Root.threadTableHead, next);
+      else storeField(prev, Field.next, next);
+      subField(ROOT, Root.liveThreadCount, 1);
     }
   });
-  const b = backend();
   if (crashed) runCrashHook(record);
   // FINISHED before the non-daemon count drops: a process that ends when the count reaches 0
   // must already see the thread as not alive.
-  writeField(record, Field.state, State.FINISHED);
+  storeField(record, Field.state, State.FINISHED);
   wakeWord(record + Field.state);
-  if (readField(record, Field.daemon) === 0) {
-    if (Atomics.sub(cells, Root.nonDaemonCount >> 2, 1) === 1) wakeWord(Root.nonDaemonCount);
+  if (loadField(record, Field.daemon) === 0) {
+    if (subField(ROOT, Root.nonDaemonCount, 1) === 1) wakeWord(Root.nonDaemonCount);
   }
 }

@@ -9,7 +9,7 @@ import { adopt, dropReference, HANDLE, holdReference, MATERIALIZE, registerKind,
 import { backend, mustBlock } from '../runtime';
 import { RuntimeError } from '../errors';
 import { INSPECT } from '../inspect';
-import { Root } from '../roots';
+import { ROOT, Root } from '../roots';
 import { storeValue } from '../codec';
 import { Deadline, waitTimeout } from '../timeout';
 import { currentIdent, currentThreadOrUndefined } from './current';
@@ -17,15 +17,14 @@ import { TaskRef, toTaskSpec, type TaskSpec } from './task';
 import {
   createRecord,
   Field,
-  readField,
   recordName,
   recordRefs,
   registerStarted,
   setRecordName,
   State,
-  writeField,
 } from './thread-record';
 import { waitWord, waitWordAsync } from '../parking/word';
+import { addField, loadField, storeField } from '../fields';
 import { beginWait, endWait, WaitKind, type WaitToken } from '../diagnostics/wait-state';
 
 /** Options of `new Thread(...)`, Python's keyword arguments. */
@@ -77,7 +76,7 @@ export interface ThreadInternal {
 }
 
 function nextDefaultName(target: ThreadOptions['target']): string {
-  const n = Atomics.add(backend().heap.i32, Root.threadNameCounter >> 2, 1) + 1;
+  const n = addField(ROOT, Root.threadNameCounter, 1) + 1;
   const targetName =
     typeof target === 'function' ? target.name : target instanceof TaskRef ? target.exportName : undefined;
   return targetName ? `Thread-${n} (${targetName})` : `Thread-${n}`;
@@ -98,7 +97,8 @@ export class Thread {
       throw new TypeError(`Thread target must be a function or a task(url, name) reference, not ${typeof target}`);
     }
     if (!Array.isArray(args)) throw new TypeError('Thread args must be an array');
-    const record = createRecord(name === undefined ? nextDefaultName(target) : String(name), daemon ?? defaultDaemon());
+    // Python's `str(name) if name else _newname(…)`: an empty name is no name.
+    const record = createRecord(name === undefined || name === null || name === '' ? nextDefaultName(target) : String(name), daemon ?? defaultDaemon());
     Object.defineProperty(this, THREAD, { value: { record, target, args }, enumerable: false, writable: true });
     adopt(this, 'Thread', record, true);
     holdReference(this, 'Thread', record);
@@ -118,24 +118,24 @@ export class Thread {
   /** The thread's ident once started (`undefined` before, like Python's None); unique in the process. */
   get ident(): number | undefined {
     if (this.state() === State.NEW) return undefined;
-    return this[THREAD].ended?.ident ?? readField(this[THREAD].record, Field.ident);
+    return this[THREAD].ended?.ident ?? loadField(this[THREAD].record, Field.ident);
   }
 
   /** The runtime's id for the OS thread running it, once it runs (`undefined` before). */
   get nativeId(): number | undefined {
     const internal = this[THREAD];
-    const id = internal.ended?.nativeId ?? readField(internal.record, Field.nativeId);
+    const id = internal.ended?.nativeId ?? loadField(internal.record, Field.nativeId);
     return id === 0 ? undefined : id;
   }
 
   /** Daemon threads do not keep the process alive. Settable only before `start()`. */
   get daemon(): boolean {
     const internal = this[THREAD];
-    return internal.ended?.daemon ?? readField(internal.record, Field.daemon) === 1;
+    return internal.ended?.daemon ?? loadField(internal.record, Field.daemon) === 1;
   }
   set daemon(value: boolean) {
     if (this.state() !== State.NEW) throw new RuntimeError('cannot set daemon status of active thread');
-    writeField(this[THREAD].record, Field.daemon, value ? 1 : 0);
+    storeField(this[THREAD].record, Field.daemon, value ? 1 : 0);
   }
 
   /** Python's `isDaemon()`. */
@@ -209,13 +209,12 @@ export class Thread {
     this.checkJoinable();
     const deadline = new Deadline(waitTimeout(timeout));
     if (this[THREAD].ended !== undefined) return;
-    const b = backend();
     const record = this[THREAD].record;
     const cell = record + Field.state;
     let token: WaitToken | undefined;
     try {
       for (;;) {
-        const s = Atomics.load(b.heap.i32, cell >> 2);
+        const s = loadField(cell);
         if (s === State.FINISHED) return this.end();
         const remaining = deadline.remaining();
         if (remaining === 0) return;
@@ -232,10 +231,9 @@ export class Thread {
     this.checkJoinable();
     const deadline = new Deadline(waitTimeout(timeout));
     if (this[THREAD].ended !== undefined) return;
-    const b = backend();
     const cell = this[THREAD].record + Field.state;
     for (;;) {
-      const s = Atomics.load(b.heap.i32, cell >> 2);
+      const s = loadField(cell);
       if (s === State.FINISHED) return this.end();
       const remaining = deadline.remaining();
       if (remaining === 0) return;
@@ -260,7 +258,7 @@ export class Thread {
   /** True when the thread's runtime died before `run()` returned (a worker that exited or crashed). */
   get crashed(): boolean {
     const internal = this[THREAD];
-    return internal.ended?.crashed ?? readField(internal.record, Field.crashed) === 1;
+    return internal.ended?.crashed ?? loadField(internal.record, Field.crashed) === 1;
   }
 
   protected reprName(): string {
@@ -271,7 +269,7 @@ export class Thread {
   private state(): number {
     const internal = this[THREAD];
     if (internal.ended !== undefined) return State.FINISHED;
-    const s = readField(internal.record, Field.state);
+    const s = loadField(internal.record, Field.state);
     if (s === State.FINISHED) this.end();
     return s;
   }
@@ -297,10 +295,10 @@ export class Thread {
     const ended = internal.ended;
     if (ended === undefined) return;
     const record = createRecord(ended.name, ended.daemon);
-    writeField(record, Field.ident, ended.ident);
-    writeField(record, Field.nativeId, ended.nativeId);
-    writeField(record, Field.crashed, ended.crashed ? 1 : 0);
-    writeField(record, Field.state, State.FINISHED);
+    storeField(record, Field.ident, ended.ident);
+    storeField(record, Field.nativeId, ended.nativeId);
+    storeField(record, Field.crashed, ended.crashed ? 1 : 0);
+    storeField(record, Field.state, State.FINISHED);
     internal.record = record;
     internal.ended = undefined;
     adopt(this, 'Thread', record, true);
@@ -310,7 +308,7 @@ export class Thread {
   /** A view that let go of its record still stands for the record at `record` if that is the same, finished thread. */
   [SAME_AT](record: number): boolean {
     const ended = this[THREAD].ended;
-    return ended === undefined || (readField(record, Field.ident) === ended.ident && readField(record, Field.state) === State.FINISHED);
+    return ended === undefined || (loadField(record, Field.ident) === ended.ident && loadField(record, Field.state) === State.FINISHED);
   }
 
   private checkJoinable(): void {
@@ -322,10 +320,10 @@ export class Thread {
 function snapshot(record: number): EndedThread {
   return {
     name: recordName(record),
-    ident: readField(record, Field.ident),
-    nativeId: readField(record, Field.nativeId),
-    daemon: readField(record, Field.daemon) === 1,
-    crashed: readField(record, Field.crashed) === 1,
+    ident: loadField(record, Field.ident),
+    nativeId: loadField(record, Field.nativeId),
+    daemon: loadField(record, Field.daemon) === 1,
+    crashed: loadField(record, Field.crashed) === 1,
   };
 }
 
@@ -362,7 +360,7 @@ export class MainThread extends Thread {
 registerKind(
   'Thread',
   (record) => {
-    const proto = record === Atomics.load(backend().heap.i32, Root.mainThreadRecord >> 2) ? MainThread.prototype : Thread.prototype;
+    const proto = record === loadField(ROOT, Root.mainThreadRecord) ? MainThread.prototype : Thread.prototype;
     recordRefs.retain(record);
     const view = threadView(proto, record);
     holdReference(view, 'Thread', record);

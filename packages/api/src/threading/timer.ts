@@ -13,12 +13,22 @@ const TIMER_TASK = 'threadkit.timer';
 export class Timer extends Thread {
   /** Set when the timer is cancelled or has fired. */
   readonly finished: Event;
+  /** Ms the timer waits before it calls {@link function} (Python's `interval`, in seconds there). */
+  readonly interval: number;
+  /** What the timer calls (Python's `function`). */
+  readonly function: ((...args: never[]) => unknown) | TaskRef;
+  /** The arguments it calls {@link function} with: a fresh array per timer when none are given, as in Python. */
+  readonly args: unknown[];
 
-  constructor(interval: number, fn: ((...args: never[]) => unknown) | TaskRef, args: readonly unknown[] = []) {
+  constructor(interval: number, fn: ((...args: never[]) => unknown) | TaskRef, args: readonly unknown[] | null = null) {
     if (typeof interval !== 'number' || Number.isNaN(interval)) throw new TypeError('Timer interval must be a number of milliseconds');
     const finished = new Event();
-    super({ target: builtinTask(TIMER_TASK), args: [finished, interval, toTaskSpec(fn, 'Timer function'), args] });
+    const callArgs = args === null ? [] : (args as unknown[]);
+    super({ target: builtinTask(TIMER_TASK), args: [finished, interval, toTaskSpec(fn, 'Timer function'), callArgs] });
     this.finished = finished;
+    this.interval = interval;
+    this.function = fn;
+    this.args = callArgs;
   }
 
   /** Stops the timer if it has not fired yet. */

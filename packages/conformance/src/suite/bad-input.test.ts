@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as parity from '#backend';
 import {
   activeCount,
   Barrier,
@@ -335,5 +336,17 @@ describe('bad input: queues and futures', () => {
   it('sleep with a negative length is a RangeError', async () => {
     const { sleep } = await import('#backend');
     expect(() => sleep(-1)).toThrow('sleep length must be non-negative');
+  });
+});
+
+describe('bad input: primitives that take no arguments', () => {
+  it('Lock, Event, SimpleQueue and Future raise TypeError with Python\'s wording; RLock warns, as Python 3.13', () => {
+    const make = (C: unknown, ...args: unknown[]): unknown => new (C as new (...a: unknown[]) => unknown)(...args);
+    expect(() => make(parity.Lock, 1)).toThrow(new TypeError('lock expected 0 arguments, got 1'));
+    expect(() => make(parity.Lock, { a: 1 })).toThrow(TypeError);
+    expect(() => make(parity.Event, 1)).toThrow(new TypeError('Event.__init__() takes 1 positional argument but 2 were given'));
+    expect(() => make(parity.SimpleQueue, 1)).toThrow(new TypeError('SimpleQueue() takes no positional arguments'));
+    expect(() => make(parity.Future, 1)).toThrow(new TypeError('Future.__init__() takes 1 positional argument but 2 were given'));
+    expect(make(parity.RLock, 1)).toBeInstanceOf(parity.RLock);
   });
 });

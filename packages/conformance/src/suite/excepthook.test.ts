@@ -12,6 +12,8 @@ function hookLog(): tk.Queue {
 declare const shared: typeof tk.shared;
 declare const Queue: typeof tk.Queue;
 declare const currentThread: typeof tk.currentThread;
+declare const getExcepthook: typeof tk.getExcepthook;
+declare const defaultExcepthook: typeof tk.defaultExcepthook;
 
 afterEach(() => {
   tk.setExcepthook(undefined);
@@ -113,5 +115,55 @@ describe('excepthook', () => {
     t.start();
     t.join();
     expect(log.qsize()).toBe(0);
+  });
+});
+
+describe('excepthook: Python parity', () => {
+  it('the default hook without a thread prints "Exception in thread <ident>:" with the caller\'s ident', () => {
+    const r = runChild('child-excepthook.mjs', ['no-thread']);
+    const ident = /ident (\d+)/.exec(r.stdout)?.[1];
+    expect(ident).toBeDefined();
+    expect(r.stderr).toContain(`Exception in thread ${ident}:`);
+    expect(r.stderr).toContain('hookless');
+    expect(r.stderr).not.toContain('unknown thread');
+  });
+
+  it('getExcepthook() reads the installed hook; setExcepthook(defaultExcepthook) restores the default', () => {
+    expect(tk.getExcepthook()).toBe(tk.defaultExcepthook);
+    const hook = fx('recordingHook');
+    tk.setExcepthook(hook);
+    expect(tk.getExcepthook()).toBe(hook);
+    tk.setExcepthook(tk.defaultExcepthook);
+    expect(tk.getExcepthook()).toBe(tk.defaultExcepthook);
+    // The default is back in force: a failing thread prints, and the recording hook logs nothing.
+    tk.setExcepthook(hook);
+    const saved = tk.getExcepthook();
+    tk.setExcepthook(undefined);
+    tk.setExcepthook(saved);
+    const log = hookLog();
+    const t = new tk.Thread({ target: fx('throwError'), args: ['after restore'], name: 'restored' });
+    t.start();
+    t.join();
+    expect((log.get(true, 10_000) as { message: string }).message).toBe('after restore');
+  });
+
+  it('another thread reads the hook installed by main: a function as its own copy, a task() reference as one', () => {
+    const read = (): unknown => {
+      const out = new tk.Queue();
+      const t = new tk.Thread({
+        target: (q: tk.Queue) => {
+          const hook = getExcepthook();
+          q.put([typeof hook === 'function' ? 'function' : (hook as tk.TaskRef).exportName, hook !== defaultExcepthook]);
+        },
+        args: [out],
+      });
+      t.start();
+      t.join();
+      return out.get(true, 10_000);
+    };
+    tk.setExcepthook((args: tk.ExceptHookArgs) => void args);
+    expect(read()).toEqual(['function', true]);
+    tk.setExcepthook(fx('recordingHook'));
+    expect(read()).toEqual(['recordingHook', true]);
   });
 });

@@ -1,13 +1,16 @@
 import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import * as parity from '#backend';
 import {
   BrokenThreadPool,
   CancelledError,
   Empty,
   Event,
+  Executor,
   Future,
   Lock,
   mainThread,
+  NotImplementedError,
   Queue,
   RuntimeError,
   Thread,
@@ -16,6 +19,41 @@ import {
   wait,
 } from '#backend';
 import { fx } from './support';
+
+describe('Executor (the base class)', () => {
+  it('submit on the base class raises NotImplementedError (a RuntimeError); shutdown does nothing', () => {
+    const ex = new Executor();
+    expect(() => ex.submit(() => 1)).toThrow(NotImplementedError);
+    expect(() => ex.submit(() => 1)).toThrow(RuntimeError);
+    expect(() => [...ex.map((x: number) => x, [1])]).toThrow(NotImplementedError);
+    expect([...ex.map((x: number) => x, [])]).toEqual([]);
+    expect(ex.shutdown()).toBeUndefined();
+  });
+
+  it('a subclass that defines submit gets map, mapAsync and using', async () => {
+    const calls: string[] = [];
+    class InlineExecutor extends Executor {
+      override submit(fn: (...args: any[]) => unknown, ...args: unknown[]): Future<unknown> {
+        const future = new Future<unknown>();
+        future.setResult(fn(...args));
+        return future;
+      }
+      override shutdown(): void {
+        calls.push('shutdown');
+      }
+    }
+    expect([...new InlineExecutor().map((a: number, b: number) => a * b, [1, 2, 3], [4, 5, 6])]).toEqual([4, 10, 18]);
+    const results: unknown[] = [];
+    for await (const r of new InlineExecutor().mapAsync((x: number) => x + 1, [1, 2])) results.push(r);
+    expect(results).toEqual([2, 3]);
+    {
+      using ex = new InlineExecutor();
+      expect(ex.submit(() => 'ran').result()).toBe('ran');
+    }
+    expect(calls).toEqual(['shutdown']);
+    expect(new ThreadPoolExecutor(1)).toBeInstanceOf(Executor);
+  });
+});
 
 describe('ThreadPoolExecutor', () => {
   it('submit runs a function with arguments on a pool thread and returns a Future', () => {
@@ -304,5 +342,29 @@ describe('ThreadPoolExecutor: futures and pool memory', () => {
     ex.shutdown();
     expect(String(ex)).toBe('<ThreadPoolExecutor later threads=1/1 shutdown>');
     expect(() => ex.submit(() => 1)).toThrow(RuntimeError);
+  });
+});
+
+describe('ThreadPoolExecutor: Python parity', () => {
+  it('a non-callable initializer raises TypeError("initializer must be a callable")', () => {
+    expect(() => new parity.ThreadPoolExecutor({ initializer: 5 as never })).toThrow(new TypeError('initializer must be a callable'));
+    expect(() => new parity.ThreadPoolExecutor(2, '', 'not a function' as never)).toThrow('initializer must be a callable');
+  });
+
+  it('futures cancelled by shutdown({ cancelFutures }) count as done for wait() at once (CPython leaves them pending forever: documented difference)', () => {
+    const gate = new parity.Event();
+    const ex = new parity.ThreadPoolExecutor(1);
+    const started = new parity.Event();
+    const blocker = ex.submit((g: parity.Event, s: parity.Event) => { s.set(); return g.wait(); }, gate, started);
+    expect(started.wait(10_000)).toBe(true);
+    const queued = [1, 2, 3].map((x) => ex.submit((n: number) => n, x));
+    ex.shutdown({ wait: false, cancelFutures: true });
+    expect(queued.every((f) => f.cancelled())).toBe(true);
+    const { done, notDone } = parity.wait(queued, 0);
+    expect(done.size).toBe(3);
+    expect(notDone.size).toBe(0);
+    gate.set();
+    expect(blocker.result(10_000)).toBe(true);
+    ex.shutdown();
   });
 });

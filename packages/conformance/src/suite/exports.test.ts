@@ -11,16 +11,16 @@ import * as backend from '#backend';
 const USER_API = {
   threading: [
     'Thread', 'MainThread', 'currentThread', 'mainThread', 'getIdent', 'getNativeId', 'enumerate', 'activeCount',
-    'excepthook', 'setExcepthook', 'defaultExcepthook', 'local', 'Timer', 'TIMEOUT_MAX',
+    'excepthook', 'setExcepthook', 'getExcepthook', 'defaultExcepthook', 'local', 'Timer', 'TIMEOUT_MAX',
     'Lock', 'RLock', 'Condition', 'Semaphore', 'BoundedSemaphore', 'Event', 'Barrier', 'BrokenBarrierError',
   ],
   queue: ['Queue', 'LifoQueue', 'PriorityQueue', 'SimpleQueue', 'Empty', 'Full', 'ShutDown'],
   'concurrent.futures': [
-    'Future', 'ThreadPoolExecutor', 'wait', 'asCompleted', 'FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED',
+    'Future', 'Executor', 'ThreadPoolExecutor', 'wait', 'asCompleted', 'FIRST_COMPLETED', 'FIRST_EXCEPTION', 'ALL_COMPLETED',
     'CancelledError', 'TimeoutError', 'InvalidStateError', 'BrokenExecutor', 'BrokenThreadPool',
   ],
-  // Python's RuntimeError, and `time.sleep`.
-  builtins: ['RuntimeError', 'sleep'],
+  // Python's RuntimeError and NotImplementedError, and `time.sleep`.
+  builtins: ['RuntimeError', 'NotImplementedError', 'sleep'],
   // Beyond Python: async forms that are functions, thread targets by module, `with` as a guard,
   // shared values, the codec, memory, diagnostics.
   threadkit: [

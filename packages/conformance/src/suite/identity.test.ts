@@ -128,7 +128,7 @@ describe('identity of shared objects across threads', () => {
     ex.shutdown();
   });
 
-  it('Locks, Events and Semaphores in flight outlive their sender dropping them', async () => {
+  it('Locks, Events and Semaphores in flight outlive their sender dropping them', async (ctx) => {
     const q = new Queue();
     for (let i = 0; i < 20; i++) {
       const lock = new Lock();
@@ -138,7 +138,7 @@ describe('identity of shared objects across threads', () => {
       q.putNowait([lock, event, new Semaphore(2), new RLock()]);
     }
     // Only the queue's items name them now; collect the sender's views.
-    await collectGarbage();
+    if (!(await collectGarbage())) ctx.skip('needs a garbage collection on demand (Node), which this runtime does not give');
     // New ones would reuse the blocks of freed ones (same size), so a lost reference shows.
     const fillers = Array.from({ length: 40 }, () => new Event());
     const out = new Queue();

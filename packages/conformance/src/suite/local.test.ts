@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as parity from '#backend';
 import { Event, local, Queue, Thread } from '#backend';
 
 /** Runs `target(loc, q, value)` in a new thread and returns what it put into its queue. */
@@ -69,5 +70,57 @@ describe('local', () => {
     data.a = 1;
     data.b = 2;
     expect(Object.keys(data).sort()).toEqual(['a', 'b']);
+  });
+});
+
+describe('local: Python parity', () => {
+  it('takes no arguments: local(1) and new local(1) raise TypeError', () => {
+    const ctor = parity.local as unknown as (...a: unknown[]) => unknown;
+    expect(() => ctor(1)).toThrow(new TypeError('Initialization arguments are not supported'));
+    expect(() => new (parity.local as unknown as new (...a: unknown[]) => unknown)(1)).toThrow(new TypeError('Initialization arguments are not supported'));
+  });
+
+  it('a subclass whose constructor takes arguments works', () => {
+    class Named extends parity.local {
+      constructor(readonly label: string) {
+        super();
+      }
+    }
+    expect(new Named('x').label).toBe('x');
+  });
+
+  it('a subclass: instances of it, its field defaults and methods, in main and in another thread', () => {
+    class MyLocal extends parity.local {
+      n = 2;
+      squared(): number {
+        return this.n ** 2;
+      }
+    }
+    const mine = new MyLocal();
+    expect(mine).toBeInstanceOf(MyLocal);
+    expect(mine).toBeInstanceOf(parity.local);
+    expect(mine.squared()).toBe(4);
+    mine.n = 3;
+    expect(mine.squared()).toBe(9);
+    const out = new parity.Queue();
+    const t = new parity.Thread({
+      target: (q: parity.Queue) => {
+        class ThreadLocal extends local {
+          n = 2;
+          squared(): number {
+            return this.n ** 2;
+          }
+        }
+        const l = new ThreadLocal();
+        const before = l.squared();
+        l.n = 3;
+        q.put([l instanceof ThreadLocal, before, l.squared()]);
+      },
+      args: [out],
+    });
+    t.start();
+    t.join();
+    expect(out.get(true, 10_000)).toEqual([true, 4, 9]);
+    expect(mine.squared()).toBe(9);
   });
 });

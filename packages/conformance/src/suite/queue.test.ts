@@ -330,3 +330,47 @@ describe('Queue: a local queue sent to another thread mid-use', () => {
     expect((q.get(false) as { reply: Queue }).reply).toBe(q);
   });
 });
+
+describe('Queue.maxsize is a settable attribute, as in Python', () => {
+  it('a full queue of 3 shrunk to 2 keeps its 3 items; putNowait raises Full until it has room', () => {
+    for (const shared of [false, true]) {
+      const q = new Queue(3);
+      if (shared) new Thread({ target: (x: Queue) => x.qsize(), args: [q] }).start();
+      for (const x of [1, 2, 3]) q.put(x);
+      q.maxsize = 2;
+      expect(q.maxsize).toBe(2);
+      expect(q.qsize()).toBe(3);
+      expect(q.full()).toBe(true);
+      expect(() => q.putNowait(4)).toThrow(Full);
+      expect(q.get()).toBe(1);
+      expect(() => q.putNowait(4)).toThrow(Full);
+      expect(q.get()).toBe(2);
+      q.putNowait(4);
+      expect([q.get(), q.get()]).toEqual([3, 4]);
+    }
+  });
+
+  it('growing it lets a blocked put go on, with no get', () => {
+    const q = new Queue(1);
+    q.put('first');
+    const started = new Event();
+    const t = new Thread({ target: (x: Queue, s: Event) => { s.set(); x.put('second'); }, args: [q, started] });
+    t.start();
+    expect(started.wait(10_000)).toBe(true);
+    q.maxsize = 2;
+    t.join(10_000);
+    expect(t.isAlive()).toBe(false);
+    expect([q.get(), q.get()]).toEqual(['first', 'second']);
+  });
+
+  it('set from another thread, it applies to every thread; 0 makes the queue unbounded', () => {
+    const q = new Queue(1);
+    const t = new Thread({ target: (x: Queue) => { x.maxsize = 0; }, args: [q] });
+    t.start();
+    t.join();
+    expect(q.maxsize).toBe(0);
+    for (let i = 0; i < 5; i++) q.putNowait(i);
+    expect(q.qsize()).toBe(5);
+    expect(() => { q.maxsize = 'x' as unknown as number; }).toThrow(TypeError);
+  });
+});

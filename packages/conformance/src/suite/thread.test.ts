@@ -228,3 +228,14 @@ describe('Thread', () => {
     expect(q.get(true, 10_000)).toBe(t);
   });
 });
+
+describe('Thread: Python parity', () => {
+  it('an empty name is no name: Thread-N, or Thread-N (target), numbered by the global counter', () => {
+    const a = new Thread({ name: '' });
+    function work(): void {}
+    const b = new Thread({ name: '', target: work });
+    const n = Number(/^Thread-(\d+)$/.exec(a.name)?.[1]);
+    expect(Number.isInteger(n)).toBe(true);
+    expect(b.name).toBe(`Thread-${n + 1} (work)`);
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as parity from '#backend';
 import { Event, Queue, Thread, Timer } from '#backend';
 import { SLACK_MS } from './support';
 
@@ -60,5 +61,19 @@ describe('Timer', () => {
     timer.start();
     timer.join();
     expect(ran.isSet()).toBe(true);
+  });
+});
+
+describe('Timer: Python parity', () => {
+  it('exposes interval (ms), function and args (a fresh array per timer when none are given)', () => {
+    const fn = (): number => 1;
+    const a = new parity.Timer(1500, fn);
+    const b = new parity.Timer(10, fn);
+    expect(a.interval).toBe(1500);
+    expect(a.function).toBe(fn);
+    expect(a.args).toEqual([]);
+    expect(a.args).not.toBe(b.args);
+    const args = [1, 'two'];
+    expect(new parity.Timer(5, fn, args).args).toBe(args);
   });
 });

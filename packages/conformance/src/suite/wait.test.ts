@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as parity from '#backend';
 import {
   ALL_COMPLETED,
   Event,
@@ -174,5 +175,23 @@ describe('wait over futures whose views already let go of their blocks', () => {
     t.join();
     expect(wait([c], 10_000).done.has(c)).toBe(true);
     expect(c.cancelled()).toBe(true);
+  });
+});
+
+describe('wait: Python parity', () => {
+  it('an invalid returnWhen raises only when wait() would have to wait', () => {
+    const done = new parity.Future<number>();
+    done.setResult(1);
+    const result = parity.wait([done], undefined, 'bogus' as never);
+    expect(result.done.size).toBe(1);
+    expect(result.notDone.size).toBe(0);
+    expect(() => parity.wait([done, new parity.Future()], 0, 'bogus' as never)).toThrow(new RangeError("Invalid return condition: 'bogus'"));
+  });
+
+  it('waitAsync likewise', async () => {
+    const done = new parity.Future<number>();
+    done.setResult(1);
+    expect((await parity.waitAsync([done], { returnWhen: 'bogus' as never })).done.size).toBe(1);
+    await expect(parity.waitAsync([new parity.Future()], { timeout: 0, returnWhen: 'bogus' as never })).rejects.toThrow(RangeError);
   });
 });
