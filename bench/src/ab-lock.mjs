@@ -7,7 +7,8 @@
  * the diagnostics' holder cell (issue 14): a build from before against this one.
  */
 import { execFileSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const [, , roundsArg, ...specs] = process.argv;
 if (specs.length === 0 && roundsArg !== '--child') {
@@ -33,7 +34,9 @@ if (roundsArg === '--child') {
 } else {
   const contenders = specs.map((spec) => {
     const [name, module] = spec.split('=');
-    return { name, module, best: Infinity };
+    // A path is taken from the current directory; a package name is imported as is.
+    const url = module.startsWith('.') || isAbsolute(module) ? pathToFileURL(resolve(module)).href : module;
+    return { name, module: url, best: Infinity };
   });
   const self = fileURLToPath(import.meta.url);
   for (let round = 0; round < Number(roundsArg); round++) {
