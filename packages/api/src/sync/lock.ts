@@ -29,6 +29,14 @@ import { acquireContended } from './contended';
 import { LockRegistry } from '../diagnostics/lock-registry';
 import { Root } from '../roots';
 
+/**
+ * Gives `lock` its `view` property, not enumerable: it is the whole heap, which a generic object
+ * printer or deep comparison (a test framework's) would otherwise walk element by element.
+ */
+function hideView(lock: object, view: Int32Array | undefined): void {
+  Object.defineProperty(lock, 'view', { value: view, writable: true, enumerable: false, configurable: false });
+}
+
 /** Handle kind of Lock blocks. */
 export const LOCK_KIND = 'sync.Lock';
 /** Byte offset of the holder cell in a Lock's block (see the layout above). */
@@ -62,7 +70,7 @@ export class Lock implements SharedObject {
     takesNoArguments(arguments.length, (n) => `lock expected 0 arguments, got ${n}`);
     this.cell = 0;
     this.held = false;
-    this.view = undefined;
+    hideView(this, undefined);
   }
 
   /** This thread's view of the lock at `address` (the codec's reviver). */
@@ -70,7 +78,7 @@ export class Lock implements SharedObject {
     const lock = Object.create(Lock.prototype) as { cell: number; held: boolean; view: Int32Array | undefined };
     lock.cell = address;
     lock.held = false;
-    lock.view = backend().heap.i32;
+    hideView(lock, backend().heap.i32);
     return adopt(lock as unknown as Lock, LOCK_KIND, address);
   }
 
