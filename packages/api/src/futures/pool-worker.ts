@@ -13,6 +13,7 @@ import { currentThread } from '../threading/current';
 import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { EXCEPTION, F, RESULT, RUNNING, completeWith, releaseFuture, startOrNotify, takeArgs } from './future-core';
+import { beginTask, endTask } from './task-control';
 import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, poolRefs, popWork, slotOf, waitForWork } from './pool-block';
 
 /** The builtin task a pool thread runs: `(pool, index, initializer, initargs)`. */
@@ -71,6 +72,8 @@ function call(item: number, slot: number, tasks: Map<number, Callable>): Promise
   }
   let result: unknown;
   try {
+    // The task starts now (its timeout counts from here; compiling it came before).
+    beginTask(item);
     result = fn(...takeArgs(item));
   } catch (error) {
     return finish(item, slot, EXCEPTION, error);
@@ -108,6 +111,7 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
       storeField(slot, 0, item);
       const pending = call(item, slot, tasks);
       if (pending !== undefined) await pending;
+      endTask();
     }
   } finally {
     // No crash hook may touch the pool once this thread's reference on it is gone.
