@@ -92,6 +92,36 @@ export const FIGURES = [
     anchors: { cpython: 'CPython Thread', raw: 'raw new Worker + exit' },
     goals: [ratioGoal('cpython', 1, 'no slower than CPython')],
   },
+  // The diagnostics' costs (issue 14): the same workloads with stacks recorded at each wait that
+  // blocks, and with the deadlock watch on. Compare with the plain rows above (and a build from
+  // before the diagnostics, through BENCH_EXTRA_BACKENDS).
+  {
+    id: 'lock-contended-stacks',
+    title: 'lock, contended, stacks on',
+    workload: 'the lock-contended workload with setDumpStacks(true): a stack captured at each wait that blocks',
+    kind: 'time',
+    n: { full: 300_000, quick: 500 },
+    anchors: {},
+    goals: [],
+  },
+  {
+    id: 'lock-contended-watch',
+    title: 'lock, contended, deadlock watch on',
+    workload: "the lock-contended workload with setDeadlockMode('raise'): a cycle check at each wait that blocks",
+    kind: 'time',
+    n: { full: 300_000, quick: 500 },
+    anchors: {},
+    goals: [],
+  },
+  {
+    id: 'pingpong-event-stacks',
+    title: 'ping-pong, Event, stacks on',
+    workload: 'the pingpong-event workload with setDumpStacks(true) (every wait parks: a stack each)',
+    kind: 'time',
+    n: { full: 5_000, quick: 50 },
+    anchors: {},
+    goals: [],
+  },
   // The 8-thread figures run after the others: they leave 8 idle warm workers in each process,
   // and a process with idle workers hands off more slowly (the queue figure: ~1.3 µs → 2.6–3.2 µs).
   {

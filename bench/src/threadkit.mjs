@@ -47,6 +47,48 @@ export async function load(moduleName) {
     return elapsed / (threads * n);
   };
 
+  /** Main ↔ thread bounce two Events; ns per round trip. */
+  const pingpongEvent = (n) => {
+    const ping = new Event();
+    const pong = new Event();
+    const [t] = startThreads(
+      1,
+      (ping, pong, n) => {
+        for (let i = 0; i < n; i++) {
+          ping.wait();
+          ping.clear();
+          pong.set();
+        }
+      },
+      [ping, pong, n],
+    );
+    const t0 = now();
+    for (let i = 0; i < n; i++) {
+      ping.set();
+      pong.wait();
+      pong.clear();
+    }
+    const elapsed = since(t0);
+    t.join();
+    return elapsed / n;
+  };
+
+  /**
+   * Runs `sample(n)` with a diagnostics setting on (`setDumpStacks(true)`, or the deadlock watch in
+   * 'raise'), then off. A backend built before the diagnostics has no such call: it runs the plain
+   * workload, the "before" row.
+   */
+  const withDiagnostics = (setting, sample) => (n) => {
+    const on = setting === 'stacks' ? () => tk.setDumpStacks?.(true) : () => tk.setDeadlockMode?.('raise');
+    const off = setting === 'stacks' ? () => tk.setDumpStacks?.(false) : () => tk.setDeadlockMode?.('off');
+    on();
+    try {
+      return sample(n);
+    } finally {
+      off();
+    }
+  };
+
   const figures = {
     'lock-uncontended': {
       sample(n) {
@@ -67,32 +109,13 @@ export async function load(moduleName) {
 
     'lock-contended-8': { sample: (n) => contendedLock(8, n) },
 
-    'pingpong-event': {
-      sample(n) {
-        const ping = new Event();
-        const pong = new Event();
-        const [t] = startThreads(
-          1,
-          (ping, pong, n) => {
-            for (let i = 0; i < n; i++) {
-              ping.wait();
-              ping.clear();
-              pong.set();
-            }
-          },
-          [ping, pong, n],
-        );
-        const t0 = now();
-        for (let i = 0; i < n; i++) {
-          ping.set();
-          pong.wait();
-          pong.clear();
-        }
-        const elapsed = since(t0);
-        t.join();
-        return elapsed / n;
-      },
-    },
+    'lock-contended-stacks': { sample: withDiagnostics('stacks', (n) => contendedLock(2, n)) },
+
+    'lock-contended-watch': { sample: withDiagnostics('watch', (n) => contendedLock(2, n)) },
+
+    'pingpong-event-stacks': { sample: withDiagnostics('stacks', pingpongEvent) },
+
+    'pingpong-event': { sample: (n) => pingpongEvent(n) },
 
     'pingpong-condition': {
       sample(n) {

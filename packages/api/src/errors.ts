@@ -57,3 +57,12 @@ export class BrokenExecutor extends RuntimeError {
 export class BrokenThreadPool extends BrokenExecutor {
   override name = 'BrokenThreadPool';
 }
+
+/**
+ * threadkit's deadlock watch (`THREADKIT_DEADLOCK=raise` or `setDeadlockMode('raise')`): the
+ * wait that would have closed a cycle of threads waiting on each other (Lock, RLock, `join`) throws
+ * this instead, in that thread only, so the others go on. Its message describes the cycle.
+ */
+export class DeadlockError extends RuntimeError {
+  override name = 'DeadlockError';
+}

@@ -62,6 +62,13 @@ export { type Typecode, type NumberTypecode, type BigIntTypecode } from './share
 export { heapStats } from './memory';
 export { type HeapStats } from './spi';
 
+// diagnostics (beyond Python): thread dump, deadlock detection
+export { dumpThreads } from './diagnostics/dump';
+export { detectDeadlocks, type Deadlock } from './diagnostics/deadlock';
+export { setDeadlockMode, getDeadlockMode, type DeadlockMode } from './diagnostics/deadlock-watch';
+export { setDumpStacks } from './diagnostics/wait-state';
+export { enableDumpOnSignal } from './diagnostics/dump-signal';
+
 // errors
 export * from './errors';
 

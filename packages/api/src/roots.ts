@@ -44,6 +44,22 @@ export const Root = {
   parkingLot: 60,
   /** Threads spinning in a wait now (parking/lot.ts lets at most cores − 1 spin at once). */
   spinners: 64,
+  /** Deadlock watch (diagnostics/deadlock-mode.ts): 0 off, 1 warn, 2 raise. */
+  deadlockMode: 68,
+  /** 1 when waits record the JS stack where they blocked (diagnostics/wait-state.ts). */
+  waitStacks: 72,
+  /** Core lock held while a thread that starts a wait looks for a cycle it closes (one at a time). */
+  deadlockLock: 76,
+  /** The signal number that makes the process print a thread dump (0 = none; diagnostics/dump-signal.ts). */
+  dumpSignal: 80,
+  /** Who listens for {@link Root.dumpSignal}: 0 nobody yet, 1 the supervisor, 2 the supervisor cannot (main does). */
+  dumpSignalListener: 84,
+  /** Core lock guarding the lists of shared Locks and RLocks (diagnostics/lock-registry.ts). */
+  lockListLock: 88,
+  /** Address of the first shared Lock's block (0 = none). */
+  lockListHead: 92,
+  /** Address of the first shared RLock's block (0 = none). */
+  rlockListHead: 96,
 } as const;
 
 const last = Math.max(...Object.values(Root));

@@ -9,6 +9,7 @@ import { Future } from './future';
 import { isSettled } from './future-core';
 import { Waiter, deadlineAfter } from './waiter';
 import { mustBlock } from '../runtime';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 /**
  * The iterator returned by {@link asCompleted}: both iterable and async-iterable. Use one
@@ -43,7 +44,12 @@ export class AsCompletedIterator<T> implements IterableIterator<Future<T>>, Asyn
       const seq = this.waiter!.seq();
       if (this.collect()) continue;
       this.checkDeadline();
-      this.waiter!.park(seq, this.deadline);
+      const token = beginWait(WaitKind.asCompleted, 0, this.deadline !== Infinity);
+      try {
+        this.waiter!.park(seq, this.deadline);
+      } finally {
+        endWait(token);
+      }
     }
   }
 

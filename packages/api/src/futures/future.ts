@@ -20,6 +20,7 @@ import { deadlineAfter } from './waiter';
 import { dropHandedOff, viewWithId } from './known-views';
 import { FUTURE_KIND, FutureView, type Kept } from './future-view';
 import { loadField } from '../fields';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 /** A done callback: called with the future once it is done. */
 export type DoneCallback<T> = (future: Future<T>) => unknown;
@@ -216,7 +217,12 @@ export class Future<T = unknown> extends FutureView implements PromiseLike<T> {
     const state = this.state();
     if (isDone(state) || ms === 0) return state;
     if (!this.held) this[MATERIALIZE]();
-    parkUntilDone(this.address, deadlineAfter(ms));
+    const token = beginWait(WaitKind.futureResult, this.address, ms !== Infinity);
+    try {
+      parkUntilDone(this.address, deadlineAfter(ms));
+    } finally {
+      endWait(token);
+    }
     return this.state();
   }
 

@@ -6,6 +6,7 @@ import { Future } from './future';
 import { isSettled } from './future-core';
 import { Waiter, deadlineAfter } from './waiter';
 import { mustBlock } from '../runtime';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 /** `wait()` returns when any future finishes or is cancelled. */
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
@@ -122,6 +123,7 @@ export function wait<T>(fs: Iterable<Future<T>>, timeout?: number | WaitOptions,
   call.checkReturnWhen();
   if (call.expired()) return call.result();
   const waiter = call.install();
+  const token = beginWait(WaitKind.futuresWait, 0, call.deadline !== Infinity);
   try {
     for (;;) {
       const seq = waiter.seq();
@@ -129,6 +131,7 @@ export function wait<T>(fs: Iterable<Future<T>>, timeout?: number | WaitOptions,
       waiter.park(seq, call.deadline);
     }
   } finally {
+    endWait(token);
     call.uninstall(waiter);
   }
 }

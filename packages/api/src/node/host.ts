@@ -20,6 +20,8 @@ import { runWorkerLoop, startMainThread, superviseWorkers, workerLost, type Host
 import { finishThreadSlot } from '../threading/runner';
 import { workerExecArgv } from './exec-argv';
 import { writeStdioDirectly } from './stdio';
+import { watchDumpSignal } from './dump-signal';
+import { dumpOnSignalFromEnv } from '../diagnostics/dump-signal';
 
 /** What a thread knows of itself when it attaches a backend. */
 export interface HostThread {
@@ -69,6 +71,7 @@ export function startMain<Shared>(host: NodeHost<Shared>): void {
     supervisor.unref();
   };
   startMainThread(host.attach(shared, { isMain: true, nativeId: process.pid, beforeSpawn: startSupervisor }));
+  dumpOnSignalFromEnv(process.env.THREADKIT_DUMP_ON_SIGNAL);
   startSupervisor();
 }
 
@@ -83,6 +86,7 @@ export async function runSupervisor<Shared>(host: NodeHost<Shared>): Promise<nev
   installBackend(backend);
   // The supervisor's own loop must stay alive (its parent unrefs it, so this holds nothing else open).
   setInterval(noop, 2 ** 30);
+  void watchDumpSignal(backend);
   return superviseWorkers((slot) => {
     const worker = new Worker(host.workerEntry, { workerData: { shared, slot }, execArgv: workerExecArgv() });
     worker.unref();

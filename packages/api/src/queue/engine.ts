@@ -21,6 +21,7 @@ import { Cell, drainItems, isFull, maxsizeOf, popItem, pushItem, setMaxsize } fr
 import { parkAsync, unpark } from '../parking/lot';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { addField, loadField, storeField } from '../fields';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 /** A request to wait: wait on `q + cell` while it holds `seen`, for at most `remaining` ms. */
 interface Wait {
@@ -76,7 +77,12 @@ function runSync<T>(q: number, steps: Steps<T>): T {
       // Views read after each step: a step may allocate, and the heap grow.
       const { cell: park, seen, remaining } = step.value;
       unlock(q);
-      waitWord(q + park, seen, remaining);
+      const token = beginWait(waitKindOf(park), q, remaining !== Infinity);
+      try {
+        waitWord(q + park, seen, remaining);
+      } finally {
+        endWait(token);
+      }
       b.lockAcquire(q + Cell.LOCK, Infinity);
       step = steps.next();
     }
@@ -302,4 +308,9 @@ export function shutdown(q: number, immediate: boolean): void {
   if (immediate) wake(q, Cell.ALL_DONE, ALL);
   wake(q, Cell.NOT_EMPTY, ALL);
   wake(q, Cell.NOT_FULL, ALL);
+}
+
+/** The diagnostic wait kind of a wait on the queue's cell at `park`. */
+function waitKindOf(park: number): (typeof WaitKind)['queueGet' | 'queuePut' | 'queueJoin'] {
+  return park === Cell.NOT_FULL ? WaitKind.queuePut : park === Cell.ALL_DONE ? WaitKind.queueJoin : WaitKind.queueGet;
 }

@@ -34,6 +34,7 @@ import { Deadline, waitTimeout } from '../timeout';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { allocCounted, registerCounted } from './counted-cell';
 import { addField, loadField } from '../fields';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const KIND = 'sync.Barrier';
 const BLOCK_BYTES = 36;
@@ -330,7 +331,8 @@ export class Barrier implements SharedObject {
     const b = backend();
     const seq = loadField(this.address, Field.seq);
     b.lockRelease(this.address);
-    waitWord(this.address + Field.seq, seq, ms);
+    const token = beginWait(WaitKind.barrier, this.address, ms !== Infinity);
+    try { waitWord(this.address + Field.seq, seq, ms); } finally { endWait(token); } // prettier-ignore
     b.lockAcquire(this.address, Infinity);
   }
 

@@ -47,6 +47,7 @@ import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { Lock, LOCK_KIND } from './lock';
 import { RLock, RLOCK_KIND } from './rlock';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const KIND = 'sync.Condition';
 const BLOCK_BYTES = 12;
@@ -159,11 +160,15 @@ export class Condition implements SharedObject {
       saved = this.releaseSave();
       released = true;
     };
+    const token = beginWait(WaitKind.condition, this.address, ms !== Infinity);
+    let notified: boolean;
     try {
-      return park(this.address, always, release, ms) === 'unparked';
+      notified = park(this.address, always, release, ms) === 'unparked';
     } finally {
+      endWait(token);
       if (released) this.acquireRestore(saved);
     }
+    return notified;
   }
 
   /** {@link wait} as a promise; never blocks the event loop (the lock is reacquired asynchronously). */

@@ -31,6 +31,7 @@ import { Deadline, waitTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { loadField, storeField } from '../fields';
 import { takesNoArguments } from '../arguments';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const KIND = 'sync.Event';
 const FLAG = 1;
@@ -129,9 +130,14 @@ export class Event implements SharedObject {
     const entry = Atomics.load(i32, at);
     if ((entry & FLAG) !== 0) return true;
     const deadline = new Deadline(ms);
-    for (let left = ms; left > 0; left = deadline.remaining()) {
-      waitWord(this.cell, entry, left);
-      if (Atomics.load(i32, at) !== entry) return true;
+    const token = beginWait(WaitKind.event, this.cell, ms !== Infinity);
+    try {
+      for (let left = ms; left > 0; left = deadline.remaining()) {
+        waitWord(this.cell, entry, left);
+        if (Atomics.load(backend().heap.i32, at) !== entry) return true;
+      }
+    } finally {
+      endWait(token);
     }
     return false;
   }

@@ -6,9 +6,14 @@
  * or a caller has to wait for it; until then acquire/release touch only the flag, so a loop
  * that makes and drops a lock per item never fills the heap.
  *
- * Block layout (8 bytes, see counted-cell.ts):
+ * Block layout (20 bytes, see counted-cell.ts):
  *   0  i32  core lock cell (0 = unlocked; the backend owns the other states)
  *   4  i32  references (the block is freed when no view or stored value names it)
+ *   8  i32  holder: ident of the thread that acquired it, 0 once released. Python's Lock has no
+ *           owner (any thread may release it); this cell only tells `dumpThreads` and the
+ *           deadlock detector who took it. One plain store after an acquire and one before a
+ *           release, on the acquiring/releasing thread: the same cache line as the lock word.
+ *  12  i32  previous, next: links of the list of shared Locks (diagnostics/lock-registry.ts)
  */
 import { RuntimeError } from '../errors';
 import { takesNoArguments } from '../arguments';
@@ -18,9 +23,19 @@ import { backend, mustBlock } from '../runtime';
 import { lockTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
+import { currentIdentOrZero } from '../threading/current';
+import { WaitKind } from '../diagnostics/wait-state';
+import { acquireContended } from './contended';
+import { LockRegistry } from '../diagnostics/lock-registry';
+import { Root } from '../roots';
 
 /** Handle kind of Lock blocks. */
 export const LOCK_KIND = 'sync.Lock';
+/** Byte offset of the holder cell in a Lock's block (see the layout above). */
+export const LOCK_HOLDER = 8;
+const BLOCK_BYTES = 20;
+/** The list of shared Locks, linked through the cells at 12 and 16. */
+export const sharedLocks = new LockRegistry(Root.lockListHead, 12);
 
 /**
  * A primitive lock: locked or unlocked, owned by no thread. `acquire()` blocks while it is
@@ -35,27 +50,40 @@ export class Lock implements SharedObject {
   private cell: number;
   /** While local: whether it is held. */
   private held: boolean;
+  /**
+   * A view of the heap covering the block (taken when the block is known; a view never stops
+   * covering a cell that existed when it was taken, even after the heap grows), for the holder
+   * cell's stores without the heap's view check.
+   */
+  private view: Int32Array | undefined;
 
   /** A new, unlocked lock. */
   constructor() {
     takesNoArguments(arguments.length, (n) => `lock expected 0 arguments, got ${n}`);
     this.cell = 0;
     this.held = false;
+    this.view = undefined;
   }
 
   /** This thread's view of the lock at `address` (the codec's reviver). */
   static fromAddress(address: number): Lock {
-    const lock = Object.create(Lock.prototype) as { cell: number; held: boolean };
+    const lock = Object.create(Lock.prototype) as { cell: number; held: boolean; view: Int32Array | undefined };
     lock.cell = address;
     lock.held = false;
+    lock.view = backend().heap.i32;
     return adopt(lock as unknown as Lock, LOCK_KIND, address);
   }
 
   /** Moves a local lock to a block of its own (held if it was held); nothing for a shared one. */
   [MATERIALIZE](): void {
     if (this.cell !== 0) return;
-    const cell = allocCounted(8, 4);
-    if (this.held) backend().lockAcquire(cell, 0);
+    const cell = allocCounted(BLOCK_BYTES, 4);
+    this.view = backend().heap.i32;
+    if (this.held) {
+      backend().lockAcquire(cell, 0);
+      this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+    }
+    sharedLocks.add(cell);
     this.cell = cell;
     adopt(this, LOCK_KIND, cell);
     holdReference(this, LOCK_KIND, cell);
@@ -65,6 +93,20 @@ export class Lock implements SharedObject {
   private shared(): number {
     if (this.cell === 0) this[MATERIALIZE]();
     return this.cell;
+  }
+
+  /**
+   * Acquires the shared lock (`ms`: 0 tries once, Infinity waits forever); the wait is recorded
+   * for diagnostics only when it is contended, and the holder once acquired.
+   */
+  private acquireShared(ms: number): boolean {
+    const cell = this.shared();
+    const b = backend();
+    if (b.lockAcquire(cell, 0) || (ms !== 0 && acquireContended(b, this.view!, cell, ms, WaitKind.lock))) {
+      this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+      return true;
+    }
+    return false;
   }
 
   /** While local: takes the flag if free (true), or says whether the caller would have to wait. */
@@ -87,7 +129,7 @@ export class Lock implements SharedObject {
       if (this.tryLocal()) return true;
       if (ms === 0) return false;
     }
-    return backend().lockAcquire(this.shared(), ms);
+    return this.acquireShared(ms);
   }
 
   /** {@link acquire} as a promise; never blocks the event loop. */
@@ -99,10 +141,12 @@ export class Lock implements SharedObject {
         if (ms === 0) return Promise.resolve(false);
       }
       // The continuation keeps this view (and so the block) alive while the wait is pending.
+      const cell = this.shared();
       return backend()
-        .lockAcquireAsync(this.shared(), ms)
+        .lockAcquireAsync(cell, ms)
         .then((acquired) => {
           void this;
+          if (acquired) this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
           return acquired;
         });
     } catch (error) {
@@ -118,8 +162,9 @@ export class Lock implements SharedObject {
     if (this.cell === 0) {
       if (!this.held) throw new RuntimeError('release unlocked lock');
       this.held = false;
-    } else if (!backend().lockRelease(this.cell)) {
-      throw new RuntimeError('release unlocked lock');
+    } else {
+      this.view![(this.cell + LOCK_HOLDER) >> 2] = 0;
+      if (!backend().lockRelease(this.cell)) throw new RuntimeError('release unlocked lock');
     }
   }
 
@@ -131,13 +176,17 @@ export class Lock implements SharedObject {
   /** Acquires the lock (waiting forever) and returns a guard that releases it: `using _ = lock.hold();`. */
   hold(): Guard<Lock> {
     mustBlock('holdAsync()');
-    if (this.cell !== 0 || !this.tryLocal()) backend().lockAcquire(this.shared(), Infinity);
+    if (this.cell !== 0 || !this.tryLocal()) this.acquireShared(Infinity);
     return new Guard(this);
   }
 
   /** {@link hold} without blocking the event loop: `await using _ = await lock.holdAsync();`. */
   async holdAsync(): Promise<Guard<Lock>> {
-    if (this.cell !== 0 || !this.tryLocal()) await backend().lockAcquireAsync(this.shared(), Infinity);
+    if (this.cell !== 0 || !this.tryLocal()) {
+      const cell = this.shared();
+      await backend().lockAcquireAsync(cell, Infinity);
+      this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+    }
     return new Guard(this);
   }
 
@@ -152,4 +201,4 @@ export class Lock implements SharedObject {
 }
 
 materializeOnDemand(Lock.prototype);
-registerCounted(LOCK_KIND, 4, (address) => Lock.fromAddress(address));
+registerCounted(LOCK_KIND, 4, (address) => Lock.fromAddress(address), (address) => sharedLocks.remove(address));

@@ -5,11 +5,12 @@
  * and takes no shared heap. It moves to a block of its own (`[MATERIALIZE]`, keeping its owner
  * and depth) the first time it is sent to another thread or a caller has to wait for it.
  *
- * Block layout (16 bytes):
+ * Block layout (24 bytes):
  *   0  i32  core lock cell (held while any thread owns the RLock)
  *   4  i32  owner: ident of the owning thread, 0 when unowned
  *   8  i32  count: recursion depth of the owner, 0 when unowned
  *   12 i32  references (counted-cell.ts: freed when no view or stored value names it)
+ *   16 i32  previous, next: links of the list of shared RLocks (diagnostics/lock-registry.ts)
  *
  * Owner and count are written only by the thread holding the core lock, so plain accesses
  * suffice; a thread reading `owner` can only see its own ident while it really owns the lock.
@@ -23,13 +24,31 @@ import { currentIdent } from '../threading/current';
 import { lockTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
+import { WaitKind } from '../diagnostics/wait-state';
+import { acquireContended } from './contended';
+import { LockRegistry } from '../diagnostics/lock-registry';
+import { Root } from '../roots';
 
 /** Handle kind of RLock blocks. */
 export const RLOCK_KIND = 'sync.RLock';
-const BLOCK_BYTES = 16;
+const BLOCK_BYTES = 24;
+/** The list of shared RLocks, linked through the cells at 16 and 20. */
+export const sharedRLocks = new LockRegistry(Root.rlockListHead, 16);
 const OWNER = 4;
 const COUNT = 8;
 const REFS = 12;
+/** Byte offsets of the owner and count cells in an RLock's block (see the layout above). */
+export const RLOCK_OWNER = OWNER;
+export const RLOCK_COUNT = COUNT;
+
+/**
+ * Takes the core lock of the RLock at `cell`; a contended wait is recorded for diagnostics.
+ * `ms`: 0 tries once, Infinity waits forever.
+ */
+function lockCore(cell: number, ms: number): boolean {
+  const b = backend();
+  return b.lockAcquire(cell, 0) || (ms !== 0 && acquireContended(b, b.heap.i32, cell, ms, WaitKind.rlock));
+}
 
 /**
  * A reentrant lock: the owning thread may acquire it again without blocking, and must release
@@ -74,6 +93,7 @@ export class RLock implements SharedObject {
       b.heap.i32[(cell + OWNER) >> 2] = this.owner;
       b.heap.i32[(cell + COUNT) >> 2] = this.count;
     }
+    sharedRLocks.add(cell);
     this.cell = cell;
     adopt(this, RLOCK_KIND, cell);
     holdReference(this, RLOCK_KIND, cell);
@@ -122,9 +142,9 @@ export class RLock implements SharedObject {
       i32[at + COUNT / 4]++;
       return true;
     }
-    if (!b.lockAcquire(cell, ms)) return false;
-    i32[at + OWNER / 4] = me;
-    i32[at + COUNT / 4] = 1;
+    if (!lockCore(cell, ms)) return false;
+    b.heap.i32[at + OWNER / 4] = me;
+    b.heap.i32[at + COUNT / 4] = 1;
     return true;
   }
 
@@ -214,9 +234,8 @@ export class RLock implements SharedObject {
       this.restoreLocal(count);
       return;
     }
-    const b = backend();
-    b.lockAcquire(this.shared(), Infinity);
-    this.restore(b.heap.i32, count);
+    lockCore(this.shared(), Infinity);
+    this.restore(backend().heap.i32, count);
   }
 
   /** {@link _acquireRestore} without blocking the event loop. */
@@ -267,4 +286,4 @@ export class RLock implements SharedObject {
 }
 
 materializeOnDemand(RLock.prototype);
-registerCounted(RLOCK_KIND, REFS, (address) => RLock.fromAddress(address));
+registerCounted(RLOCK_KIND, REFS, (address) => RLock.fromAddress(address), (address) => sharedRLocks.remove(address));

@@ -24,6 +24,7 @@ import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { loadField, storeField } from '../fields';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const SEMAPHORE_KIND = 'sync.Semaphore';
 const BOUNDED_KIND = 'sync.BoundedSemaphore';
@@ -104,11 +105,16 @@ export class Semaphore implements SharedObject {
     if (ms === 0) return false;
     const address = this.shared();
     const deadline = new Deadline(ms);
-    for (;;) {
-      const left = deadline.remaining();
-      if (left === 0) return false;
-      waitWord(address, 0, left);
-      if (this.take()) return true;
+    const token = beginWait(WaitKind.semaphore, address, ms !== Infinity);
+    try {
+      for (;;) {
+        const left = deadline.remaining();
+        if (left === 0) return false;
+        waitWord(address, 0, left);
+        if (this.take()) return true;
+      }
+    } finally {
+      endWait(token);
     }
   }
 

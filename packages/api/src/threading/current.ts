@@ -20,6 +20,11 @@ export function currentIdent(): number {
   return ident;
 }
 
+/** The ident of the calling thread, or 0 where no threadkit thread runs (a supervisor). */
+export function currentIdentOrZero(): number {
+  return ident;
+}
+
 /** The Thread object of the calling thread (`threading.current_thread()`). */
 export function currentThread(): Thread {
   if (current === undefined) throw new RuntimeError('threadkit: this isolate is not running a threadkit thread');

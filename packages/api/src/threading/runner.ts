@@ -12,6 +12,8 @@ import { reportThreadException } from './excepthook';
 import { setCurrentThread } from './current';
 import { resolveTask, settlePreloads } from './task';
 import { endRunningView, MainThread, THREAD, Thread, threadView, type ThreadTask } from './thread';
+import { deadlockModeFromEnv } from '../diagnostics/deadlock-watch';
+import { setDumpStacks } from '../diagnostics/wait-state';
 import { createRecord, Field, finishRecord, recordRefs, registerStarted } from './thread-record';
 import { exchangeField, loadField, storeField } from '../fields';
 
@@ -74,7 +76,17 @@ export function initMainThread(nativeId: number): void {
   storeField(ROOT, Root.mainThreadRecord, record);
   const ident = registerStarted(record, nativeId);
   setCurrentThread(threadView(MainThread.prototype, record), ident);
+  diagnosticsFromEnv();
   holdProcessForThreads();
+}
+
+/** `THREADKIT_DEADLOCK` (warn|raise|off) and `THREADKIT_STACKS` (1: record stacks at waits), read once at start. */
+function diagnosticsFromEnv(): void {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (env === undefined) return;
+  deadlockModeFromEnv(env.THREADKIT_DEADLOCK);
+  const stacks = env.THREADKIT_STACKS;
+  if (stacks !== undefined && stacks !== '' && stacks !== '0') setDumpStacks(true);
 }
 
 /**

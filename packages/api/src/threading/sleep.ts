@@ -1,6 +1,7 @@
 /** Blocking and async sleeps (`time.sleep`), in milliseconds. */
 import { backend, mustBlock } from '../runtime';
 import { Deadline } from '../timeout';
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 let sleepCell = 0;
 
@@ -11,12 +12,18 @@ function checkDelay(ms: number): void {
 
 /** Blocks the calling thread for `ms` milliseconds (never less). */
 export function sleep(ms: number): void {
-    mustBlock('sleepAsync()');
+  mustBlock('sleepAsync()');
   checkDelay(ms);
   const b = backend();
   if (sleepCell === 0) sleepCell = b.alloc(4);
   const deadline = new Deadline(ms);
-  for (let left = deadline.remaining(); left > 0; left = deadline.remaining()) b.park(sleepCell, 0, left);
+  if (deadline.remaining() <= 0) return;
+  const token = beginWait(WaitKind.sleep, 0, true);
+  try {
+    for (let left = deadline.remaining(); left > 0; left = deadline.remaining()) b.park(sleepCell, 0, left);
+  } finally {
+    endWait(token);
+  }
 }
 
 /** Resolves after `ms` milliseconds without blocking the event loop. */

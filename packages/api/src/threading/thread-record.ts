@@ -18,6 +18,15 @@
  *                 views revived in other threads, stored values naming it) and, from `start()`
  *                 until it is finished, the running thread. The last release frees the record
  *                 with its name and crash-hook blocks (see {@link destroyRecord}).
+ *  44  waitSeq    odd while the thread is blocked in a wait, bumped as each wait begins and ends
+ *  48  waitKind   what it waits in (diagnostics/wait-state.ts: WaitKind), written before waitSeq
+ *  52  waitObject address of the object it waits on (a lock's block, a thread's record, …)
+ *  56  waitStack  address of the codec-stored JS stack where it blocked (0 = none; swapped and
+ *                 decoded under nameLock, like the name)
+ *  60  waitFlags  1 = the wait has a timeout
+ *  64  waitSince  f64: `Date.now()` when the wait began
+ * The wait fields are written only by the thread itself, on its way into and out of a wait that
+ * blocks (never on a fast path); others read them for `dumpThreads` and deadlock detection.
  */
 import { backend } from '../runtime';
 import { ROOT, Root } from '../roots';
@@ -28,7 +37,7 @@ import { wakeWord } from '../parking/word';
 import { addField, casField, loadField, storeField, subField } from '../fields';
 
 /** Size of a thread record in bytes. */
-export const RECORD_BYTES = 44;
+export const RECORD_BYTES = 72;
 
 /** Record states. */
 export const State = { NEW: 0, STARTED: 1, FINISHED: 2, FINISHING: 3 } as const;
@@ -46,6 +55,12 @@ export const Field = {
   onCrash: 32,
   nameLock: 36,
   refs: 40,
+  waitSeq: 44,
+  waitKind: 48,
+  waitObject: 52,
+  waitStack: 56,
+  waitFlags: 60,
+  waitSince: 64,
 } as const;
 
 /** Allocates a NEW record with the given name and daemon flag, holding one reference (its creator's view). */
@@ -67,6 +82,8 @@ export function createRecord(name: string, daemon: boolean): number {
 /** Frees what a record owns (its name and crash-hook blocks); the record itself is freed by the caller. */
 function destroyRecord(record: number): void {
   freeValue(loadField(record, Field.name));
+  const stack = loadField(record, Field.waitStack);
+  if (stack !== 0) freeValue(stack);
   const onCrash = loadField(record, Field.onCrash);
   if (onCrash !== 0) freeValue(onCrash);
 }

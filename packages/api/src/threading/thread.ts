@@ -25,6 +25,7 @@ import {
 } from './thread-record';
 import { waitWord, waitWordAsync } from '../parking/word';
 import { addField, loadField, storeField } from '../fields';
+import { beginWait, endWait, WaitKind, type WaitToken } from '../diagnostics/wait-state';
 
 /** Options of `new Thread(...)`, Python's keyword arguments. */
 export interface ThreadOptions {
@@ -208,13 +209,20 @@ export class Thread {
     this.checkJoinable();
     const deadline = new Deadline(waitTimeout(timeout));
     if (this[THREAD].ended !== undefined) return;
-    const cell = this[THREAD].record + Field.state;
-    for (;;) {
-      const s = loadField(cell);
-      if (s === State.FINISHED) return this.end();
-      const remaining = deadline.remaining();
-      if (remaining === 0) return;
-      waitWord(cell, s, remaining);
+    const record = this[THREAD].record;
+    const cell = record + Field.state;
+    let token: WaitToken | undefined;
+    try {
+      for (;;) {
+        const s = loadField(cell);
+        if (s === State.FINISHED) return this.end();
+        const remaining = deadline.remaining();
+        if (remaining === 0) return;
+        token ??= beginWait(WaitKind.join, record, remaining !== Infinity);
+        waitWord(cell, s, remaining);
+      }
+    } finally {
+      if (token !== undefined) endWait(token);
     }
   }
 

@@ -5,6 +5,7 @@ function needsNode(name) {
   };
 }
 export const spawnSync = needsNode('child_process');
+export const spawn = needsNode('child_process');
 export const isAbsolute = needsNode('path');
 export const resolve = needsNode('path');
 export const fileURLToPath = needsNode('url');

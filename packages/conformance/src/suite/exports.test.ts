@@ -22,10 +22,15 @@ const USER_API = {
   // Python's RuntimeError and NotImplementedError, and `time.sleep`.
   builtins: ['RuntimeError', 'NotImplementedError', 'sleep'],
   // Beyond Python: async forms that are functions, thread targets by module, `with` as a guard,
-  // shared values, the codec, memory.
+  // shared values, the codec, memory, diagnostics.
   threadkit: [
     'sleepAsync', 'waitAsync', 'AsCompletedIterator', 'task', 'TaskRef', 'Guard', 'taskSignal',
     'Value', 'SharedArray', 'shared', 'encode', 'decode', 'registerErrorClass', 'heapStats',
+  ],
+  // Beyond Python: seeing inside a running program (thread dump, deadlock detection).
+  diagnostics: [
+    'dumpThreads', 'detectDeadlocks', 'setDeadlockMode', 'getDeadlockMode', 'setDumpStacks', 'enableDumpOnSignal',
+    'DeadlockError',
   ],
 };
 

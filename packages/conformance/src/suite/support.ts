@@ -2,7 +2,7 @@
  * Helpers shared by the suite's test files (main-thread side only: thread bodies that need the
  * API live in `../fixtures/threads.mjs` and are reached with {@link fx}).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { task, type TaskRef } from '#backend';
@@ -56,6 +56,19 @@ export function runChild(name: string, args: string[] = [], env: Record<string, 
     timeout: timeoutMs,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * Starts fixture script `name` (in `../fixtures/`) in a fresh Node process with the backend under
+ * test, its standard streams piped, for a test that talks to it while it runs (signals, stdin).
+ */
+export function spawnChild(name: string, args: string[] = [], env: Record<string, string> = {}): ChildProcessWithoutNullStreams {
+  requireNode('child processes');
+  const script = fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+  return spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, ...env, THREADKIT_BACKEND_SPECIFIER: backendSpecifier() },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 }
 
 /**

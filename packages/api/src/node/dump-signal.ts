@@ -1,0 +1,79 @@
+/**
+ * The supervisor's half of the dump on a signal (see the api's diagnostics/dump-signal.ts): it
+ * waits, asynchronously, for a signal number in `Root.dumpSignal` and listens for that signal on
+ * its own event loop, which is always free, so the dump comes even while the main thread blocks.
+ *
+ * Node delivers signals through libuv watchers on an event loop; `process.on(signal)` creates one
+ * only on the main thread. A worker can create one with the `Signal` handle of Node's
+ * `signal_wrap` binding (the one `process.on` uses), reached through `process.binding`, which
+ * Node deprecates (DEP0111) but still provides (Node 20 to 26). Where it is missing, the
+ * supervisor says so in `Root.dumpSignalListener`, and the main thread's listener takes over
+ * (it then works only while the main thread is not blocked).
+ */
+import { Root } from '../roots';
+import type { Backend } from '../spi';
+import { dumpThreads } from '../diagnostics/dump';
+import { Listener } from '../diagnostics/dump-signal';
+
+interface SignalHandle {
+  onsignal: (signum: number) => void;
+  start(signum: number): number;
+  close(): void;
+  unref(): void;
+}
+
+type SignalClass = new () => SignalHandle;
+
+/** Node's `signal_wrap` Signal class, or undefined where the runtime does not give it to a worker. */
+function signalClass(): SignalClass | undefined {
+  const proc = process as unknown as { binding?: (name: string) => { Signal?: SignalClass }; noDeprecation?: boolean };
+  if (typeof proc.binding !== 'function') return undefined;
+  const quiet = proc.noDeprecation;
+  proc.noDeprecation = true; // DEP0111 would be printed by every process that enables the dump
+  try {
+    return proc.binding('signal_wrap').Signal;
+  } catch {
+    return undefined;
+  } finally {
+    proc.noDeprecation = quiet;
+  }
+}
+
+/** Runs on the supervisor for the life of the process: listens for the signal the roots name. */
+export async function watchDumpSignal(b: Backend): Promise<void> {
+  let handle: SignalHandle | undefined;
+  let current = 0;
+  for (;;) {
+    const wanted = Atomics.load(b.heap.i32, Root.dumpSignal >> 2);
+    if (wanted !== current) {
+      handle?.close();
+      handle = undefined;
+      current = wanted;
+      if (wanted !== 0) handle = listen(b, wanted);
+      Atomics.store(b.heap.i32, Root.dumpSignalListener >> 2, handle !== undefined ? Listener.supervisor : Listener.unavailable);
+      if (wanted !== 0 && handle === undefined) {
+        b.writeStderr(
+          'threadkit: this runtime gives worker threads no signal handle: the thread dump on a signal comes from the main thread, only while it is not blocked\n',
+        );
+      }
+    }
+    await b.parkAsync(Root.dumpSignal, wanted, Infinity, false);
+  }
+}
+
+function listen(b: Backend, signum: number): SignalHandle | undefined {
+  const Signal = signalClass();
+  if (Signal === undefined) return undefined;
+  try {
+    const handle = new Signal();
+    handle.onsignal = () => b.writeStderr(dumpThreads());
+    if (handle.start(signum) !== 0) {
+      handle.close();
+      return undefined;
+    }
+    handle.unref();
+    return handle;
+  } catch {
+    return undefined;
+  }
+}
