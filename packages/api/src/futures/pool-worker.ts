@@ -76,13 +76,19 @@ function call(item: number, slot: number, tasks: Map<number, Callable>): Promise
     beginTask(item);
     result = fn(...takeArgs(item));
   } catch (error) {
-    return finish(item, slot, EXCEPTION, error);
+    return ended(item, slot, EXCEPTION, error);
   }
-  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return finish(item, slot, RESULT, result);
+  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, slot, RESULT, result);
   return Promise.resolve(result).then(
-    (value) => finish(item, slot, RESULT, value),
-    (error) => finish(item, slot, EXCEPTION, error),
+    (value) => ended(item, slot, RESULT, value),
+    (error) => ended(item, slot, EXCEPTION, error),
   );
+}
+
+/** The task that {@link call} began has ended: done with its control block (which goes with the future), then finished. */
+function ended(item: number, slot: number, outcome: number, value: unknown): void {
+  endTask();
+  finish(item, slot, outcome, value);
 }
 
 /**
@@ -111,7 +117,6 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
       storeField(slot, 0, item);
       const pending = call(item, slot, tasks);
       if (pending !== undefined) await pending;
-      endTask();
     }
   } finally {
     // No crash hook may touch the pool once this thread's reference on it is gone.

@@ -101,7 +101,8 @@ let inTask = false;
 
 function aborted(task: RunningTask): boolean {
   if (nativeAborted.call(task.controller.signal)) return true;
-  if (task.control === 0) return false;
+  // Once the task has ended its control block may be gone (freed with its future).
+  if (task.control === 0 || running !== task) return false;
   if (loadField(task.control, Control.abort) === SIGNALLED) {
     task.controller.abort(new DOMException('This operation was aborted', 'AbortError'));
   } else if (performance.now() >= task.deadline) {
