@@ -48,6 +48,7 @@ export {
 } from './futures/wait';
 export { asCompleted, AsCompletedIterator } from './futures/as-completed';
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './futures/thread-pool-executor';
+export { taskSignal, type SubmitOptions } from './futures/task-control';
 export { Executor, type Callable, type ShutdownOptions, type MapOptions } from './futures/executor';
 
 // codec and shared data (helper B edits only this section)

@@ -4,7 +4,7 @@
  * `Future` class (future.ts) is a per-thread view over these functions, and the executor's
  * pool threads call them directly on the address (no JS object per task).
  *
- * Block layout (44 bytes, i32 cells, byte offsets):
+ * Block layout (48 bytes, i32 cells, byte offsets):
  *   +0  lock      core lock guarding state/outcome/value/waiters
  *   +4  state     PENDING | RUNNING | CANCELLED | CANCELLED_AND_NOTIFIED | FINISHED
  *   +8  seq       bumped on every transition a waiter cares about (not PENDING→RUNNING);
@@ -21,6 +21,8 @@
  *   +40 id        the future's process-wide id: a view that let go of the block (its state was
  *                 final) recognises a later receipt of it, or of a new block made for the same
  *                 future, by this id (see `Future[SAME_AT]`)
+ *   +44 control   executor: address of the task's control block (`submitWith`'s options, see
+ *                 task-control.ts), freed with the future; 0 for a plain `submit`
  *
  * A waiter block (see waiter.ts) is one cell that every watched future bumps and wakes when
  * it reaches CANCELLED_AND_NOTIFIED or FINISHED, so `wait()` parks once for many futures.
@@ -61,9 +63,10 @@ export const F = {
   task: 32,
   args: 36,
   id: 40,
+  control: 44,
 } as const;
 
-const FUTURE_BYTES = 44;
+const FUTURE_BYTES = 48;
 const LINK_BYTES = 8;
 
 /** A new process-wide future id (never 0; wraps after 2^32 futures). */
@@ -99,6 +102,8 @@ export function releaseFuture(address: number): void {
   if (value !== 0) freeValue(value);
   const args = loadField(address, F.args);
   if (args !== 0) freeValue(args);
+  const control = loadField(address, F.control);
+  if (control !== 0) b.free(control);
   let link = loadField(address, F.waiters);
   while (link !== 0) {
     const next = loadField(link, 0);

@@ -9,7 +9,8 @@ import { freeValue } from '../codec';
 import { addField, casField, loadField, storeField } from '../fields';
 import { allocCounted, countedAt } from '../sync/counted-cell';
 import { ALL } from '../parking/lot';
-import { BLOCK_QUEUE_BYTES, append, lockQueue, queued, shift, shiftAll, unlockQueue, waitNonEmptyAsync, wakeWaiters } from '../queue/block-queue';
+import { BLOCK_QUEUE_BYTES, append, insert, last, lockQueue, queued, shift, shiftAll, unlockQueue, waitNonEmptyAsync, wakeWaiters } from '../queue/block-queue';
+import { priorityOf } from './task-control';
 import { F } from './future-core';
 
 /** Byte offsets inside a pool block. */
@@ -68,11 +69,18 @@ export function slotOf(pool: number, index: number): number {
   return pool + Pool.slots + 4 * index;
 }
 
-/** Queues `future` unless the pool is shut down or broken; returns the flags that refused it, or 0. */
-export function pushWork(pool: number, future: number): number {
+/**
+ * Queues `future` unless the pool is shut down or broken, behind every queued future of its
+ * priority or lower (task-control.ts); returns the flags that refused it, or 0.
+ */
+export function pushWork(pool: number, future: number, priority: number): number {
   lockQueue(pool);
   const flags = loadField(pool, Pool.flags);
-  if (flags === 0) append(pool, future, F.next);
+  if (flags === 0) {
+    const tail = last(pool);
+    if (tail === 0 || priorityOf(tail) <= priority) append(pool, future, F.next);
+    else insert(pool, future, F.next, (queued) => priorityOf(queued) > priority);
+  }
   unlockQueue(pool);
   if (flags === 0) wakeWaiters(pool, 1);
   return flags;

@@ -13,6 +13,7 @@ import { currentThread } from '../threading/current';
 import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { EXCEPTION, F, RESULT, RUNNING, completeWith, releaseFuture, startOrNotify, takeArgs } from './future-core';
+import { beginTask, endTask } from './task-control';
 import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, poolRefs, popWork, slotOf, waitForWork } from './pool-block';
 
 /** The builtin task a pool thread runs: `(pool, index, initializer, initargs)`. */
@@ -71,15 +72,23 @@ function call(item: number, slot: number, tasks: Map<number, Callable>): Promise
   }
   let result: unknown;
   try {
+    // The task starts now (its timeout counts from here; compiling it came before).
+    beginTask(item);
     result = fn(...takeArgs(item));
   } catch (error) {
-    return finish(item, slot, EXCEPTION, error);
+    return ended(item, slot, EXCEPTION, error);
   }
-  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return finish(item, slot, RESULT, result);
+  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, slot, RESULT, result);
   return Promise.resolve(result).then(
-    (value) => finish(item, slot, RESULT, value),
-    (error) => finish(item, slot, EXCEPTION, error),
+    (value) => ended(item, slot, RESULT, value),
+    (error) => ended(item, slot, EXCEPTION, error),
   );
+}
+
+/** The task that {@link call} began has ended: done with its control block (which goes with the future), then finished. */
+function ended(item: number, slot: number, outcome: number, value: unknown): void {
+  endTask();
+  finish(item, slot, outcome, value);
 }
 
 /**

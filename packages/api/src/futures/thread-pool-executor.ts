@@ -9,7 +9,7 @@
 import { storeValue, freeValue } from '../codec';
 import { BrokenThreadPool, RuntimeError } from '../errors';
 import { ROOT, Root } from '../roots';
-import { mustBlock } from '../runtime';
+import { backend, mustBlock } from '../runtime';
 import { INSPECT } from '../inspect';
 import { builtinTask, TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
 import { Thread } from '../threading/thread';
@@ -21,6 +21,7 @@ import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotif
 import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, pushWork, takeIdle } from './pool-block';
 import { BROKEN_MESSAGES, POOL_THREAD_DIED_TASK, POOL_WORKER_TASK } from './pool-worker';
 import { PendingFutures } from './pending-futures';
+import { allocControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
 import { Executor, type Callable, type ShutdownOptions } from './executor';
 import { cpuCount } from '../host/cpu-count';
 import { addField, loadField, storeField } from '../fields';
@@ -105,15 +106,39 @@ export class ThreadPoolExecutor extends Executor {
   override submit(fn: TaskRef, ...args: unknown[]): Future<unknown>;
   override submit(fn: Callable, ...args: unknown[]): Future<unknown>;
   override submit(fn: Callable, ...args: unknown[]): Future<unknown> {
+    return this.enqueue(fn, args, undefined);
+  }
+
+  /**
+   * {@link submit} with control over the task (beyond Python): `signal` cancels it while queued
+   * (CancelledError) and signals it once running; `timeout` (ms from its start) signals it at the
+   * deadline; `priority` orders queued tasks (lower first, stable). The running task sees the
+   * signal as `taskSignal()`. A TypeError/RangeError for bad options, before anything is queued.
+   */
+  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
+  submitWith(options: SubmitOptions, fn: TaskRef, ...args: unknown[]): Future<unknown>;
+  submitWith(options: SubmitOptions, fn: Callable, ...args: unknown[]): Future<unknown> {
+    return this.enqueue(fn, args, options);
+  }
+
+  private enqueue(fn: Callable, args: unknown[], options: SubmitOptions | undefined): Future<unknown> {
     dropHandedOff();
     this.checkUsable(this.flags());
     const task = this.specFor(fn);
-    const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
+    const control = options === undefined ? 0 : allocControl(options);
+    let encodedArgs: number;
+    try {
+      encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
+    } catch (error) {
+      if (control !== 0) backend().free(control);
+      throw error;
+    }
     // Two references: the work queue's and the returned view's.
     const address = allocFuture(2, nextFutureId());
     storeField(address, F.task, task);
     storeField(address, F.args, encodedArgs);
-    const refused = pushWork(this.pool, address);
+    storeField(address, F.control, control);
+    const refused = pushWork(this.pool, address, control === 0 ? 0 : priorityOf(address));
     if (refused !== 0) {
       releaseFuture(address);
       releaseFuture(address);
@@ -122,6 +147,8 @@ export class ThreadPoolExecutor extends Executor {
     this.adjustThreadCount();
     const future = Future.fromAddress<unknown>(address, false);
     this.pending.add(future);
+    const signal = options?.signal;
+    if (signal !== undefined) watchSignal(future, signal);
     return future;
   }
 

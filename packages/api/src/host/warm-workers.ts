@@ -19,7 +19,6 @@ import { backend as installedBackend, installBackend } from '../runtime';
 import type { Backend, Heap, SpawnRequest } from '../spi';
 import { finishThreadSlot, initMainThread, runThreadTask } from '../threading/runner';
 import { eventLoopTurn } from './idle-turn';
-import { loadField } from '../fields';
 
 /** Bytes of a worker's slot block. */
 export const SLOT_BYTES = 8;
@@ -44,7 +43,8 @@ export interface HostedBackend extends Backend {
 
 /** True once the worker with slot block `slot` has taken its first request. */
 export function slotBooted(heap: Heap, slot: number): boolean {
-  return loadField(slot, 4) !== 0;
+  // The heap given, not the installed backend's: a supervisor may ask it with no backend installed.
+  return Atomics.load(heap.i32, (slot + 4) >> 2) !== 0;
 }
 
 /**

@@ -47,6 +47,28 @@ export function append(q: number, block: number, link: number): void {
   addField(q, BlockQueue.count, 1);
 }
 
+/**
+ * Inserts `block` before the first queued block for which `before(queued)` is true, or last
+ * (lock held). Wake a waiter after unlocking.
+ */
+export function insert(q: number, block: number, link: number, before: (queued: number) => boolean): void {
+  let prev = 0;
+  for (let at = loadField(q, BlockQueue.head); at !== 0; prev = at, at = loadField(at, link)) {
+    if (!before(at)) continue;
+    storeField(block, link, at);
+    if (prev === 0) storeField(q, BlockQueue.head, block);
+    else storeField(prev, link, block);
+    addField(q, BlockQueue.count, 1);
+    return;
+  }
+  append(q, block, link);
+}
+
+/** The last queued block, or 0 (lock held). */
+export function last(q: number): number {
+  return loadField(q, BlockQueue.tail);
+}
+
 /** Takes the first block, or 0 when the queue is empty (lock held). */
 export function shift(q: number, link: number): number {
   const head = loadField(q, BlockQueue.head);

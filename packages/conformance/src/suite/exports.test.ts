@@ -24,7 +24,7 @@ const USER_API = {
   // Beyond Python: async forms that are functions, thread targets by module, `with` as a guard,
   // shared values, the codec, memory, diagnostics.
   threadkit: [
-    'sleepAsync', 'waitAsync', 'AsCompletedIterator', 'task', 'TaskRef', 'Guard',
+    'sleepAsync', 'waitAsync', 'AsCompletedIterator', 'task', 'TaskRef', 'Guard', 'taskSignal',
     'Value', 'SharedArray', 'shared', 'encode', 'decode', 'registerErrorClass', 'heapStats',
   ],
   // Beyond Python: seeing inside a running program (thread dump, deadlock detection).

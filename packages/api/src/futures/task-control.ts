@@ -1,0 +1,173 @@
+/**
+ * Control over an executor task beyond Python's: `submitWith`'s options and the running task's
+ * `taskSignal()`. A task submitted with options has a control block, named by its future's
+ * `control` field and freed with the future:
+ *
+ *   +0  abort     NONE, then SIGNALLED (the submitter's AbortSignal fired while it ran) or DONE
+ *                 (it ended first); set once, by compare-and-swap from NONE, and woken
+ *   +4  priority  lower runs first among queued tasks (stable within a priority); 0 by default
+ *   +8  timeout   f64 ms from the task's start until its signal aborts (Infinity: none)
+ *
+ * In the pool thread, `taskSignal()` is a real AbortSignal (fetch, `timers/promises`,
+ * `AbortSignal.any` take it). An abort from another thread reaches it two ways: an async wait on
+ * the `abort` cell aborts it on the thread's event loop (for a task that awaits), and reading its
+ * `aborted`, `reason` or `throwIfAborted()` looks at the cell and the deadline first — so a
+ * synchronous loop that never yields sees the abort at its next check.
+ */
+import { RuntimeError } from '../errors';
+import { waitWordAsync, wakeWord } from '../parking/word';
+import { backend } from '../runtime';
+import { casField, loadField, storeField } from '../fields';
+import { F } from './future-core';
+import { Future } from './future';
+
+/** Options of `ThreadPoolExecutor.submitWith`. */
+export interface SubmitOptions {
+  /** Aborting it cancels the task while queued (CancelledError) and signals it while running. */
+  signal?: AbortSignal;
+  /** Ms from the task's start until its `taskSignal()` aborts with a TimeoutError. */
+  timeout?: number;
+  /** Lower runs first among queued tasks; equal priorities run in submission order. Default 0. */
+  priority?: number;
+}
+
+/** Byte offsets inside a control block. */
+const Control = { abort: 0, priority: 4, timeout: 8 } as const;
+const CONTROL_BYTES = 16;
+
+/** `abort` states. */
+const NONE = 0;
+const SIGNALLED = 1;
+const DONE = 2;
+
+/** Checks `options`; the control block they ask for, or 0 when they ask for nothing a plain submit lacks. */
+export function allocControl(options: SubmitOptions): number {
+  if (typeof options !== 'object' || options === null) throw new TypeError('submitWith options must be an object');
+  const { signal, timeout, priority = 0 } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
+  if (timeout !== undefined && (typeof timeout !== 'number' || Number.isNaN(timeout))) throw new TypeError('timeout must be a number of milliseconds');
+  if (timeout !== undefined && timeout < 0) throw new RangeError("'timeout' must be a non-negative number");
+  if (typeof priority !== 'number' || !Number.isInteger(priority) || Math.abs(priority) > 0x7fffffff) {
+    throw new TypeError('priority must be an integer');
+  }
+  if (signal === undefined && timeout === undefined && priority === 0) return 0;
+  const b = backend();
+  const control = b.alloc(CONTROL_BYTES);
+  storeField(control, Control.priority, priority);
+  b.heap.f64[(control + Control.timeout) >> 3] = timeout ?? Infinity;
+  return control;
+}
+
+/** The queued future's priority (0 without a control block). */
+export function priorityOf(future: number): number {
+  const control = loadField(future, F.control);
+  return control === 0 ? 0 : loadField(control, Control.priority);
+}
+
+/**
+ * In the submitting thread: makes `signal` cancel `future` while it is queued (Python's
+ * `cancel()`), or signal its task once running. The listener goes once the future is done.
+ */
+export function watchSignal(future: Future<unknown>, signal: AbortSignal): void {
+  const abort = (): void => {
+    if (future.cancel() || future.done()) return;
+    // Running: the pin keeps its block (and control block) while the abort is written.
+    const address = Future.pin(future);
+    try {
+      const control = loadField(address, F.control);
+      if (control !== 0 && casField(control, Control.abort, NONE, SIGNALLED) === NONE) wakeWord(control + Control.abort);
+    } finally {
+      Future.unpin(future);
+    }
+  };
+  if (signal.aborted) return abort();
+  signal.addEventListener('abort', abort, { once: true });
+  future.addDoneCallback(() => signal.removeEventListener('abort', abort));
+}
+
+const nativeAborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
+const nativeReason = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'reason')!.get!;
+
+/** The running task of this pool thread: its signal, and how it learns of an abort. */
+interface RunningTask {
+  readonly controller: AbortController;
+  readonly control: number;
+  readonly deadline: number;
+}
+
+let running: RunningTask | undefined;
+/** True while this thread runs an executor task (with or without a control block). */
+let inTask = false;
+
+function aborted(task: RunningTask): boolean {
+  if (nativeAborted.call(task.controller.signal)) return true;
+  // Once the task has ended its control block may be gone (freed with its future).
+  if (task.control === 0 || running !== task) return false;
+  if (loadField(task.control, Control.abort) === SIGNALLED) {
+    task.controller.abort(new DOMException('This operation was aborted', 'AbortError'));
+  } else if (performance.now() >= task.deadline) {
+    task.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  }
+  return nativeAborted.call(task.controller.signal) as boolean;
+}
+
+/** A signal whose `aborted`, `reason` and `throwIfAborted()` look at the shared abort cell and the deadline first. */
+function taskSignalFor(task: RunningTask): AbortSignal {
+  const signal = task.controller.signal;
+  Object.defineProperties(signal, {
+    aborted: { get: () => aborted(task), configurable: true },
+    reason: { get: () => (aborted(task), nativeReason.call(signal)), configurable: true },
+    throwIfAborted: {
+      value: () => {
+        if (aborted(task)) throw nativeReason.call(signal);
+      },
+      configurable: true,
+    },
+  });
+  if (task.control !== 0) void watchAbort(task);
+  return signal;
+}
+
+/**
+ * For a task that awaits: fires its signal on this thread's event loop at an abort from another
+ * thread or at the deadline (a timer that fires early waits again for the rest). The wait keeps
+ * the event loop alive, as the awaited work would; {@link endTask} releases it.
+ */
+async function watchAbort(task: RunningTask): Promise<void> {
+  while (running === task && loadField(task.control, Control.abort) === NONE) {
+    await waitWordAsync(task.control + Control.abort, NONE, task.deadline - performance.now());
+    if (running === task && aborted(task)) return;
+  }
+}
+
+/** In a pool thread: the task of the future at `future` starts (its control block, if any, is read here). */
+export function beginTask(future: number): void {
+  inTask = true;
+  running = undefined;
+  const control = loadField(future, F.control);
+  if (control === 0) return;
+  const timeout = backend().heap.f64[(control + Control.timeout) >> 3]!;
+  running = { controller: new AbortController(), control, deadline: performance.now() + timeout };
+  taskSignalFor(running);
+}
+
+/** In a pool thread: the task ended; a pending async wait on its abort cell is released. */
+export function endTask(): void {
+  inTask = false;
+  const task = running;
+  running = undefined;
+  if (task !== undefined && casField(task.control, Control.abort, NONE, DONE) === NONE) wakeWord(task.control + Control.abort);
+}
+
+/**
+ * The running executor task's AbortSignal: it aborts when the task's `signal` (see `submitWith`)
+ * is aborted in any thread (an AbortError) or its `timeout` passes (a TimeoutError). A task
+ * submitted without them gets a signal that never aborts. A synchronous loop sees an abort at
+ * its next `taskSignal().aborted` or `throwIfAborted()`, without yielding. Throws RuntimeError
+ * outside an executor task.
+ */
+export function taskSignal(): AbortSignal {
+  if (!inTask) throw new RuntimeError('taskSignal() called outside an executor task');
+  running ??= { controller: new AbortController(), control: 0, deadline: Infinity };
+  return running.controller.signal;
+}
