@@ -26,8 +26,14 @@ const SKIPPED = new Map([
   ['npm run example -- <name> [--backend workers|wasm|native]', 'a template with placeholders (npm run examples runs every example)'],
   ['npm run examples', 'long-running (~3 min): .ci/run\'s examples section runs exactly this'],
   ['npm run bench', 'long-running (~7 min) and machine-bound: .ci/run runs its smoke form, npm run bench -- --quick'],
+  ['node scripts/readme-commands.mjs', 'this test itself'],
   ['npm run changeset', 'interactive: it asks which packages changed'],
   ['npm run lint', '.ci/run\'s lint section runs exactly this'],
+  ['bun packages/conformance/bin/threadkit-conformance.mjs --backend workers', 'long-running (~2 min): .ci/run\'s Bun section runs exactly this'],
+  [
+    'deno run -A --v8-flags=--expose-gc packages/conformance/bin/threadkit-conformance.mjs --backend workers',
+    'long-running (~2.5 min): .ci/run\'s Deno section runs exactly this',
+  ],
 ]);
 
 /** The README's shell commands, in order of appearance, without duplicates. */
