@@ -19,6 +19,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /** Commands not run here, each with the reason. */
 const SKIPPED = new Map([
+  ['npm ci && npm run demo', '.ci/run\'s no-Rust section runs exactly this, on a fresh clone with cargo off PATH'],
   ['npm ci && npm test', 'long-running (~6 min): .ci/run\'s first section runs exactly this'],
   ['npm test', 'long-running (~6 min): .ci/run\'s first section runs exactly this'],
   ['npx threadkit-conformance --backend workers', 'long-running (~2 min): .ci/run\'s Node 26 conformance section runs exactly this'],
