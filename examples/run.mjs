@@ -6,7 +6,7 @@
 // An example passes when it exits 0 within 60 s (each checks its own lesson and exits non-zero
 // when it does not hold). The backend is chosen with `node --conditions=<backend>`, which picks
 // the `#threading` import in examples/package.json.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -37,15 +37,25 @@ function parseArgs(argv) {
   return options;
 }
 
-/** The backends whose package is installed and built here (its entry file resolves from examples/). */
+/**
+ * The backends whose package is installed, built and loads here: its entry file resolves from
+ * examples/ and importing it in a child process succeeds (the native backend's package builds
+ * without Rust, but has no addon then). Each one left out is reported on stderr with the reason.
+ */
 function installedBackends() {
   const require = createRequire(join(HERE, 'package.json'));
   return BACKENDS.filter((b) => {
+    const name = `@threadkit/backend-${b}`;
     try {
-      return existsSync(require.resolve(`@threadkit/backend-${b}`));
+      if (!existsSync(require.resolve(name))) return false;
     } catch {
       return false;
     }
+    const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(name)})`], { cwd: HERE, encoding: 'utf8' });
+    if (probe.status === 0) return true;
+    const reason = probe.stderr.split('\n').find((line) => /^\w*Error: /.test(line)) ?? `exit ${probe.status}`;
+    console.error(`${b}: skipped (${name} does not load here: ${reason.trim()})`);
+    return false;
   });
 }
 

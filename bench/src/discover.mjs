@@ -47,6 +47,15 @@ export function findBackends(only) {
       notes.push(`${module}: installed but not built (${fileURLToPath(url)} missing; run \`npm run build\`) — skipped`);
       continue;
     }
+    const probe = spawnSync(process.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(module)})`], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      encoding: 'utf8',
+    });
+    if (probe.status !== 0) {
+      const reason = probe.stderr.split('\n').find((line) => /^\w*Error: /.test(line)) ?? `exit ${probe.status}`;
+      notes.push(`${module}: does not load here (${reason.trim()}) — skipped`);
+      continue;
+    }
     found.push({ module, name });
   }
   return { found, notes };

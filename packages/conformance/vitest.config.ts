@@ -30,6 +30,8 @@ export default defineConfig({
   },
   test: {
     include: ['src/suite/**/*.test.ts'],
+    // Records the runtime each test file runs in, for the CLI's header (see the file).
+    setupFiles: ['src/suite/record-runtime.setup.ts'],
     // Child processes, one test file at a time: the backends spawn threads and park with
     // Atomics.wait, and timing tests need the two cores of a CI machine to themselves.
     pool: 'forks',

@@ -11,14 +11,41 @@ extern "C" {
     fn syscall(num: c_long, ...) -> c_long;
 }
 
+// Syscall numbers per architecture (the kernel's `arch/*/include/uapi/asm/unistd*.h` and the
+// generic table `include/uapi/asm-generic/unistd.h`, which aarch64, riscv64 and loongarch64
+// use). On 32-bit ARM and x86, `futex` (240) is the call whose timeout is the old timespec of
+// two C longs, which `Timespec` below is there; `futex_time64` is not needed for relative waits.
 #[cfg(target_arch = "x86_64")]
 const SYS_FUTEX: c_long = 202;
 #[cfg(target_arch = "x86_64")]
 const SYS_GETTID: c_long = 186;
-#[cfg(target_arch = "aarch64")]
+#[cfg(any(target_arch = "aarch64", target_arch = "riscv64", target_arch = "loongarch64"))]
 const SYS_FUTEX: c_long = 98;
-#[cfg(target_arch = "aarch64")]
+#[cfg(any(target_arch = "aarch64", target_arch = "riscv64", target_arch = "loongarch64"))]
 const SYS_GETTID: c_long = 178;
+#[cfg(any(target_arch = "arm", target_arch = "x86"))]
+const SYS_FUTEX: c_long = 240;
+#[cfg(any(target_arch = "arm", target_arch = "x86"))]
+const SYS_GETTID: c_long = 224;
+#[cfg(target_arch = "powerpc64")]
+const SYS_FUTEX: c_long = 221;
+#[cfg(target_arch = "powerpc64")]
+const SYS_GETTID: c_long = 207;
+#[cfg(target_arch = "s390x")]
+const SYS_FUTEX: c_long = 238;
+#[cfg(target_arch = "s390x")]
+const SYS_GETTID: c_long = 236;
+#[cfg(not(any(
+    target_arch = "x86_64",
+    target_arch = "aarch64",
+    target_arch = "riscv64",
+    target_arch = "loongarch64",
+    target_arch = "arm",
+    target_arch = "x86",
+    target_arch = "powerpc64",
+    target_arch = "s390x"
+)))]
+compile_error!("threadkit-native: no futex syscall numbers for this Linux architecture (add them in sys_futex.rs)");
 
 const FUTEX_WAIT_PRIVATE: c_long = 128;
 const FUTEX_WAKE_PRIVATE: c_long = 1 | 128;
@@ -26,10 +53,12 @@ const EINTR: i32 = 4;
 const EAGAIN: i32 = 11;
 const ETIMEDOUT: i32 = 110;
 
+/// The kernel's timespec for `futex`: two C longs (64-bit on 64-bit targets, the old 32-bit
+/// layout on 32-bit ARM and x86, which is what syscall 240 reads there).
 #[repr(C)]
 struct Timespec {
-    tv_sec: i64,
-    tv_nsec: i64,
+    tv_sec: c_long,
+    tv_nsec: c_long,
 }
 
 /// Sleeps while `cell` holds `expected`, until woken or `deadline` passes (`None`: forever).
@@ -43,8 +72,10 @@ pub fn wait(cell: &AtomicI32, expected: i32, deadline: Option<Instant>) -> Outco
                     return Outcome::TimedOut;
                 }
                 Some(Timespec {
-                    tv_sec: left.as_secs() as i64,
-                    tv_nsec: left.subsec_nanos() as i64,
+                    // A wait longer than a 32-bit long's seconds (68 years) waits that long, then
+                    // the loop goes round again.
+                    tv_sec: left.as_secs().min(c_long::MAX as u64) as c_long,
+                    tv_nsec: left.subsec_nanos() as c_long,
                 })
             }
         };

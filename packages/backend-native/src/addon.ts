@@ -65,9 +65,10 @@ function load(): NativeAddon {
     throw new Error(
       `threadkit: @threadkit/backend-native has no native addon for this platform (${key}). ` +
         (PUBLISHED.includes(key)
-          ? `Install ${pkg} (npm installs it as an optional dependency unless optional dependencies are omitted, e.g. --omit=optional).`
+          ? `Install ${pkg} (npm installs it as an optional dependency unless optional dependencies are omitted, e.g. --omit=optional), ` +
+            'or build the addon from source with Rust (cargo on PATH): `npm run build` in a threadkit checkout.'
           : `Prebuilt binaries exist for ${PUBLISHED.join(', ')}; build one with Rust: \`npm run build:native\` in this package.`) +
-        ' Or use @threadkit/backend-workers, which needs no binary.' +
+        ' Or use @threadkit/backend-workers or @threadkit/backend-wasm, which need no binary.' +
         (missing ? '' : ` (loading ${pkg} failed: ${(cause as Error).message})`),
       { cause },
     );

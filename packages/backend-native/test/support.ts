@@ -21,12 +21,17 @@ export function freshBackend(capMb = 16): NativeBackend {
   return new NativeBackend(createHeapBuffer(heapCapBytes(String(capMb))), true);
 }
 
-/** Path of the addon this package built, for a worker that loads it directly. */
+/**
+ * Path of the addon this package built (in the package, else copied into its per-platform
+ * package under npm/), for a worker that loads it directly.
+ */
 export function addonPath(): string {
   const root = fileURLToPath(new URL('..', import.meta.url));
-  const name = readdirSync(root).find((file) => /^threadkit-native\..+\.node$/.test(file));
-  if (name === undefined) throw new Error('the addon is not built: run npm run build');
-  return root + name;
+  for (const dir of [root, ...readdirSync(root + 'npm').map((platform) => `${root}npm/${platform}/`)]) {
+    const name = readdirSync(dir).find((file) => /^threadkit-native\..+\.node$/.test(file));
+    if (name !== undefined) return dir + name;
+  }
+  throw new Error('the addon is not built: run npm run build');
 }
 
 /** A seeded PRNG (xorshift32): the same sequence in [0, 1) every run. */

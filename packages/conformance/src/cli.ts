@@ -6,6 +6,7 @@
  * Exit status: 0 when every test passed, 1 when any failed, 2 for a usage error.
  */
 import { formatTable, runConformance } from './run';
+import { runtimeLabel } from './runtime';
 
 const USAGE = `usage: threadkit-conformance --backend <name | package | module path> [--area <name>]... [--verbose]
 
@@ -71,6 +72,7 @@ async function main(): Promise<number> {
     console.error(`threadkit-conformance: --backend is required\n\n${USAGE}`);
     return 2;
   }
+  console.log(`threadkit conformance — backend: ${backend} — runtime: ${runtimeLabel()} (${process.execPath})`);
   const result = await runConformance({ backend, areas: args.areas, verbose: args.verbose });
   console.log(`\n${formatTable(result)}`);
   return result.ok ? 0 : 1;

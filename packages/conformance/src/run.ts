@@ -6,10 +6,11 @@
  * `@threadkit/backend-<name>`, a package name is used as is, and a path (`./my-backend.js`,
  * `/abs/x.mjs`, `file:…`) is a module file that exports the complete threadkit API.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runtimeLabel } from './runtime';
 
 /** Outcome of one test that did not pass. */
 export interface Failure {
@@ -40,6 +41,35 @@ export interface ConformanceResult {
   readonly skipped: number;
   /** True when every test that ran passed (and at least one ran). */
   readonly ok: boolean;
+  /** The runtime that ran the runner (`bun 1.4.5`, `deno 2.9.6`, `node 20.20.2`). */
+  readonly runtime: string;
+  /**
+   * The runtimes the test files' own processes ran in, each with how many processes reported
+   * it: proof of where the suite ran (a runtime that spawned Node children would show here).
+   */
+  readonly testRuntimes: readonly TestRuntime[];
+}
+
+/** One runtime the suite's test-file processes ran in. */
+export interface TestRuntime {
+  /** `bun 1.4.5`, `deno 2.9.6`, `node 20.20.2`. */
+  readonly runtime: string;
+  /** How many test-file processes ran in it. */
+  readonly processes: number;
+}
+
+/** Reads the runtime log the suite's setup file writes (`<name> <version> <pid>` lines). */
+function readTestRuntimes(file: string): TestRuntime[] {
+  if (!existsSync(file)) return [];
+  const pids = new Map<string, Set<string>>();
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    const parts = line.trim().split(' ');
+    if (parts.length < 3) continue;
+    const pid = parts.pop()!;
+    const runtime = parts.join(' ');
+    pids.set(runtime, (pids.get(runtime) ?? new Set()).add(pid));
+  }
+  return [...pids].map(([runtime, set]) => ({ runtime, processes: set.size }));
 }
 
 /** Options of {@link runConformance}. */
@@ -90,8 +120,15 @@ function areaOf(file: string): string {
   return basename(file).replace(/\.test\.[cm]?[jt]s$/, '');
 }
 
-/** Builds the per-area tally from vitest's JSON report. */
-export function tally(backend: string, report: { testResults?: JsonFileResult[] }): ConformanceResult {
+/**
+ * Builds the per-area tally from vitest's JSON report; `testRuntimes` are the runtimes the test
+ * files reported running in (none when unknown).
+ */
+export function tally(
+  backend: string,
+  report: { testResults?: JsonFileResult[] },
+  testRuntimes: readonly TestRuntime[] = [],
+): ConformanceResult {
   const areas: AreaResult[] = [];
   for (const file of report.testResults ?? []) {
     let passed = 0;
@@ -116,7 +153,7 @@ export function tally(backend: string, report: { testResults?: JsonFileResult[] 
   const sum = (key: 'passed' | 'failed' | 'skipped') => areas.reduce((n, a) => n + a[key], 0);
   const passed = sum('passed');
   const failed = sum('failed');
-  return { backend, areas, passed, failed, skipped: sum('skipped'), ok: failed === 0 && passed > 0 };
+  return { backend, areas, passed, failed, skipped: sum('skipped'), ok: failed === 0 && passed > 0, runtime: runtimeLabel(), testRuntimes };
 }
 
 /**
@@ -129,8 +166,11 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
   const { startVitest } = await import('vitest/node');
   const dir = mkdtempSync(join(tmpdir(), 'threadkit-conformance-'));
   const reportFile = join(dir, 'report.json');
+  const runtimeLog = join(dir, 'runtimes.log');
   const previous = process.env.THREADKIT_BACKEND;
+  const previousLog = process.env.THREADKIT_CONFORMANCE_RUNTIME_LOG;
   process.env.THREADKIT_BACKEND = backend;
+  process.env.THREADKIT_CONFORMANCE_RUNTIME_LOG = runtimeLog;
   try {
     const filters = (options.areas ?? []).map((area) => `suite/${area}.test.ts`);
     const vitest = await startVitest('test', filters, {
@@ -147,10 +187,12 @@ export async function runConformance(options: RunOptions): Promise<ConformanceRe
     } catch {
       report = {};
     }
-    return tally(backend, report);
+    return tally(backend, report, readTestRuntimes(runtimeLog));
   } finally {
     if (previous === undefined) delete process.env.THREADKIT_BACKEND;
     else process.env.THREADKIT_BACKEND = previous;
+    if (previousLog === undefined) delete process.env.THREADKIT_CONFORMANCE_RUNTIME_LOG;
+    else process.env.THREADKIT_CONFORMANCE_RUNTIME_LOG = previousLog;
     rmSync(dir, { recursive: true, force: true });
   }
 }
@@ -163,7 +205,14 @@ export function formatTable(result: ConformanceResult): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) =>
     r.map((cell, i) => (i === 0 || i === r.length - 1 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ').trimEnd();
-  const out = [`threadkit conformance — backend: ${result.backend}`, '', line(header), line(widths.map((w) => '-'.repeat(w)))];
+  const ranIn = result.testRuntimes.map((r) => `${r.runtime} (${r.processes} test-file process${r.processes === 1 ? '' : 'es'})`).join(', ');
+  const out = [
+    `threadkit conformance — backend: ${result.backend} — runtime: ${result.runtime}`,
+    `test files ran in: ${ranIn || 'unknown (no test file reported its runtime)'}`,
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+  ];
   for (const [i, r] of rows.entries()) {
     if (i === rows.length - 1) out.push(line(widths.map((w) => '-'.repeat(w))));
     out.push(line(r));

@@ -99,14 +99,23 @@ let running: RunningTask | undefined;
 /** True while this thread runs an executor task (with or without a control block). */
 let inTask = false;
 
+/** True while {@link aborted} aborts a controller: a runtime's `abort()` may read the signal's own getters (Deno does). */
+let aborting = false;
+
 function aborted(task: RunningTask): boolean {
   if (nativeAborted.call(task.controller.signal)) return true;
   // Once the task has ended its control block may be gone (freed with its future).
-  if (task.control === 0 || running !== task) return false;
-  if (loadField(task.control, Control.abort) === SIGNALLED) {
-    task.controller.abort(new DOMException('This operation was aborted', 'AbortError'));
-  } else if (performance.now() >= task.deadline) {
-    task.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  if (aborting || task.control === 0 || running !== task) return false;
+  let reason: DOMException | undefined;
+  if (loadField(task.control, Control.abort) === SIGNALLED) reason = new DOMException('This operation was aborted', 'AbortError');
+  else if (performance.now() >= task.deadline) reason = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+  if (reason !== undefined) {
+    aborting = true;
+    try {
+      task.controller.abort(reason);
+    } finally {
+      aborting = false;
+    }
   }
   return nativeAborted.call(task.controller.signal) as boolean;
 }
