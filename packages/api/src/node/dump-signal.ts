@@ -6,7 +6,7 @@
  * Node delivers signals through libuv watchers on an event loop; `process.on(signal)` creates one
  * only on the main thread. A worker can create one with the `Signal` handle of Node's
  * `signal_wrap` binding (the one `process.on` uses), reached through `process.binding`, which
- * Node deprecates (DEP0111) but still provides (Node 20 to 26). Where it is missing, the
+ * Node deprecates (DEP0111) and gives a worker on Node 20 but no longer on Node 26. Where it is missing, the
  * supervisor says so in `Root.dumpSignalListener`, and the main thread's listener takes over
  * (it then works only while the main thread is not blocked).
  */

@@ -32,6 +32,24 @@ function lineOf(dump: string, name: string): string {
   return dump.split('\n').find((line) => line.startsWith(`"${name}" (ident `)) ?? '';
 }
 
+/** Whether a worker of this Node can open a signal handle (Node 20 can; Node 26 has no `signal_wrap` binding there). */
+async function workersHaveSignalHandle(): Promise<boolean> {
+  const { Worker } = await import('node:worker_threads');
+  const probe = `const { parentPort } = require('node:worker_threads');
+    process.noDeprecation = true;
+    let ok = false;
+    try { ok = typeof process.binding('signal_wrap').Signal === 'function'; } catch {}
+    parentPort.postMessage(ok);`;
+  return new Promise((resolve) => {
+    const worker = new Worker(probe, { eval: true });
+    worker.once('message', (ok) => {
+      void worker.terminate();
+      resolve(ok === true);
+    });
+    worker.once('error', () => resolve(false));
+  });
+}
+
 describe('dumpThreads', () => {
   it('lists every live thread with its ident, native id, daemon flag and state', () => {
     const release = new Event();
@@ -159,6 +177,7 @@ describe('dumpThreads', () => {
     // The supervisor hears the signal through Node's own signal handle; Bun and Deno have none
     // for a worker (the main thread's listener there cannot run while it is blocked).
     if (currentRuntime().name !== 'node') ctx.skip(`needs Node's signal handle in a worker, which ${runtimeLabel()} does not have`);
+    if (!(await workersHaveSignalHandle())) ctx.skip(`needs Node's signal handle in a worker (process.binding('signal_wrap')), which ${runtimeLabel()} no longer gives`);
     const child = spawnChild('child-diagnostics.mjs', ['signal'], { THREADKIT_DUMP_ON_SIGNAL: 'SIGUSR2' });
     let stdout = '';
     let stderr = '';
