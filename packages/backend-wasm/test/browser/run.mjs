@@ -25,7 +25,7 @@ const suiteDir = join(packages, 'conformance/src/suite');
 // Not applicable in a browser: a sync wait on the page's main thread, Node-only scenarios, and a
 // module task needed synchronously in a thread that has not finished importing it (browsers have
 // no synchronous import; which thread runs a Barrier's action depends on who arrives last).
-const NOT_APPLICABLE = /this thread cannot block|needs Node|process is not defined|Atomics.wait cannot be called|cannot load it synchronously/;
+const NOT_APPLICABLE = /skipped: |this thread cannot block|needs Node|process is not defined|Atomics.wait cannot be called|cannot load it synchronously/;
 
 const out = await mkdtemp(join(tmpdir(), 'threadkit-browser-'));
 const only = process.env.BROWSER_SUITE?.split(',');

@@ -10,7 +10,18 @@ chai.use(JestExtend);
 chai.use(JestChaiExpect);
 chai.use(JestAsymmetricMatchers);
 
-type Body = () => unknown;
+/** What vitest hands a test: here only `skip(note)`, which ends the test as not applicable. */
+interface TestContext {
+  skip(note?: string): never;
+}
+
+type Body = (ctx: TestContext) => unknown;
+
+const context: TestContext = {
+  skip(note = '') {
+    throw new Error(`skipped: ${note}`);
+  },
+};
 interface Case {
   readonly file: string;
   readonly name: string;
@@ -87,7 +98,7 @@ export async function runAll(timeoutMs: number, report: (outcome: Outcome) => vo
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)));
     try {
-      await Promise.race([Promise.resolve().then(c.body), timeout]);
+      await Promise.race([Promise.resolve().then(() => c.body(context)), timeout]);
       for (const after of c.after) await after();
       report({ file: c.file, name: c.name, ok: true });
     } catch (error) {
