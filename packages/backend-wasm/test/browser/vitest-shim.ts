@@ -99,7 +99,7 @@ export async function runAll(timeoutMs: number, report: (outcome: Outcome) => vo
     const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms`)), timeoutMs)));
     try {
       await Promise.race([Promise.resolve().then(() => c.body(context)), timeout]);
-      for (const after of c.after) await after();
+      for (const after of c.after) await after(context);
       report({ file: c.file, name: c.name, ok: true });
     } catch (error) {
       report({ file: c.file, name: c.name, ok: false, error: describeError(error) });
