@@ -58,19 +58,18 @@ describe('executor control: submitWith options and taskSignal()', () => {
     const f = ex.submitWith({ signal: controller.signal }, (s: tk.Event) => {
       const signal = taskSignal();
       s.set();
-      let spins = 0;
-      while (!signal.aborted) spins++;
+      while (!signal.aborted) { /* a loop that never yields */ }
       let threw = '';
       try {
         taskSignal().throwIfAborted();
       } catch (error) {
         threw = (error as Error).name;
       }
-      return [spins > 0 || spins === 0, (signal.reason as Error).name, threw];
+      return [(signal.reason as Error).name, threw];
     }, started);
     expect(started.wait(10_000)).toBe(true);
     controller.abort();
-    expect(f.result(10_000)).toEqual([true, 'AbortError', 'AbortError']);
+    expect(f.result(10_000)).toEqual(['AbortError', 'AbortError']);
     ex.shutdown();
   });
 
