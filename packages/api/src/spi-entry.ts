@@ -49,3 +49,6 @@ export {
   type HostedBackend,
 } from './host/warm-workers';
 export { eventLoopTurn } from './host/idle-turn';
+
+// the codec's error-class registry (for wire codecs that rebuild errors as the registered class)
+export { errorClassKey, errorClass } from './codec/error-classes';
