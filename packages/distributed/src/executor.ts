@@ -9,7 +9,7 @@
  * `await` — and the sync forms (`result()`, `map`, `shutdown(true)`) may block the calling thread
  * without starving the Redis client that completes them.
  */
-import { Executor, Future, RuntimeError, SharedArray, SimpleQueue, TaskRef, Thread, task } from '@threadkit/api';
+import { BrokenExecutor, Executor, Future, RuntimeError, SharedArray, SimpleQueue, TaskRef, Thread, task } from '@threadkit/api';
 import type { Callable, ShutdownOptions } from '@threadkit/api';
 import { hasBackend } from '@threadkit/api/spi';
 import { randomUUID } from 'node:crypto';
@@ -98,6 +98,8 @@ export class DistributedExecutor extends Executor {
   private readonly io: Thread;
   private readonly idPrefix = randomUUID().slice(0, 8);
   private readonly where: string;
+  /** This executor's futures not done yet, so that `shutdown({ cancelFutures })` cancels them at once (as Python does). */
+  private readonly pending = new Set<Future<unknown>>();
   private nextJob = 0;
   private isShutdown = false;
 
@@ -153,6 +155,7 @@ export class DistributedExecutor extends Executor {
 
   private enqueue(fn: Callable, args: unknown[], options: DistributedSubmitOptions | undefined): Future<unknown> {
     if (this.isShutdown) throw new RuntimeError('cannot schedule new futures after shutdown');
+    if (this.counters.load(S.broken) === 1) throw new BrokenExecutor(`DistributedExecutor cannot reach Redis at ${this.where}`);
     const { module, name } = moduleTask(fn);
     const data: JobData = { module, name, args: toWire(args, 'args'), ...(options?.timeout !== undefined ? { timeout: options.timeout } : {}) };
     const future = new Future<unknown>();
@@ -160,6 +163,8 @@ export class DistributedExecutor extends Executor {
     this.counters.add(S.submitted, 1);
     this.counters.add(S.queued, 1);
     this.requests.put({ kind: 'submit', jobId, future, data, priority: options?.priority ?? 0 });
+    this.pending.add(future);
+    future.addDoneCallback(() => this.pending.delete(future));
     const signal = options?.signal;
     if (signal !== undefined) {
       const abort = (): void => {
@@ -192,6 +197,8 @@ export class DistributedExecutor extends Executor {
 
   private stop(wait: boolean | ShutdownOptions, options: ShutdownOptions): boolean {
     const opts = typeof wait === 'object' && wait !== null ? wait : { ...options, wait };
+    // Cancelled here and now (a future a worker has started is RUNNING and stays so).
+    if (opts.cancelFutures === true) for (const future of [...this.pending]) future.cancel();
     if (!this.isShutdown) {
       this.isShutdown = true;
       this.requests.put({ kind: 'shutdown', cancelFutures: opts.cancelFutures === true });

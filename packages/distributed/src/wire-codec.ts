@@ -47,7 +47,10 @@ class Refused extends Error {
   }
 }
 
+/** The class name a repr shows (`<Lock unlocked>` → Lock), else the constructor's name. */
 function shortName(value: object): string {
+  const repr = /^<(\w+)/.exec(String(value))?.[1];
+  if (repr !== undefined) return repr;
   return (value as { constructor?: { name?: string } }).constructor?.name || 'object';
 }
 
