@@ -46,7 +46,7 @@ class Client {
   private lastError: Error | undefined;
   private lastCheck = 0;
   private readonly queue: Queue;
-  private readonly events: QueueEvents;
+  private events: QueueEvents | undefined;
   /** Our own connection: the cancel channel's PUBLISH and the checks' pipelines. */
   private readonly redis: Redis;
   private readonly where: string;
@@ -59,18 +59,30 @@ class Client {
     const connection = { ...config.connection } as ConnectionOptions;
     this.where = `${describeConnection(config.connection)} (queue ${config.queue})`;
     this.queue = new Queue(config.queue, { connection, prefix: config.prefix });
-    this.events = new QueueEvents(config.queue, { connection: { ...connection }, prefix: config.prefix });
-    const remember = (error: Error): void => {
-      this.lastError = error;
-    };
-    this.redis = new Redis({ ...config.connection, lazyConnect: false });
-    this.redis.on('error', remember);
-    this.queue.on('error', remember);
-    this.events.on('error', remember);
-    this.events.on('active', ({ jobId }) => this.started(jobId));
-    this.events.on('completed', ({ jobId, returnvalue }) => this.completed(jobId, returnvalue));
-    this.events.on('failed', ({ jobId, failedReason }) => void this.failed(jobId, failedReason));
-    this.events.on('removed', ({ jobId }) => this.lost(jobId, 'was removed from the queue'));
+    this.redis = new Redis({ ...config.connection });
+    this.redis.on('error', this.remember);
+    this.queue.on('error', this.remember);
+  }
+
+  private readonly remember = (error: Error): void => {
+    this.lastError = error;
+  };
+
+  /**
+   * Starts reading the queue's event stream after its current last entry, read before any job of
+   * ours is added (QueueEvents' default, `$`, would miss what happens before its first read).
+   */
+  private async listen(): Promise<void> {
+    const [last] = await this.redis.xrevrange(`${this.config.prefix}:${this.config.queue}:events`, '+', '-', 'COUNT', 1);
+    const connection = { ...this.config.connection } as ConnectionOptions;
+    const events = new QueueEvents(this.config.queue, { connection, prefix: this.config.prefix, lastEventId: last?.[0] ?? '0-0' });
+    this.events = events;
+    events.on('error', this.remember);
+    events.on('active', ({ jobId }) => this.started(jobId));
+    events.on('completed', ({ jobId, returnvalue }) => this.completed(jobId, returnvalue));
+    events.on('failed', ({ jobId, failedReason }) => void this.failed(jobId, failedReason));
+    events.on('removed', ({ jobId }) => this.lost(jobId, 'was removed from the queue'));
+    await events.waitUntilReady();
   }
 
   async run(): Promise<void> {
@@ -103,7 +115,7 @@ class Client {
   private async connect(): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), this.config.connectTimeout)));
-    const ready = Promise.all([this.queue.waitUntilReady(), this.events.waitUntilReady(), this.redis.ping()]).then(() => 'ready' as const);
+    const ready = Promise.all([this.queue.waitUntilReady(), this.listen()]).then(() => 'ready' as const);
     const outcome = await Promise.race([ready, timeout]).catch((error: Error) => ((this.lastError = error), 'timeout' as const));
     clearTimeout(timer);
     if (outcome === 'ready') return;
@@ -201,11 +213,11 @@ class Client {
     const wasQueued = entry.phase === 'queued' || entry.phase === 'adding';
     entry.phase = 'started';
     if (entry.future.done()) return void this.abort(jobId);
+    if (!entry.future.setRunningOrNotifyCancel()) return void this.abort(jobId);
     if (wasQueued) {
       this.counters.sub(S.queued, 1);
       this.counters.add(S.running, 1);
     }
-    if (!entry.future.setRunningOrNotifyCancel()) void this.abort(jobId);
   }
 
   private completed(jobId: string, returnvalue: unknown): void {
@@ -273,12 +285,14 @@ class Client {
 
   /** Removes a cancelled job from Redis; a job a worker holds already is aborted instead. */
   private async withdraw(entry: Entry): Promise<void> {
+    let removed: unknown;
     try {
-      const removed = await this.queue.remove(entry.jobId);
-      if (removed === 0) await this.abort(entry.jobId);
+      removed = await this.queue.remove(entry.jobId);
     } catch (error) {
       this.lastError = error as Error;
     }
+    // Not removed (a worker holds it, or Redis did not answer): abort it wherever it runs.
+    if (removed !== 1) await this.abort(entry.jobId);
   }
 
   /** Asks every worker of the queue to abort the job's `taskSignal()`. */
@@ -330,7 +344,7 @@ class Client {
   }
 
   private async close(): Promise<void> {
-    await Promise.allSettled([this.events.close(), this.queue.close(), this.redis.quit()]);
+    await Promise.allSettled([this.events?.close(), this.queue.close(), this.redis.quit()]);
     this.redis.disconnect();
   }
 }

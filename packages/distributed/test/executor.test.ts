@@ -44,6 +44,18 @@ describe.skipIf(!HAVE_REDIS)(`DistributedExecutor${SKIP_REASON}`, () => {
     }
   }
 
+  /**
+   * Waits until the client has seen `futures` start (a worker's start reaches the client as an
+   * event, after the task itself may have signalled): polls the futures' shared state.
+   */
+  async function untilRunning(futures: { running(): boolean }[]): Promise<void> {
+    const deadline = performance.now() + 20_000;
+    while (!futures.every((f) => f.running())) {
+      if (performance.now() > deadline) throw new Error('futures did not start within 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
   /** Waits (XREAD BLOCK) for the first `event` of the queue's event stream after id `after`. */
   async function nextEvent(stream: string, after: string, event: string): Promise<string> {
     const blocker = redis.duplicate();
@@ -181,7 +193,7 @@ describe.skipIf(!HAVE_REDIS)(`DistributedExecutor${SKIP_REASON}`, () => {
     const blockers = [0, 1, 2, 3].map((i) => ex.submit(gate, url, key, `b${i}`));
     await started(key, 4);
     const events = `bull:${QUEUE}:events`;
-    const [[lastEvent] = ['0-0']] = (await redis.xrevrange(events, '+', '-', 'COUNT', 1)) as [string][];
+    const [[lastEvent] = ['0-0']] = await redis.xrevrange(events, '+', '-', 'COUNT', 1);
     const queued = ex.submit(gate, url, key, 'queued');
     const added = await nextEvent(events, lastEvent!, 'added');
     expect(queued.cancel()).toBe(true);
@@ -191,6 +203,7 @@ describe.skipIf(!HAVE_REDIS)(`DistributedExecutor${SKIP_REASON}`, () => {
     // The fifth thread does not exist: free one blocker so the watched task starts.
     await redis.rpush(`${key}:go`, 'x');
     await started(`${key}:w`, 1);
+    await untilRunning([watched]);
     controller.abort();
     const error = (await watched.exceptionAsync(20_000)) as Error;
     expect(error.name).toBe('AbortError');
@@ -220,6 +233,7 @@ describe.skipIf(!HAVE_REDIS)(`DistributedExecutor${SKIP_REASON}`, () => {
     const key = `s:${Math.random()}`;
     const running = [0, 1, 2, 3].map((i) => ex.submit(gate, url, key, `r${i}`));
     await started(key, 4);
+    await untilRunning(running);
     const pending = [0, 1, 2].map(() => ex.submit(add, 1, 2));
     const done = ex.shutdownAsync({ wait: true, cancelFutures: true });
     expect(() => ex.submit(add, 1, 2)).toThrow(RuntimeError);

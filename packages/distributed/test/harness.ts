@@ -47,6 +47,7 @@ function start(command: string, args: string[], readyText: string | RegExp, what
   return new Promise((resolve, reject) => {
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
+      if (process.env.THREADKIT_DEBUG_PROCS) process.stderr.write(`[${what} ${child.pid}] ${chunk}`);
       if (typeof readyText === 'string' ? output.includes(readyText) : readyText.test(output)) resolve({ child, output: () => output, exited });
     };
     child.stdout!.on('data', onData);
