@@ -85,3 +85,21 @@ export async function stopAll(): Promise<void> {
     ),
   );
 }
+
+/** Resolves once `proc` has printed something matching `pattern` (rejects if it exits first). */
+export function waitForOutput(proc: Proc, pattern: RegExp): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const check = (): void => {
+      if (pattern.test(proc.output())) {
+        proc.child.stdout!.off('data', later);
+        proc.child.stderr!.off('data', later);
+        resolve();
+      }
+    };
+    const later = (): void => void setImmediate(check);
+    proc.child.stdout!.on('data', later);
+    proc.child.stderr!.on('data', later);
+    void proc.exited.then(() => setImmediate(() => (check(), reject(new Error(`process exited before printing ${pattern}:\n${proc.output()}`)))));
+    check();
+  });
+}
