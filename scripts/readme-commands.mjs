@@ -28,6 +28,11 @@ const SKIPPED = new Map([
   ['npm run examples', 'long-running (~3 min): .ci/run\'s examples section runs exactly this'],
   ['npm run bench', 'long-running (~7 min) and machine-bound: .ci/run runs its smoke form, npm run bench -- --quick'],
   ['node scripts/readme-commands.mjs', 'this test itself'],
+  [
+    'npx threadkit-worker --connection redis://127.0.0.1:6379 --queue jobs --tasks ./tasks.js --threads 4',
+    'a long-running server needing a Redis and a tasks.js: packages/distributed\'s suite and the distributed example run threadkit-worker',
+  ],
+  ['node client.js', 'the client of the Scaling out sketch (client.js is the code block below it); the distributed example runs one'],
   ['npm run changeset', 'interactive: it asks which packages changed'],
   ['npm run lint', '.ci/run\'s lint section runs exactly this'],
   ['bun packages/conformance/bin/threadkit-conformance.mjs --backend workers', 'long-running (~2 min): .ci/run\'s Bun section runs exactly this'],
