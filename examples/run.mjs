@@ -5,9 +5,11 @@
 //                                                                 backend (or just <b>); prints a table
 // An example passes when it exits 0 within 60 s (each checks its own lesson and exits non-zero
 // when it does not hold). The backend is chosen with `node --conditions=<backend>`, which picks
-// the `#threading` import in examples/package.json.
+// the `#threading` import in examples/package.json. An example whose first line is
+// `// requires: <command>` (the distributed one needs redis-server) is skipped, saying so, when
+// that command is not on PATH.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -57,6 +59,18 @@ function installedBackends() {
     console.error(`${b}: skipped (${name} does not load here: ${reason.trim()})`);
     return false;
   });
+}
+
+/**
+ * The command an example needs that is missing here, or undefined. An example that needs one says
+ * so on its first line (`// requires: redis-server`) and is skipped, with the reason, without it.
+ */
+function missingCommand(file) {
+  const first = readFileSync(join(HERE, file), 'utf8').split('\n', 1)[0];
+  const needed = /^\/\/ requires: (\S+)/.exec(first)?.[1];
+  if (needed === undefined) return undefined;
+  const found = spawnSync('sh', ['-c', `command -v ${needed}`], { stdio: 'ignore' }).status === 0;
+  return found ? undefined : needed;
 }
 
 function allExamples() {
@@ -113,6 +127,11 @@ if (!options.all) {
   const backend = options.backend ?? installed[0] ?? 'workers';
   let failed = false;
   for (const name of options.names) {
+    const missing = missingCommand(exampleFile(name));
+    if (missing !== undefined) {
+      console.error(`[${name}: skipped — it needs ${missing}, which is not on PATH]`);
+      continue;
+    }
     const r = await runExample(exampleFile(name), backend, false);
     if (r.code !== 0) failed = true;
     if (r.code !== 0 || options.names.length > 1) console.error(`[${name} on ${backend}: ${resultText(r)}, ${(r.ms / 1000).toFixed(1)} s]`);
@@ -131,6 +150,13 @@ const rows = [];
 const totalStart = performance.now();
 for (const backend of backends) {
   for (const file of files) {
+    const missing = missingCommand(file);
+    if (missing !== undefined) {
+      const row = { example: file.slice(0, -3), backend, result: `skipped (${missing} not on PATH)`, time: '-' };
+      rows.push(row);
+      console.log(`skip ${row.example} (${backend}: ${missing} is not on PATH)`);
+      continue;
+    }
     const r = await runExample(file, backend, true);
     const row = { example: file.slice(0, -3), backend, result: resultText(r), time: `${(r.ms / 1000).toFixed(1)} s` };
     rows.push(row);
@@ -147,7 +173,8 @@ console.log('');
 console.log(line(headers));
 console.log(keys.map((k) => '-'.repeat(width[k])).join('  '));
 for (const r of rows) console.log(line(r));
-const failures = rows.filter((r) => r.result !== 'ok').length;
+const failures = rows.filter((r) => r.result !== 'ok' && !r.result.startsWith('skipped')).length;
+const skipped = rows.filter((r) => r.result.startsWith('skipped')).length;
 console.log(`\ntotal ${((performance.now() - totalStart) / 1000).toFixed(1)} s`);
-console.log(`${rows.length - failures} passed, ${failures} failed`);
+console.log(`${rows.length - failures - skipped} passed, ${failures} failed${skipped > 0 ? `, ${skipped} skipped` : ''}`);
 process.exit(failures > 0 ? 1 : 0);

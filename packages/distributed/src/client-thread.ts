@@ -29,6 +29,8 @@ interface Entry {
   readonly data: JobData;
   readonly priority: number;
   phase: Phase;
+  /** True while the entry is counted in `queued` or `running` (until its outcome is set, or it is settled). */
+  counted: boolean;
 }
 
 /** Ms a finished job stays in Redis for a client that missed its event (BullMQ's removeOnComplete/removeOnFail age, in s). */
@@ -142,7 +144,7 @@ class Client {
   }
 
   private submit(request: Extract<ClientRequest, { kind: 'submit' }>): void {
-    const entry: Entry = { jobId: request.jobId, future: request.future, data: request.data, priority: request.priority, phase: 'held' };
+    const entry: Entry = { jobId: request.jobId, future: request.future, data: request.data, priority: request.priority, phase: 'held', counted: true };
     if (this.broken !== undefined) {
       this.counters.sub(S.queued, 1);
       this.counters.add(S.failed, 1);
@@ -210,14 +212,13 @@ class Client {
   private started(jobId: string): void {
     const entry = this.entries.get(jobId);
     if (entry === undefined || entry.phase === 'started') return;
-    const wasQueued = entry.phase === 'queued' || entry.phase === 'adding';
-    entry.phase = 'started';
-    if (entry.future.done()) return void this.abort(jobId);
-    if (!entry.future.setRunningOrNotifyCancel()) return void this.abort(jobId);
-    if (wasQueued) {
+    // Cancelled meanwhile: the worker holds the job, so abort it (the entry is settled as cancelled).
+    if (entry.future.done() || !entry.future.setRunningOrNotifyCancel()) return void this.abort(jobId);
+    if (entry.counted) {
       this.counters.sub(S.queued, 1);
       this.counters.add(S.running, 1);
     }
+    entry.phase = 'started';
   }
 
   private completed(jobId: string, returnvalue: unknown): void {
@@ -230,6 +231,7 @@ class Client {
     } catch (error) {
       return this.fail(entry, new TypeError(`the result of job ${jobId} could not be decoded: ${(error as Error).message}`));
     }
+    this.uncount(entry);
     this.counters.add(S.completed, 1);
     entry.future.setResult(value);
   }
@@ -261,8 +263,16 @@ class Client {
 
   private fail(entry: Entry, error: unknown): void {
     if (entry.future.done()) return;
+    this.uncount(entry);
     this.counters.add(S.failed, 1);
     entry.future.setException(error);
+  }
+
+  /** Takes the entry out of `queued`/`running` (before its outcome is set, so stats() agree with the future). */
+  private uncount(entry: Entry): void {
+    if (!entry.counted) return;
+    entry.counted = false;
+    this.counters.sub(entry.phase === 'started' ? S.running : S.queued, 1);
   }
 
   /** The future is done (any thread): forget the entry, withdraw a cancelled job, send held ones. */
@@ -271,8 +281,7 @@ class Client {
     this.entries.delete(entry.jobId);
     const phase = entry.phase;
     if (phase !== 'held') this.inFlight--;
-    if (phase === 'started') this.counters.sub(S.running, 1);
-    else this.counters.sub(S.queued, 1);
+    this.uncount(entry);
     if (entry.future.cancelled()) {
       this.counters.add(S.cancelled, 1);
       if (phase === 'queued') void this.withdraw(entry);

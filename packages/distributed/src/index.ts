@@ -9,5 +9,4 @@ export { type DistributedStats } from './stats';
 export { type Backoff, type DistributedSubmitOptions, MAX_PRIORITY } from './options';
 export { type Connection } from './connection';
 export { JobLostError } from './errors';
-export { startWorker, type WorkerOptions, type RunningWorker } from './worker/worker';
 export { toWire, fromWire, type Wire } from './wire-codec';
