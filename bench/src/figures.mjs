@@ -218,7 +218,44 @@ export const FIGURES = [
     anchors: { cpython: 'CPython ThreadPoolExecutor(2)' },
     goals: [flatGoal()],
   },
+  // The distributed figures (issue 16): a DistributedExecutor vs BullMQ used directly, through a
+  // private redis-server to worker processes. Not in --quick (each starts Redis and workers).
+  {
+    id: 'dist-tiny',
+    title: 'distributed, tiny tasks',
+    workload: 'N tiny tasks submitted at once through Redis to 1 worker process × 2 threads, all awaited; time per task (tasks/s = 10⁹ / it)',
+    kind: 'time',
+    distributed: true,
+    n: { full: 2_000, quick: 20 },
+    anchors: { bullmq: 'BullMQ directly (addBulk + waitUntilFinished)' },
+    goals: [ratioGoal('bullmq', 1 / 1.15, 'overhead ≤ 15% over raw BullMQ', overBullmq)],
+  },
+  {
+    id: 'dist-latency',
+    title: 'distributed, submit → result',
+    workload: 'one tiny task at a time, submit to result, through Redis to 1 worker process; time per round trip',
+    kind: 'time',
+    distributed: true,
+    n: { full: 300, quick: 5 },
+    anchors: { bullmq: 'BullMQ directly (add + waitUntilFinished)' },
+    goals: [ratioGoal('bullmq', 1 / 1.15, 'overhead ≤ 15% over raw BullMQ', overBullmq)],
+  },
+  {
+    id: 'dist-cpu',
+    title: 'distributed, CPU tasks',
+    workload: '4 × crunch(N) through Redis to 2 worker processes × 1 thread; time per task',
+    kind: 'time',
+    distributed: true,
+    n: { full: 30_000_000, quick: 1_000 },
+    anchors: { bullmq: 'BullMQ directly, 2 worker processes' },
+    goals: [ratioGoal('bullmq', 1 / 1.15, 'overhead ≤ 15% over raw BullMQ', overBullmq)],
+  },
 ];
+
+/** Words a ratio over the raw-BullMQ anchor as threadkit's time in units of BullMQ's. */
+function overBullmq(r) {
+  return `${(1 / r).toFixed(2)}× BullMQ’s time`;
+}
 
 /**
  * The goal of the churn figures: memory flat under churn — what is still in use after the loop

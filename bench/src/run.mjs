@@ -23,6 +23,7 @@ import { findBackends, findPython, machine, packageVersion } from './discover.mj
 import { NodeProc, PythonProc } from './procs.mjs';
 import { renderMarkdown, summarize } from './report.mjs';
 import { renderSvg } from './chart.mjs';
+import { HAVE_REDIS } from './dist-cluster.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -38,7 +39,11 @@ const warmups = quick ? 1 : 2;
 const freshRounds = quick ? 1 : 7;
 const timeoutMs = quick ? 30_000 : 120_000;
 const out = opts.out ?? (quick ? 'quick' : 'latest');
-const figures = opts.only ? FIGURES.filter((f) => opts.only.split(',').includes(f.id)) : FIGURES;
+// The distributed figures start a redis-server and worker processes: not in the smoke run, and
+// skipped (with a note) where redis-server is not on PATH.
+let figures = opts.only ? FIGURES.filter((f) => opts.only.split(',').includes(f.id)) : FIGURES.filter((f) => !(quick && f.distributed));
+const skippedDistributed = HAVE_REDIS ? [] : figures.filter((f) => f.distributed);
+figures = figures.filter((f) => !skippedDistributed.includes(f));
 if (figures.length === 0) throw new Error(`--only matched no figure; ids: ${FIGURES.map((f) => f.id).join(', ')}`);
 
 const started = Date.now();
@@ -48,7 +53,8 @@ env.notes.push(...backends.notes);
 env.backends = backends.found;
 env.python = findPython();
 if (env.python === undefined) env.notes.push(process.env.BENCH_PYTHON === 'none' ? 'CPython: skipped (BENCH_PYTHON=none)' : 'CPython: no python3.13 / python3 found — CPython rows skipped');
-env.versions = { piscina: packageVersion('piscina'), tinypool: packageVersion('tinypool') };
+if (skippedDistributed.length > 0) env.notes.push(`redis-server not on PATH: ${skippedDistributed.map((f) => f.id).join(', ')} skipped`);
+env.versions = { piscina: packageVersion('piscina'), tinypool: packageVersion('tinypool'), bullmq: packageVersion('bullmq') };
 for (const [name, version] of Object.entries(env.versions)) {
   if (version === undefined) env.notes.push(`${name}: not installed — skipped`);
 }
@@ -64,9 +70,9 @@ function contendersOf(figure) {
   const list = env.backends.map((b) => ({ key: `tk:${b.name}`, role: 'tk', backend: b, label: `threadkit (${b.name})` }));
   for (const [role, label] of Object.entries(figure.anchors)) {
     if (role === 'cpython' && env.python === undefined) continue;
-    if ((role === 'piscina' || role === 'tinypool') && env.versions[role] === undefined) continue;
+    if ((role === 'piscina' || role === 'tinypool' || role === 'bullmq') && env.versions[role] === undefined) continue;
     const version = role === 'cpython' ? ` ${env.python.version}` : role in env.versions ? ` ${env.versions[role]}` : '';
-    list.push({ key: role, role, label: label.replace(/^(CPython|piscina|tinypool)/, `$1${version}`) });
+    list.push({ key: role, role, label: label.replace(/^(CPython|piscina|tinypool|BullMQ)/, `$1${version}`) });
   }
   return list;
 }

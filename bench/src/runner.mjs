@@ -7,10 +7,15 @@
  * `{ sample(n, state) -> { value, extra } | number, end?(state) }`.
  */
 const [contender, arg] = process.argv.slice(2);
-const modules = { threadkit: './threadkit.mjs', raw: './raw.mjs', piscina: './pools.mjs', tinypool: './pools.mjs' };
+const modules = { threadkit: './threadkit.mjs', raw: './raw.mjs', piscina: './pools.mjs', tinypool: './pools.mjs', bullmq: './distributed.mjs' };
 
 const { load } = await import(modules[contender]);
 const { info, figures } = await load(arg ?? contender);
+if (contender === 'threadkit') {
+  // The distributed figures: a DistributedExecutor on this backend (imported above).
+  process.env.BENCH_TK_MODULE = arg;
+  Object.assign(figures, (await import('./distributed.mjs')).distributedFigures('threadkit'));
+}
 const states = new Map();
 
 async function handle(request) {
