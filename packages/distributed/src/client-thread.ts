@@ -47,6 +47,8 @@ class Client {
   private broken: Error | undefined;
   private lastError: Error | undefined;
   private lastCheck = 0;
+  /** The periodic check while it runs. */
+  private checking: Promise<void> | undefined;
   private readonly queue: Queue;
   private events: QueueEvents | undefined;
   /** Our own connection: the cancel channel's PUBLISH and the checks' pipelines. */
@@ -108,8 +110,12 @@ class Client {
         }
         this.flush();
       }
-      if (performance.now() - this.lastCheck >= this.config.pollInterval) await this.check();
+      // The check runs beside the requests (it awaits Redis; requests keep flowing meanwhile).
+      if (this.checking === undefined && performance.now() - this.lastCheck >= this.config.pollInterval) {
+        this.checking = this.check().finally(() => (this.checking = undefined));
+      }
     }
+    await this.checking;
     await this.close();
   }
 

@@ -98,8 +98,12 @@ export class DistributedExecutor extends Executor {
   private readonly io: Thread;
   private readonly idPrefix = randomUUID().slice(0, 8);
   private readonly where: string;
-  /** This executor's futures not done yet, so that `shutdown({ cancelFutures })` cancels them at once (as Python does). */
+  /**
+   * This executor's futures, so that `shutdown({ cancelFutures })` cancels at once those not
+   * started (as Python does); done ones are pruned when the set doubles (no callback per future).
+   */
   private readonly pending = new Set<Future<unknown>>();
+  private pruneAt = 1024;
   private nextJob = 0;
   private isShutdown = false;
 
@@ -164,7 +168,7 @@ export class DistributedExecutor extends Executor {
     this.counters.add(S.queued, 1);
     this.requests.put({ kind: 'submit', jobId, future, data, priority: options?.priority ?? 0 });
     this.pending.add(future);
-    future.addDoneCallback(() => this.pending.delete(future));
+    if (this.pending.size >= this.pruneAt) this.prune();
     const signal = options?.signal;
     if (signal !== undefined) {
       const abort = (): void => {
@@ -178,6 +182,12 @@ export class DistributedExecutor extends Executor {
       }
     }
     return future;
+  }
+
+  /** Forgets the done futures of {@link pending}. */
+  private prune(): void {
+    for (const future of this.pending) if (future.done()) this.pending.delete(future);
+    this.pruneAt = Math.max(1024, 2 * this.pending.size);
   }
 
   /**
