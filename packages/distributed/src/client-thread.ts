@@ -12,7 +12,7 @@
  */
 import { Empty, Future, BrokenExecutor, RuntimeError, SharedArray, SimpleQueue } from '@threadkit/api';
 import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { ClientConfig, ClientRequest } from './client-config';
 import { describeConnection } from './connection';
 import { JobLostError } from './errors';
@@ -47,6 +47,8 @@ class Client {
   private broken: Error | undefined;
   private lastError: Error | undefined;
   private lastCheck = 0;
+  /** Set once the executor closes its connections: no more reconnecting. */
+  private closing = false;
   /** The periodic check while it runs. */
   private checking: Promise<void> | undefined;
   private readonly queue: Queue;
@@ -60,12 +62,21 @@ class Client {
     private readonly requests: SimpleQueue<ClientRequest | { kind: 'wake' }>,
     private readonly counters: SharedArray<'i'>,
   ) {
-    const connection = { ...config.connection } as ConnectionOptions;
+    const connection = this.connectionOptions();
     this.where = `${describeConnection(config.connection)} (queue ${config.queue})`;
     this.queue = new Queue(config.queue, { connection, prefix: config.prefix });
-    this.redis = new Redis({ ...config.connection });
+    this.redis = new Redis(this.connectionOptions() as RedisOptions);
     this.redis.on('error', this.remember);
     this.queue.on('error', this.remember);
+  }
+
+  /**
+   * The connection options of each of our clients: ioredis' reconnection (retry after 50 ms,
+   * 100 ms, … up to 2 s) until the executor closes, then none — so closing never waits for a
+   * Redis that does not answer.
+   */
+  private connectionOptions(): ConnectionOptions {
+    return { ...this.config.connection, retryStrategy: (times: number) => (this.closing ? null : Math.min(times * 50, 2000)) } as ConnectionOptions;
   }
 
   private readonly remember = (error: Error): void => {
@@ -78,7 +89,7 @@ class Client {
    */
   private async listen(): Promise<void> {
     const [last] = await this.redis.xrevrange(`${this.config.prefix}:${this.config.queue}:events`, '+', '-', 'COUNT', 1);
-    const connection = { ...this.config.connection } as ConnectionOptions;
+    const connection = this.connectionOptions();
     const events = new QueueEvents(this.config.queue, { connection, prefix: this.config.prefix, lastEventId: last?.[0] ?? '0-0' });
     this.events = events;
     events.on('error', this.remember);
@@ -359,7 +370,9 @@ class Client {
   }
 
   private async close(): Promise<void> {
-    await Promise.allSettled([this.events?.close(), this.queue.close(), this.redis.quit()]);
+    this.closing = true;
+    if (this.broken !== undefined) this.redis.disconnect();
+    await Promise.allSettled([this.events?.close(), this.queue.close(), this.broken === undefined ? this.redis.quit() : undefined]);
     this.redis.disconnect();
   }
 }

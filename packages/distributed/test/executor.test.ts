@@ -260,6 +260,17 @@ describe.skipIf(!HAVE_REDIS)(`DistributedExecutor${SKIP_REASON}`, () => {
     expect(futures.map((f) => f.result()).sort()).toEqual(['g0', 'g1', 'g2', 'g3', 'g4']);
   });
 
+  it('a Redis that does not answer breaks the executor with a clear error; shutdown still returns', async () => {
+    const nobody = await freePort(); // closed again: nothing listens there
+    const ex = new DistributedExecutor({ connection: `redis://127.0.0.1:${nobody}`, queue: QUEUE, connectTimeout: 300 });
+    const error = (await ex.submit(add, 1, 2).exceptionAsync(20_000)) as Error;
+    expect(error.name).toBe('BrokenExecutor');
+    expect(error.message).toMatch(new RegExp(`could not reach Redis at redis://127.0.0.1:${nobody} .*within 300 ms`));
+    expect(() => ex.submit(add, 1, 2)).toThrow(/cannot reach Redis/);
+    await ex.shutdownAsync();
+    expect(String(ex)).toMatch(/broken/);
+  });
+
   it('bad options are refused with clear errors', () => {
     expect(() => new DistributedExecutor({ connection: 'http://x', queue: 'q' })).toThrow(/redis:\/\//);
     expect(() => new DistributedExecutor({ connection: url, queue: '' })).toThrow(TypeError);
