@@ -10,28 +10,17 @@
  * where every threadkit-worker listens and aborts that job's `taskSignal()` (BullMQ's
  * `Worker.cancelJob` works only inside the worker's own process).
  */
-import { Empty, Future, BrokenExecutor, RuntimeError, SharedArray, SimpleQueue } from '@threadkit/api';
+import { Empty, BrokenExecutor, RuntimeError, SharedArray, SimpleQueue } from '@threadkit/api';
 import { Job, Queue, QueueEvents, type ConnectionOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { ClientConfig, ClientRequest } from './client-config';
 import { describeConnection } from './connection';
 import { JobLostError } from './errors';
 import { bullPriority } from './options';
-import { cancelChannel, failureFromLogs, remoteException, type JobData, type ResultEnvelope } from './protocol';
+import { cancelChannel, failureFromLogs, remoteException, type ResultEnvelope } from './protocol';
 import { S } from './stats';
 import { fromWire } from './wire-codec';
-
-type Phase = 'held' | 'adding' | 'queued' | 'started';
-
-interface Entry {
-  readonly jobId: string;
-  readonly future: Future<unknown>;
-  readonly data: JobData;
-  readonly priority: number;
-  phase: Phase;
-  /** True while the entry is counted in `queued` or `running` (until its outcome is set, or it is settled). */
-  counted: boolean;
-}
+import { finish, uncount, type Entry } from './client-entry';
 
 /** Ms a finished job stays in Redis for a client that missed its event (BullMQ's removeOnComplete/removeOnFail age, in s). */
 const KEEP_COMPLETED_S = 3600;
@@ -163,9 +152,10 @@ class Client {
   private submit(request: Extract<ClientRequest, { kind: 'submit' }>): void {
     const entry: Entry = { jobId: request.jobId, future: request.future, data: request.data, priority: request.priority, phase: 'held', counted: true };
     if (this.broken !== undefined) {
-      this.counters.sub(S.queued, 1);
-      this.counters.add(S.failed, 1);
-      if (!entry.future.done()) entry.future.setException(this.broken);
+      if (!finish(this.counters, entry, true, this.broken, S.failed) && entry.counted) {
+        uncount(this.counters, entry);
+        this.counters.add(S.cancelled, 1); // cancelled before it reached this thread
+      }
       return;
     }
     this.entries.set(entry.jobId, entry);
@@ -248,9 +238,7 @@ class Client {
     } catch (error) {
       return this.fail(entry, new TypeError(`the result of job ${jobId} could not be decoded: ${(error as Error).message}`));
     }
-    this.uncount(entry);
-    this.counters.add(S.completed, 1);
-    entry.future.setResult(value);
+    finish(this.counters, entry, false, value, S.completed);
   }
 
   private async failed(jobId: string, failedReason: string): Promise<void> {
@@ -267,8 +255,7 @@ class Client {
     if (failure === undefined) {
       return this.fail(entry, new RuntimeError(`job ${jobId} (task ${entry.data.name} from ${entry.data.module}) failed: ${failedReason}`));
     }
-    if (failure.timedOut) this.counters.add(S.timedOut, 1);
-    this.fail(entry, remoteException(failure, jobId));
+    if (finish(this.counters, entry, true, remoteException(failure, jobId), S.failed) && failure.timedOut) this.counters.add(S.timedOut, 1);
   }
 
   /** The job is gone from Redis before it finished. */
@@ -279,17 +266,7 @@ class Client {
   }
 
   private fail(entry: Entry, error: unknown): void {
-    if (entry.future.done()) return;
-    this.uncount(entry);
-    this.counters.add(S.failed, 1);
-    entry.future.setException(error);
-  }
-
-  /** Takes the entry out of `queued`/`running` (before its outcome is set, so stats() agree with the future). */
-  private uncount(entry: Entry): void {
-    if (!entry.counted) return;
-    entry.counted = false;
-    this.counters.sub(entry.phase === 'started' ? S.running : S.queued, 1);
+    finish(this.counters, entry, true, error, S.failed);
   }
 
   /** The future is done (any thread): forget the entry, withdraw a cancelled job, send held ones. */
@@ -298,7 +275,7 @@ class Client {
     this.entries.delete(entry.jobId);
     const phase = entry.phase;
     if (phase !== 'held') this.inFlight--;
-    this.uncount(entry);
+    uncount(this.counters, entry);
     if (entry.future.cancelled()) {
       this.counters.add(S.cancelled, 1);
       if (phase === 'queued') void this.withdraw(entry);
