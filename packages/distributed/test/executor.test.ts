@@ -2,7 +2,7 @@
 // futures, map, wait/asCompleted, shutdown, the codec, named tasks, remote errors, retries,
 // cancellation (queued and running), timeouts and stats. Handshakes go through Redis lists
 // (the `gate` task pushes when it starts and waits for a token), never through sleeps.
-import { ALL_COMPLETED, CancelledError, FIRST_COMPLETED, Lock, Queue, RuntimeError, asCompleted, task, waitAsync } from '@threadkit/backend-workers';
+import { ALL_COMPLETED, CancelledError, FIRST_COMPLETED, Lock, Queue, RuntimeError, TimeoutError as TimeoutErrorClass, asCompleted, task, waitAsync } from '@threadkit/backend-workers';
 import { DistributedExecutor } from '@threadkit/distributed';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,15 @@ describe.skipIf(!HAVE_REDIS)(`DistributedExecutor${SKIP_REASON}`, () => {
     const deadline = performance.now() + 20_000;
     while (!futures.every((f) => f.running())) {
       if (performance.now() > deadline) throw new Error('futures did not start within 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** Waits until `n` jobs wait in the queue's prioritized set (polls Redis). */
+  async function untilInRedis(n: number): Promise<void> {
+    const deadline = performance.now() + 20_000;
+    while ((await redis.zcard(`bull:${QUEUE}:prioritized`)) < n) {
+      if (performance.now() > deadline) throw new Error(`${n} jobs did not reach Redis within 20 s`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -216,6 +225,46 @@ describe.skipIf(!HAVE_REDIS)(`DistributedExecutor${SKIP_REASON}`, () => {
     await ex.shutdownAsync();
     const stats = ex.stats();
     expect(stats).toMatchObject({ submitted: 6, completed: 4, failed: 1, cancelled: 1, queued: 0, running: 0 });
+  });
+
+  it('map with a timeout: TimeoutError from the iterator, the calls not yet yielded cancelled', async () => {
+    await using ex = new DistributedExecutor({ connection: url, queue: QUEUE, maxInFlight: 2 });
+    const key = `mt:${Math.random()}`;
+    const results = ex.map(gate, [url, url, url, url, url], [key, key, key, key, key], ['a', 'b', 'c', 'd', 'e'], { timeout: 1000 });
+    expect(() => results.next()).toThrow(TimeoutErrorClass);
+    await started(key, 2); // the two in flight ran; the three held back were cancelled, never sent
+    await redis.rpush(`${key}:go`, 'x', 'x');
+    await ex.shutdownAsync();
+    // The two that ran are done or (had the client not yet heard they started) cancelled.
+    const { submitted, cancelled, completed } = ex.stats();
+    expect(submitted).toBe(5);
+    expect(cancelled).toBeGreaterThanOrEqual(3);
+    expect(cancelled + completed).toBe(5);
+    expect(await redis.get(`${key}:starts`)).toBe('2');
+  });
+
+  it('priority orders waiting jobs (lower first), equal priorities in submission order', async () => {
+    await using ex = new DistributedExecutor({ connection: url, queue: QUEUE });
+    const key = `p:${Math.random()}`;
+    const blockers = [0, 1, 2, 3].map((i) => ex.submit(gate, url, key, `b${i}`));
+    await started(key, 4);
+    const order = [
+      ex.submitWith({ priority: 5 }, gate, url, `${key}:p`, 'five'),
+      ex.submitWith({ priority: -3 }, gate, url, `${key}:p`, 'minus-three'),
+      ex.submit(gate, url, `${key}:p`, 'zero-a'),
+      ex.submitWith({ priority: 0 }, gate, url, `${key}:p`, 'zero-b'),
+    ];
+    await untilInRedis(4);
+    const seen: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      await redis.rpush(`${key}:go`, 'x'); // frees one thread, which takes the first waiting job
+      seen.push(...(await started(`${key}:p`, 1)));
+    }
+    expect(seen).toEqual(['minus-three', 'zero-a', 'zero-b', 'five']);
+    await redis.rpush(`${key}:p:go`, 'x', 'x', 'x', 'x');
+    await waitAsync([...blockers, ...order], { timeout: 20_000 });
+    expect(() => ex.submitWith({ priority: 2 ** 21 }, add, 1, 2)).toThrow(RangeError);
+    expect(() => ex.submitWith({ priority: 0.5 }, add, 1, 2)).toThrow(TypeError);
   });
 
   it('a timeout aborts the running task with a TimeoutError', async () => {
