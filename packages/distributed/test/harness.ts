@@ -11,6 +11,9 @@ export const HAVE_REDIS = spawnSync('redis-server', ['--version'], { stdio: 'ign
 if (!HAVE_REDIS && process.env.THREADKIT_REQUIRE_REDIS === '1') {
   throw new Error('THREADKIT_REQUIRE_REDIS=1 but redis-server is not on PATH (apt-get install -y redis-server)');
 }
+if (!HAVE_REDIS) {
+  console.warn('@threadkit/distributed: redis-server is not on PATH — the suites that need Redis are skipped (apt-get install -y redis-server)');
+}
 /** Why the suite is skipped, for its title. */
 export const SKIP_REASON = HAVE_REDIS ? '' : ' [skipped: redis-server is not on PATH — apt-get install -y redis-server]';
 
