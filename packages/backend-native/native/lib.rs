@@ -21,6 +21,8 @@ mod sys_portable;
 mod sys_ulock;
 mod thread_state;
 mod timers;
+#[cfg(any(all(windows, target_env = "msvc"), threadkit_check_all))]
+mod win_delay_load;
 
 use napi_sys::{napi_env, napi_value};
 
