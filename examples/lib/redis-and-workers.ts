@@ -67,7 +67,8 @@ export async function startCluster(queue: string, tasks: string, workers: number
   const bin = join(dirname(createRequire(import.meta.url).resolve('@threadkit/distributed/package.json')), 'bin', 'threadkit-worker.mjs');
   const procs = await Promise.all(
     Array.from({ length: workers }, () =>
-      start(process.execPath, [bin, '--connection', url, '--queue', queue, '--tasks', tasks, '--threads', String(threads)], /threadkit-worker ready/),
+      // threadkit-worker is a Node program (`#!/usr/bin/env node`), whatever runs this example.
+      start('node', [bin, '--connection', url, '--queue', queue, '--tasks', tasks, '--threads', String(threads)], /threadkit-worker ready/),
     ),
   );
   return {
