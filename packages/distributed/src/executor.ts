@@ -143,6 +143,8 @@ export class DistributedExecutor extends Executor {
    * a function, or an argument the wire codec cannot carry (a shared handle, a Promise, …), is a
    * TypeError here. RuntimeError('cannot schedule new futures after shutdown') after `shutdown()`.
    */
+  override submit<A extends unknown[], R>(fn: TaskRef<(...args: A) => R>, ...args: A): Future<Awaited<R>>;
+  override submit(fn: Callable, ...args: unknown[]): Future<unknown>;
   override submit(fn: Callable, ...args: unknown[]): Future<unknown> {
     return this.enqueue(fn, args, undefined);
   }
@@ -153,6 +155,8 @@ export class DistributedExecutor extends Executor {
    * task's start on the worker) aborts it with a TimeoutError; `priority` orders waiting jobs
    * (lower first, equal ones in submission order), within ±1 048 575.
    */
+  submitWith<A extends unknown[], R>(options: DistributedSubmitOptions, fn: TaskRef<(...args: A) => R>, ...args: A): Future<Awaited<R>>;
+  submitWith(options: DistributedSubmitOptions, fn: Callable, ...args: unknown[]): Future<unknown>;
   submitWith(options: DistributedSubmitOptions, fn: Callable, ...args: unknown[]): Future<unknown> {
     return this.enqueue(fn, args, checkOptions(options));
   }
