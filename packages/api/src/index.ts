@@ -49,6 +49,7 @@ export {
 export { asCompleted, AsCompletedIterator } from './futures/as-completed';
 export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './futures/thread-pool-executor';
 export { taskSignal, type SubmitOptions } from './futures/task-control';
+export { type ExecutorStats, type TimeHistogram } from './futures/executor-stats';
 export { Executor, type Callable, type ShutdownOptions, type MapOptions } from './futures/executor';
 
 // codec and shared data (helper B edits only this section)

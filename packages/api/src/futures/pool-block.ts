@@ -12,6 +12,7 @@ import { ALL } from '../parking/lot';
 import { BLOCK_QUEUE_BYTES, append, insert, last, lockQueue, queued, shift, shiftAll, unlockQueue, waitNonEmptyAsync, wakeWaiters } from '../queue/block-queue';
 import { priorityOf } from './task-control';
 import { F } from './future-core';
+import { S, allocStats } from './executor-stats';
 
 /** Byte offsets inside a pool block. */
 export const Pool = {
@@ -25,8 +26,10 @@ export const Pool = {
   refs: BLOCK_QUEUE_BYTES + 8,
   /** The interned task specs: a list of {@link SpecNode}. */
   specs: BLOCK_QUEUE_BYTES + 12,
+  /** The pool's stats block (executor-stats.ts), freed with the pool. */
+  stats: BLOCK_QUEUE_BYTES + 16,
   /** One cell per pool thread: the future it is running, or 0. */
-  slots: BLOCK_QUEUE_BYTES + 16,
+  slots: BLOCK_QUEUE_BYTES + 20,
 } as const;
 
 /** A node of the interned task specs list: the next node, and the spec's codec value. */
@@ -43,7 +46,15 @@ export const BROKEN = BROKEN_INITIALIZER | BROKEN_THREAD_DIED;
 
 /** Allocates a pool block for `maxWorkers` threads, holding the owner's reference. */
 export function allocPool(maxWorkers: number): number {
-  return allocCounted(Pool.slots + 4 * maxWorkers, Pool.refs);
+  const stats = allocStats();
+  const pool = allocCounted(Pool.slots + 4 * maxWorkers, Pool.refs);
+  storeField(pool, Pool.stats, stats);
+  return pool;
+}
+
+/** The pool's stats block. */
+export function statsOf(pool: number): number {
+  return loadField(pool, Pool.stats);
 }
 
 /** Retain (a pool thread about to start) and release of a pool block; the last release frees it with its specs. */
@@ -53,6 +64,7 @@ export const poolRefs = countedAt(Pool.refs, (pool) => {
     freeValue(loadField(node, SpecNode.value));
     backend().free(node);
   }
+  backend().free(loadField(pool, Pool.stats));
 });
 
 /** Records the stored task spec `value` so it is freed with the pool; returns `value`. Only the owner's thread calls it. */
@@ -120,12 +132,18 @@ export function takeIdle(pool: number): boolean {
  */
 export async function waitForWork(pool: number): Promise<number> {
   addField(pool, Pool.idle, 1);
-  const closed = (): boolean => loadField(pool, Pool.flags) !== 0;
-  let item: number;
-  for (item = popWork(pool); item === 0; item = popWork(pool)) {
-    // Shut down: a push may have come between that pop and the flag, and none can come after it.
-    if (closed()) return popWork(pool);
-    await waitNonEmptyAsync(pool, closed);
+  const stats = statsOf(pool);
+  addField(stats, S.idle, 1);
+  try {
+    const closed = (): boolean => loadField(pool, Pool.flags) !== 0;
+    let item: number;
+    for (item = popWork(pool); item === 0; item = popWork(pool)) {
+      // Shut down: a push may have come between that pop and the flag, and none can come after it.
+      if (closed()) return popWork(pool);
+      await waitNonEmptyAsync(pool, closed);
+    }
+    return item;
+  } finally {
+    addField(stats, S.idle, -1);
   }
-  return item;
 }

@@ -14,7 +14,8 @@ import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { EXCEPTION, F, RESULT, RUNNING, completeWith, releaseFuture, startOrNotify, takeArgs } from './future-core';
 import { beginTask, endTask } from './task-control';
-import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, poolRefs, popWork, slotOf, waitForWork } from './pool-block';
+import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, poolRefs, popWork, slotOf, statsOf, waitForWork } from './pool-block';
+import { S, count, sharedNow, taskEnded, taskStarted } from './executor-stats';
 
 /** The builtin task a pool thread runs: `(pool, index, initializer, initargs)`. */
 export const POOL_WORKER_TASK = 'threadkit.executor.worker';
@@ -38,9 +39,15 @@ function finish(item: number, slot: number, outcome: number, value: unknown): vo
 
 /** Marks the pool broken and fails every queued future with BrokenThreadPool (CPython's `_initializer_failed`); cancelled ones are only notified. */
 function breakPool(pool: number, flag: number): void {
+  const stats = statsOf(pool);
   for (const item of flagAndDrain(pool, flag, true)) {
-    if (startOrNotify(item)) finish(item, 0, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[flag]));
-    else releaseFuture(item);
+    if (startOrNotify(item)) {
+      count(stats, S.failed);
+      finish(item, 0, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[flag]));
+    } else {
+      count(stats, S.cancelled);
+      releaseFuture(item);
+    }
   }
 }
 
@@ -49,6 +56,7 @@ function poolThreadDied(pool: number, index: number): void {
   const slot = slotOf(pool, index);
   const running = loadField(slot);
   if (running !== 0 && loadField(running, F.state) === RUNNING) {
+    taskEnded(statsOf(pool), S.failed, 0);
     finish(running, slot, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]));
   }
   breakPool(pool, BROKEN_THREAD_DIED);
@@ -57,7 +65,7 @@ function poolThreadDied(pool: number, index: number): void {
 }
 
 /** Calls the RUNNING item's task and finishes it; a promise only when the task is async or not compiled here yet. */
-function call(item: number, slot: number, tasks: Map<number, Callable>): Promise<void> | void {
+function call(item: number, slot: number, stats: number, tasks: Map<number, Callable>): Promise<void> | void {
   const spec = loadField(item, F.task);
   const fn = tasks.get(spec);
   if (fn === undefined) {
@@ -65,29 +73,40 @@ function call(item: number, slot: number, tasks: Map<number, Callable>): Promise
     return (async () => resolveTask(loadValue(spec) as TaskSpec))().then(
       (compiled) => {
         tasks.set(spec, compiled);
-        return call(item, slot, tasks);
+        return call(item, slot, stats, tasks);
       },
-      (error) => finish(item, slot, EXCEPTION, error),
+      (error) => {
+        taskStarted(stats, sharedNow() - backend().heap.f64[(item + F.queuedAt) >> 3]!);
+        taskEnded(stats, S.failed, 0);
+        finish(item, slot, EXCEPTION, error);
+      },
     );
   }
   let result: unknown;
+  // The task starts now (its timeout counts from here; compiling it came before).
+  const start = sharedNow();
+  taskStarted(stats, start - backend().heap.f64[(item + F.queuedAt) >> 3]!);
   try {
-    // The task starts now (its timeout counts from here; compiling it came before).
     beginTask(item);
     result = fn(...takeArgs(item));
   } catch (error) {
-    return ended(item, slot, EXCEPTION, error);
+    return ended(item, slot, stats, start, EXCEPTION, error);
   }
-  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, slot, RESULT, result);
+  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, slot, stats, start, RESULT, result);
   return Promise.resolve(result).then(
-    (value) => ended(item, slot, RESULT, value),
-    (error) => ended(item, slot, EXCEPTION, error),
+    (value) => ended(item, slot, stats, start, RESULT, value),
+    (error) => ended(item, slot, stats, start, EXCEPTION, error),
   );
 }
 
-/** The task that {@link call} began has ended: done with its control block (which goes with the future), then finished. */
-function ended(item: number, slot: number, outcome: number, value: unknown): void {
-  endTask();
+/**
+ * The task that {@link call} began at `start` has ended: done with its control block (which goes
+ * with the future), counted, then finished — counted first, so that stats are exact once the
+ * future is done.
+ */
+function ended(item: number, slot: number, stats: number, start: number, outcome: number, value: unknown): void {
+  const late = endTask();
+  taskEnded(stats, outcome === RESULT ? S.completed : late ? S.timedOut : S.failed, sharedNow() - start);
   finish(item, slot, outcome, value);
 }
 
@@ -109,13 +128,15 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
       }
     }
     const tasks = new Map<number, Callable>();
+    const stats = statsOf(pool);
     for (let item = popWork(pool) || (await waitForWork(pool)); item !== 0; item = popWork(pool) || (await waitForWork(pool))) {
       if (!startOrNotify(item)) {
+        count(stats, S.cancelled);
         releaseFuture(item);
         continue;
       }
       storeField(slot, 0, item);
-      const pending = call(item, slot, tasks);
+      const pending = call(item, slot, stats, tasks);
       if (pending !== undefined) await pending;
     }
   } finally {

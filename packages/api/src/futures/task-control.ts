@@ -160,12 +160,17 @@ export function beginTask(future: number): void {
   taskSignalFor(running);
 }
 
-/** In a pool thread: the task ended; a pending async wait on its abort cell is released. */
-export function endTask(): void {
+/**
+ * In a pool thread: the task ended; a pending async wait on its abort cell is released. True
+ * when it had a timeout and ended after its deadline (stats count it as timed out if it failed).
+ */
+export function endTask(): boolean {
   inTask = false;
   const task = running;
   running = undefined;
-  if (task !== undefined && casField(task.control, Control.abort, NONE, DONE) === NONE) wakeWord(task.control + Control.abort);
+  if (task === undefined || task.control === 0) return false;
+  if (casField(task.control, Control.abort, NONE, DONE) === NONE) wakeWord(task.control + Control.abort);
+  return performance.now() >= task.deadline;
 }
 
 /**

@@ -18,7 +18,9 @@ import { HANDLE } from '../handle';
 import { Future } from './future';
 import { dropHandedOff } from './known-views';
 import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
-import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, pushWork, takeIdle } from './pool-block';
+import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, pushWork, statsOf, takeIdle } from './pool-block';
+import { S, count, readStats, sharedNow, type ExecutorStats } from './executor-stats';
+import { queued } from '../queue/block-queue';
 import { BROKEN_MESSAGES, POOL_THREAD_DIED_TASK, POOL_WORKER_TASK } from './pool-worker';
 import { PendingFutures } from './pending-futures';
 import { allocControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
@@ -62,6 +64,8 @@ export class ThreadPoolExecutor extends Executor {
   private pool: number;
   /** The pool's flags when it was let go. */
   private finalFlags = 0;
+  /** The pool's stats when it was let go. */
+  private finalStats: ExecutorStats | undefined;
   /** This executor's futures not final when last looked at. */
   private readonly pending = new PendingFutures();
   private readonly prefix: string;
@@ -138,8 +142,12 @@ export class ThreadPoolExecutor extends Executor {
     storeField(address, F.task, task);
     storeField(address, F.args, encodedArgs);
     storeField(address, F.control, control);
+    backend().heap.f64[(address + F.queuedAt) >> 3] = sharedNow();
+    const stats = statsOf(this.pool);
+    count(stats, S.submitted);
     const refused = pushWork(this.pool, address, control === 0 ? 0 : priorityOf(address));
     if (refused !== 0) {
+      count(stats, S.submitted, -1);
       releaseFuture(address);
       releaseFuture(address);
       this.checkUsable(refused);
@@ -171,6 +179,18 @@ export class ThreadPoolExecutor extends Executor {
     this.pending.sweep();
   }
 
+  /**
+   * A snapshot of the pool's counters and time histograms (beyond Python; see ExecutorStats):
+   * the task path updates them with atomic adds, never a lock, so reading them costs the pool
+   * nothing. Counts are exact once the futures they count are done; `cancelled` counts a future
+   * cancelled while queued once the pool lets go of it (a thread reaches it, or shutdown).
+   */
+  stats(): ExecutorStats {
+    this.dropPoolIfDone();
+    if (this.pool === 0) return this.finalStats!;
+    return readStats(statsOf(this.pool), queued(this.pool), this.threads.filter((thread) => thread.isAlive()).length);
+  }
+
   /** `<ThreadPoolExecutor prefix threads=n/max>` plus `shutdown`/`broken` when so. */
   override toString(): string {
     const flags = this.flags();
@@ -194,6 +214,7 @@ export class ThreadPoolExecutor extends Executor {
     const pool = this.pool;
     if (pool === 0 || (loadField(pool, Pool.flags) & SHUTDOWN) === 0 || this.threads.some((thread) => thread.isAlive())) return;
     this.finalFlags = loadField(pool, Pool.flags);
+    this.finalStats = readStats(statsOf(pool), queued(pool), 0);
     this.pool = 0;
     owners.unregister(this);
     poolRefs.release(pool);
@@ -239,7 +260,9 @@ export class ThreadPoolExecutor extends Executor {
   private stop(wait: boolean | ShutdownOptions, options: ShutdownOptions): boolean {
     if (typeof wait === 'object' && wait !== null) ({ wait = true, ...options } = wait);
     if (this.pool === 0) return false;
+    const stats = statsOf(this.pool);
     for (const item of flagAndDrain(this.pool, SHUTDOWN, options.cancelFutures === true)) {
+      count(stats, S.cancelled);
       cancelFuture(item);
       startOrNotify(item);
       releaseFuture(item);

@@ -125,3 +125,60 @@ describe('executor control: submitWith options and taskSignal()', () => {
     ex.shutdown();
   });
 });
+
+describe('executor control: stats()', () => {
+  it('counts are exact: completed, failed, cancelled, timedOut, submitted; histograms count every task', () => {
+    const { ex, release } = busyPool();
+    const s0 = ex.stats();
+    expect(s0).toMatchObject({ submitted: 1, running: 1, queued: 0, threads: 1, idleThreads: 0 });
+    const ok = Array.from({ length: 5 }, (_, i) => ex.submit((x: number) => x + 1, i));
+    const bad = Array.from({ length: 3 }, () => ex.submit(() => { throw new Error('boom'); }));
+    const cancelled = [ex.submit(() => 0), ex.submit(() => 0)];
+    const late = ex.submitWith({ timeout: 5 }, () => {
+      taskSignal();
+      const start = performance.now();
+      while (performance.now() - start < 10) { /* past the deadline */ }
+      taskSignal().throwIfAborted();
+    });
+    expect(ex.stats()).toMatchObject({ submitted: 12, queued: 11, running: 1 });
+    for (const f of cancelled) expect(f.cancel()).toBe(true);
+    release();
+    for (const f of ok) f.result(10_000);
+    for (const f of bad) f.exception(10_000);
+    expect((late.exception(10_000) as Error).name).toBe('TimeoutError');
+    ex.shutdown();
+    const s = ex.stats();
+    expect(s).toMatchObject({ submitted: 12, completed: 6, failed: 3, cancelled: 2, timedOut: 1, queued: 0, running: 0, threads: 0, idleThreads: 0 });
+    expect(s.waitTime.count).toBe(10);
+    expect(s.runTime.count).toBe(10);
+    for (const h of [s.waitTime, s.runTime]) {
+      expect(h.p50).toBeLessThanOrEqual(h.p90);
+      expect(h.p90).toBeLessThanOrEqual(h.p99);
+      expect(h.p99).toBeLessThanOrEqual(h.max);
+      expect(h.mean).toBeLessThanOrEqual(h.max);
+      expect(h.mean).toBeGreaterThan(0);
+    }
+    // The slowest run is the busy task or the late one, which ran at least 10 ms.
+    expect(s.runTime.max).toBeGreaterThanOrEqual(9);
+  });
+
+  it('idleThreads and threads follow the pool; shutdown with cancelFutures counts the drained futures', () => {
+    const { ex, release } = busyPool();
+    const queuedUp = Array.from({ length: 4 }, () => ex.submit(() => 1));
+    ex.shutdown({ wait: false, cancelFutures: true });
+    for (const f of queuedUp) expect(f.cancelled()).toBe(true);
+    release();
+    ex.shutdown();
+    expect(ex.stats()).toMatchObject({ submitted: 5, completed: 1, cancelled: 4, queued: 0, running: 0, threads: 0 });
+    const ex2 = new tk.ThreadPoolExecutor(2);
+    // Each task waits for the other: the second needs a second thread.
+    const both = new tk.Barrier(2);
+    const fs = [ex2.submit((b: tk.Barrier) => b.wait(10_000), both), ex2.submit((b: tk.Barrier) => b.wait(10_000), both)];
+    for (const f of fs) f.result(10_000);
+    // Both threads finish their task, then wait for work: idleThreads reaches 2 (a shared count, no sleep).
+    const deadline = performance.now() + 10_000;
+    while (ex2.stats().idleThreads < 2 && performance.now() < deadline) { /* the threads are on their way to the queue */ }
+    expect(ex2.stats()).toMatchObject({ threads: 2, idleThreads: 2, completed: 2, running: 0 });
+    ex2.shutdown();
+  });
+});
