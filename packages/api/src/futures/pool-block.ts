@@ -11,6 +11,7 @@ import { allocCounted, countedAt } from '../sync/counted-cell';
 import { ALL } from '../parking/lot';
 import { BLOCK_QUEUE_BYTES, append, insert, last, lockQueue, queued, shift, shiftAll, unlockQueue, waitNonEmptyAsync, wakeWaiters } from '../queue/block-queue';
 import { priorityOf } from './task-control';
+import { wakeWord } from '../parking/word';
 import { F } from './future-core';
 import { S, allocStats } from './executor-stats';
 
@@ -28,8 +29,14 @@ export const Pool = {
   specs: BLOCK_QUEUE_BYTES + 12,
   /** The pool's stats block (executor-stats.ts), freed with the pool. */
   stats: BLOCK_QUEUE_BYTES + 16,
+  /** `maxQueue` (backpressure.ts): the most futures the queue holds; 0 = no bound. */
+  maxQueue: BLOCK_QUEUE_BYTES + 20,
+  /** Bumped (and woken) when a pop makes room while submitters wait for it. */
+  room: BLOCK_QUEUE_BYTES + 24,
+  /** Submitters waiting for room. */
+  roomWaiters: BLOCK_QUEUE_BYTES + 28,
   /** One cell per pool thread: the future it is running, or 0. */
-  slots: BLOCK_QUEUE_BYTES + 20,
+  slots: BLOCK_QUEUE_BYTES + 32,
 } as const;
 
 /** A node of the interned task specs list: the next node, and the spec's codec value. */
@@ -44,12 +51,23 @@ export const BROKEN_THREAD_DIED = 4;
 /** `flags`: any broken state. */
 export const BROKEN = BROKEN_INITIALIZER | BROKEN_THREAD_DIED;
 
-/** Allocates a pool block for `maxWorkers` threads, holding the owner's reference. */
-export function allocPool(maxWorkers: number): number {
+/** Allocates a pool block for `maxWorkers` threads and a queue of at most `maxQueue` futures (0: no bound), holding the owner's reference. */
+export function allocPool(maxWorkers: number, maxQueue: number): number {
   const stats = allocStats();
   const pool = allocCounted(Pool.slots + 4 * maxWorkers, Pool.refs);
   storeField(pool, Pool.stats, stats);
+  storeField(pool, Pool.maxQueue, maxQueue);
   return pool;
+}
+
+/** What {@link pushWork} returns when the queue holds `maxQueue` futures. */
+export const FULL = -1;
+
+/** A future left the queue: if submitters wait for room, bumps `room` and wakes them. */
+function madeRoom(pool: number): void {
+  if (loadField(pool, Pool.roomWaiters) === 0) return;
+  addField(pool, Pool.room, 1);
+  wakeWord(pool + Pool.room);
 }
 
 /** The pool's stats block. */
@@ -83,11 +101,17 @@ export function slotOf(pool: number, index: number): number {
 
 /**
  * Queues `future` unless the pool is shut down or broken, behind every queued future of its
- * priority or lower (task-control.ts); returns the flags that refused it, or 0.
+ * priority or lower (task-control.ts); returns the flags that refused it, {@link FULL} when the
+ * queue holds `maxQueue` futures, or 0.
  */
 export function pushWork(pool: number, future: number, priority: number): number {
   lockQueue(pool);
   const flags = loadField(pool, Pool.flags);
+  const max = loadField(pool, Pool.maxQueue);
+  if (flags === 0 && max !== 0 && queued(pool) >= max) {
+    unlockQueue(pool);
+    return FULL;
+  }
   if (flags === 0) {
     const tail = last(pool);
     if (tail === 0 || priorityOf(tail) <= priority) append(pool, future, F.next);
@@ -104,6 +128,7 @@ export function popWork(pool: number): number {
   lockQueue(pool);
   const item = shift(pool, F.next);
   unlockQueue(pool);
+  if (item !== 0) madeRoom(pool);
   return item;
 }
 
@@ -114,6 +139,9 @@ export function flagAndDrain(pool: number, flag: number, drain: boolean): number
   const items = drain ? shiftAll(pool, F.next) : [];
   unlockQueue(pool);
   wakeWaiters(pool, ALL);
+  // Submitters waiting for room see the flag.
+  addField(pool, Pool.room, 1);
+  wakeWord(pool + Pool.room);
   return items;
 }
 

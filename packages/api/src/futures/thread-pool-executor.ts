@@ -18,7 +18,8 @@ import { HANDLE } from '../handle';
 import { Future } from './future';
 import { dropHandedOff } from './known-views';
 import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
-import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, pushWork, statsOf, takeIdle } from './pool-block';
+import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, statsOf, takeIdle } from './pool-block';
+import { fulfilWithFuture, maxQueueOption, pushWaiting, pushWaitingAsync } from './backpressure';
 import { S, count, readStats, sharedNow, type ExecutorStats } from './executor-stats';
 import { queued } from '../queue/block-queue';
 import { BROKEN_MESSAGES, POOL_THREAD_DIED_TASK, POOL_WORKER_TASK } from './pool-worker';
@@ -38,6 +39,11 @@ export interface ThreadPoolExecutorOptions {
   initializer?: Callable;
   /** Arguments of `initializer`, copied with the codec. */
   initargs?: unknown[];
+  /**
+   * Beyond Python: the most futures the queue holds; while it is full `submit` blocks and
+   * `submitAsync` waits for room. Default (or 0, Infinity): no bound, as in Python.
+   */
+  maxQueue?: number;
 }
 
 /** A collected executor (CPython's weakref callback): its threads exit once the queue is empty; its futures go to GC. */
@@ -83,8 +89,9 @@ export class ThreadPoolExecutor extends Executor {
    */
   constructor(maxWorkers?: number | ThreadPoolExecutorOptions, threadNamePrefix = '', initializer?: Callable, initargs: unknown[] = []) {
     super();
+    let maxQueue: number | undefined;
     if (typeof maxWorkers === 'object' && maxWorkers !== null) {
-      ({ threadNamePrefix = '', initializer, initargs = [] } = maxWorkers);
+      ({ threadNamePrefix = '', initializer, initargs = [], maxQueue } = maxWorkers);
       maxWorkers = maxWorkers.maxWorkers;
     }
     maxWorkers ??= Math.min(32, cpuCount() + 4);
@@ -96,7 +103,7 @@ export class ThreadPoolExecutor extends Executor {
     this.initargs = [...initargs];
     freeValue(storeValue(this.initargs));
     this.prefix = threadNamePrefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
-    this.pool = allocPool(maxWorkers);
+    this.pool = allocPool(maxWorkers, maxQueueOption(maxQueue));
     owners.register(this, { pool: this.pool, pending: this.pending }, this);
   }
 
@@ -125,7 +132,34 @@ export class ThreadPoolExecutor extends Executor {
     return this.enqueue(fn, args, options);
   }
 
+  /**
+   * {@link submit} for a pool with `maxQueue` (beyond Python): while the queue is full it waits
+   * for room without blocking the event loop, then resolves to the Future itself (`await
+   * ex.submitAsync(fn)` is the Future, not its result — but a Future is thenable, so a `.then`
+   * callback that returns it waits for its result). Errors as `submit`'s (a rejected promise).
+   */
+  submitAsync<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<Future<Awaited<R>>>;
+  submitAsync(fn: TaskRef, ...args: unknown[]): Promise<Future<unknown>>;
+  submitAsync(fn: Callable, ...args: unknown[]): Promise<Future<unknown>> {
+    return new Promise((resolve, reject) => {
+      const address = this.prepare(fn, args, undefined);
+      void pushWaitingAsync(this.pool, address, 0).then((refused) => {
+        try {
+          fulfilWithFuture(resolve, this.queued(address, refused, undefined));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
   private enqueue(fn: Callable, args: unknown[], options: SubmitOptions | undefined): Future<unknown> {
+    const address = this.prepare(fn, args, options);
+    return this.queued(address, pushWaiting(this.pool, address, options === undefined ? 0 : priorityOf(address)), options);
+  }
+
+  /** Checks the call and makes its future block (two references: the work queue's and the view's). */
+  private prepare(fn: Callable, args: unknown[], options: SubmitOptions | undefined): number {
     dropHandedOff();
     this.checkUsable(this.flags());
     const task = this.specFor(fn);
@@ -137,21 +171,22 @@ export class ThreadPoolExecutor extends Executor {
       if (control !== 0) backend().free(control);
       throw error;
     }
-    // Two references: the work queue's and the returned view's.
     const address = allocFuture(2, nextFutureId());
     storeField(address, F.task, task);
     storeField(address, F.args, encodedArgs);
     storeField(address, F.control, control);
     backend().heap.f64[(address + F.queuedAt) >> 3] = sharedNow();
-    const stats = statsOf(this.pool);
-    count(stats, S.submitted);
-    const refused = pushWork(this.pool, address, control === 0 ? 0 : priorityOf(address));
+    return address;
+  }
+
+  /** The future block at `address` was pushed (or `refused` with these flags): its Future, or the error. */
+  private queued(address: number, refused: number, options: SubmitOptions | undefined): Future<unknown> {
     if (refused !== 0) {
-      count(stats, S.submitted, -1);
       releaseFuture(address);
       releaseFuture(address);
       this.checkUsable(refused);
     }
+    count(statsOf(this.pool), S.submitted);
     this.adjustThreadCount();
     const future = Future.fromAddress<unknown>(address, false);
     this.pending.add(future);

@@ -182,3 +182,103 @@ describe('executor control: stats()', () => {
     ex2.shutdown();
   });
 });
+
+describe('executor control: maxQueue backpressure and map buffersize', () => {
+  it('maxQueue: submit blocks while that many tasks wait, until a pool thread takes one', () => {
+    const ex = new tk.ThreadPoolExecutor({ maxWorkers: 1, maxQueue: 2 });
+    const gate = new tk.Event();
+    const started = new tk.Event();
+    const released = new tk.Value('i', 0);
+    const busy = ex.submit((g: tk.Event, s: tk.Event) => { s.set(); g.wait(); }, gate, started);
+    expect(started.wait(10_000)).toBe(true);
+    const queuedUp = [ex.submit(() => 1), ex.submit(() => 2)];
+    expect(ex.stats().queued).toBe(2);
+    // The busy task can only end after `released` is set, so a third submit that returns saw room made after it.
+    const releaser = new tk.Thread({ target: (r: tk.Value, g: tk.Event) => { r.value = 1; g.set(); }, args: [released, gate] });
+    releaser.start();
+    const third = ex.submit(() => 3);
+    expect(released.value).toBe(1);
+    releaser.join();
+    expect([busy, ...queuedUp, third].map((f) => f.result(10_000))).toEqual([undefined, 1, 2, 3]);
+    ex.shutdown();
+  });
+
+  it('maxQueue: submitAsync waits without blocking the event loop; shutdown fails a waiting submit', async () => {
+    const ex = new tk.ThreadPoolExecutor({ maxWorkers: 1, maxQueue: 1 });
+    const gate = new tk.Event();
+    const started = new tk.Event();
+    ex.submit((g: tk.Event, s: tk.Event) => { s.set(); g.wait(); }, gate, started);
+    expect(await started.waitAsync(10_000)).toBe(true);
+    // The promise's value is the Future itself (a thenable, which a promise would otherwise adopt).
+    const first = await ex.submitAsync((x: number) => x * 2, 21);
+    expect(first).toBeInstanceOf(tk.Future);
+    expect(first.done()).toBe(false);
+    let settled = false;
+    const second = ex.submitAsync((x: number) => x + 1, 1);
+    void second.then(() => { settled = true; });
+    // Turns of the event loop go by (it is not blocked) and the queue stays full.
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false);
+    gate.set();
+    expect(await (await second).resultAsync(10_000)).toBe(2);
+    expect(await first.resultAsync(10_000)).toBe(42);
+    // Full again, then shut down while a submitAsync waits: it rejects as a submit after shutdown does.
+    gate.clear();
+    started.clear();
+    ex.submit((g: tk.Event, s: tk.Event) => { s.set(); g.wait(); }, gate, started);
+    expect(await started.waitAsync(10_000)).toBe(true);
+    ex.submit(() => 0);
+    const refused = ex.submitAsync(() => 1);
+    ex.shutdown(false);
+    await expect(refused).rejects.toThrow(tk.RuntimeError);
+    gate.set();
+    await ex.shutdownAsync();
+  });
+
+  it('maxQueue: bad values raise', () => {
+    expect(() => new tk.ThreadPoolExecutor({ maxQueue: 1.5 })).toThrow(TypeError);
+    expect(() => new tk.ThreadPoolExecutor({ maxQueue: -1 })).toThrow(RangeError);
+    const unbounded = new tk.ThreadPoolExecutor({ maxWorkers: 1, maxQueue: 0 });
+    expect(Array.from({ length: 50 }, (_, i) => unbounded.submit((x: number) => x, i)).map((f) => f.result(10_000))).toHaveLength(50);
+    unbounded.shutdown();
+  });
+
+  it('map buffersize: the input is consumed lazily, at most buffersize (+1 while waiting) calls ahead', () => {
+    const ex = new tk.ThreadPoolExecutor(2);
+    let pulled = 0;
+    function* inputs(): Generator<number> {
+      for (let i = 0; ; i++) {
+        pulled++;
+        yield i;
+      }
+    }
+    const results = ex.map((x: number) => x * 10, inputs(), { buffersize: 3 });
+    expect(pulled).toBe(3);
+    const first = [results.next().value, results.next().value];
+    expect(first).toEqual([0, 10]);
+    // CPython submits the next call before it waits for each result: 3 + 2.
+    expect(pulled).toBe(5);
+    results.return(undefined);
+    expect(pulled).toBe(5);
+    expect(Array.from(ex.map((a: number, b: number) => a + b, [1, 2, 3, 4], [10, 20, 30], { buffersize: 1 }))).toEqual([11, 22, 33]);
+    expect(Array.from(ex.map((x: number) => x, [], { buffersize: 4 }))).toEqual([]);
+    expect(() => ex.map((x: number) => x, [1], { buffersize: 0 })).toThrow(new RangeError('buffersize must be None or > 0'));
+    expect(() => ex.map((x: number) => x, [1], { buffersize: 2.5 })).toThrow(new TypeError('buffersize must be an integer or None'));
+    ex.shutdown();
+  });
+
+  it('mapAsync buffersize: lazily consumed as well', async () => {
+    const ex = new tk.ThreadPoolExecutor(2);
+    let pulled = 0;
+    const inputs = { *[Symbol.iterator]() { for (let i = 0; i < 10; i++) { pulled++; yield i; } } };
+    const results = ex.mapAsync((x: number) => x + 1, inputs, { buffersize: 2 });
+    expect(pulled).toBe(2);
+    const seen: number[] = [];
+    for await (const r of results) {
+      seen.push(r);
+      expect(pulled).toBeLessThanOrEqual(Math.min(10, seen.length + 2));
+    }
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    await ex.shutdownAsync();
+  });
+});
