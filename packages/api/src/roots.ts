@@ -60,6 +60,8 @@ export const Root = {
   lockListHead: 92,
   /** Address of the first shared RLock's block (0 = none). */
   rlockListHead: 96,
+  /** Bumped (and woken) when an executor task's hard-stop time is set (futures/hard-stop.ts); the supervisor's watch parks on it. */
+  hardStopBell: 100,
 } as const;
 
 const last = Math.max(...Object.values(Root));

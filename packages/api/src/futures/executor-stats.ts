@@ -9,7 +9,8 @@
  *   +4  completed   tasks that returned (or resolved)
  *   +8  failed      tasks that threw (or rejected), and queued futures a broken pool failed
  *   +12 cancelled   futures the pool let go of cancelled: a thread reached a future cancelled
- *                   while queued, or shutdown's `cancelFutures` (or a signal) cancelled it
+ *                   while queued, or shutdown's `cancelFutures` (or a signal) cancelled it; and
+ *                   tasks a hard stop killed after their signal (they fail with CancelledError)
  *   +16 timedOut    tasks with a `timeout` that failed after their deadline (counted here, not
  *                   in `failed`), whether they stopped on their own or were stopped by `killAfter`
  *   +20 running     tasks running now
@@ -73,7 +74,7 @@ export interface ExecutorStats {
   readonly completed: number;
   /** Tasks that raised (and queued futures failed by a broken pool), timeouts excepted. */
   readonly failed: number;
-  /** Futures cancelled before they ran, once the pool has let go of them. */
+  /** Futures cancelled before they ran, once the pool has let go of them, and running tasks killed after their signal (`killAfter`). */
   readonly cancelled: number;
   /** Tasks with a `timeout` that failed after their deadline (stopped cooperatively or killed). */
   readonly timedOut: number;
@@ -87,7 +88,7 @@ export interface ExecutorStats {
   readonly idleThreads: number;
   /** Time from submit to start, in ms. */
   readonly waitTime: TimeHistogram;
-  /** Time from start to end, in ms. */
+  /** Time from start to end, in ms (of tasks that ended by themselves: a killed task's thread reports no end). */
   readonly runTime: TimeHistogram;
 }
 
@@ -130,6 +131,12 @@ export function taskStarted(stats: number, waitedMs: number): void {
 /** A running task ends after `ranMs`, counted under `outcome` (S.completed, S.failed or S.timedOut). */
 export function taskEnded(stats: number, outcome: number, ranMs: number): void {
   record(stats + RUN, ranMs);
+  addField(stats, outcome, 1);
+  addField(stats, S.running, -1);
+}
+
+/** A running task's thread died (killed by a hard stop, or crashed): counted under `outcome`, its run time unknown (not recorded). */
+export function taskKilled(stats: number, outcome: number): void {
   addField(stats, outcome, 1);
   addField(stats, S.running, -1);
 }

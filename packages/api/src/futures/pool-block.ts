@@ -14,6 +14,7 @@ import { priorityOf } from './task-control';
 import { wakeWord } from '../parking/word';
 import { F } from './future-core';
 import { S, allocStats } from './executor-stats';
+import { recordRefs } from '../threading/thread-record';
 
 /** Byte offsets inside a pool block. */
 export const Pool = {
@@ -35,8 +36,16 @@ export const Pool = {
   room: BLOCK_QUEUE_BYTES + 24,
   /** Submitters waiting for room. */
   roomWaiters: BLOCK_QUEUE_BYTES + 28,
-  /** One cell per pool thread: the future it is running, or 0. */
-  slots: BLOCK_QUEUE_BYTES + 32,
+  /** How many thread entries follow. */
+  maxWorkers: BLOCK_QUEUE_BYTES + 32,
+  /** `killAfter` in ms (hard-stop.ts); -1 = never. */
+  killAfter: BLOCK_QUEUE_BYTES + 36,
+  /**
+   * One entry per pool thread index ({@link ENTRY_BYTES}): the future it is running (0: none),
+   * and the record of the thread now serving that index (0 before it starts; a reference held;
+   * replaced under the queue's lock when a killed thread is replaced: pool-threads.ts).
+   */
+  slots: BLOCK_QUEUE_BYTES + 40,
 } as const;
 
 /** A node of the interned task specs list: the next node, and the spec's codec value. */
@@ -51,13 +60,32 @@ export const BROKEN_THREAD_DIED = 4;
 /** `flags`: any broken state. */
 export const BROKEN = BROKEN_INITIALIZER | BROKEN_THREAD_DIED;
 
-/** Allocates a pool block for `maxWorkers` threads and a queue of at most `maxQueue` futures (0: no bound), holding the owner's reference. */
-export function allocPool(maxWorkers: number, maxQueue: number): number {
+/** Bytes of a thread entry: the running future, the thread's record. */
+const ENTRY_BYTES = 8;
+
+/**
+ * Allocates a pool block for `maxWorkers` threads, a queue of at most `maxQueue` futures (0: no
+ * bound) and a hard stop `killAfter` ms after a signal (-1: never), holding the owner's reference.
+ */
+export function allocPool(maxWorkers: number, maxQueue: number, killAfter: number): number {
   const stats = allocStats();
-  const pool = allocCounted(Pool.slots + 4 * maxWorkers, Pool.refs);
+  const pool = allocCounted(Pool.slots + ENTRY_BYTES * maxWorkers, Pool.refs);
   storeField(pool, Pool.stats, stats);
   storeField(pool, Pool.maxQueue, maxQueue);
+  storeField(pool, Pool.maxWorkers, maxWorkers);
+  storeField(pool, Pool.killAfter, killAfter);
   return pool;
+}
+
+/** The pool's `killAfter` in ms (Infinity: never). */
+export function killAfterOf(pool: number): number {
+  const ms = loadField(pool, Pool.killAfter);
+  return ms < 0 ? Infinity : ms;
+}
+
+/** Address of the cell holding the record of the thread serving pool index `index`. */
+export function recordCellOf(pool: number, index: number): number {
+  return slotOf(pool, index) + 4;
 }
 
 /** What {@link pushWork} returns when the queue holds `maxQueue` futures. */
@@ -83,6 +111,10 @@ export const poolRefs = countedAt(Pool.refs, (pool) => {
     backend().free(node);
   }
   backend().free(loadField(pool, Pool.stats));
+  for (let index = 0; index < loadField(pool, Pool.maxWorkers); index++) {
+    const record = loadField(recordCellOf(pool, index));
+    if (record !== 0) recordRefs.release(record);
+  }
 });
 
 /** Records the stored task spec `value` so it is freed with the pool; returns `value`. Only the owner's thread calls it. */
@@ -94,9 +126,9 @@ export function internSpec(pool: number, value: number): number {
   return value;
 }
 
-/** Address of pool thread `index`'s slot. */
+/** Address of pool thread `index`'s slot: the cell of the future it runs. */
 export function slotOf(pool: number, index: number): number {
-  return pool + Pool.slots + 4 * index;
+  return pool + Pool.slots + ENTRY_BYTES * index;
 }
 
 /**

@@ -1,26 +1,24 @@
 /**
  * What runs in a `ThreadPoolExecutor`'s threads, as builtin tasks every thread has: the worker
  * loop (CPython's `_worker`), and the crash hook that breaks the pool when a pool thread's
- * runtime dies mid-run. Per task: one pop, one decode of the arguments, the call, one store of
+ * runtime dies mid-run (or replaces it, when a hard stop killed it). Per task: one pop, one decode of the arguments, the call, one store of
  * the outcome — no message, no JS `Future`.
  */
 import { backend } from '../runtime';
 import { loadValue } from '../codec';
-import { BrokenThreadPool } from '../errors';
+import { BrokenThreadPool, CancelledError, TimeoutError } from '../errors';
 import { loadField, storeField } from '../fields';
 import { registerBuiltinTask, resolveTask, type TaskSpec } from '../threading/task';
 import { currentThread } from '../threading/current';
 import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { EXCEPTION, F, RESULT, RUNNING, completeWith, releaseFuture, startOrNotify, takeArgs } from './future-core';
-import { beginTask, endTask } from './task-control';
-import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, poolRefs, popWork, slotOf, statsOf, waitForWork } from './pool-block';
-import { S, count, sharedNow, taskEnded, taskStarted } from './executor-stats';
+import { beginTask, endTask, timeoutOf } from './task-control';
+import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, killAfterOf, poolRefs, popWork, recordCellOf, slotOf, statsOf, waitForWork } from './pool-block';
+import { S, count, sharedNow, taskEnded, taskKilled, taskStarted } from './executor-stats';
+import { STOP_TIMEOUT, guardTask, killReason, unguardTask } from './hard-stop';
+import { POOL_THREAD_DIED_TASK, POOL_WORKER_TASK, startPoolThread } from './pool-threads';
 
-/** The builtin task a pool thread runs: `(pool, index, initializer, initargs)`. */
-export const POOL_WORKER_TASK = 'threadkit.executor.worker';
-/** The builtin task a pool thread's crash hook runs: `(pool, index)`. */
-export const POOL_THREAD_DIED_TASK = 'threadkit.executor.threadDied';
 
 /** BrokenThreadPool's message by broken flag: CPython's for an initializer, ours for a dead thread. */
 export const BROKEN_MESSAGES: Readonly<Record<number, string>> = {
@@ -51,63 +49,105 @@ function breakPool(pool: number, flag: number): void {
   }
 }
 
-/** Pool thread `index`'s crash hook, run by whichever thread notices it died: its running future fails too. */
-function poolThreadDied(pool: number, index: number): void {
+/**
+ * Pool thread `index`'s crash hook, run by whichever thread notices it died. Killed by a hard
+ * stop (hard-stop.ts): its task's future fails with TimeoutError or CancelledError and a new
+ * thread takes its index — the pool goes on. Otherwise its running future fails with
+ * BrokenThreadPool and the pool breaks (CPython's behaviour for a dead worker).
+ */
+function poolThreadDied(pool: number, index: number, name: string, initializer: TaskSpec | null, initargs: unknown[]): void {
   const slot = slotOf(pool, index);
   const running = loadField(slot);
-  if (running !== 0 && loadField(running, F.state) === RUNNING) {
-    taskEnded(statsOf(pool), S.failed, 0);
-    finish(running, slot, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]));
+  const stats = statsOf(pool);
+  const reason = killReason(loadField(recordCellOf(pool, index)));
+  if (reason !== 0) {
+    if (running !== 0 && loadField(running, F.state) === RUNNING) {
+      taskKilled(stats, reason === STOP_TIMEOUT ? S.timedOut : S.cancelled);
+      const error = reason === STOP_TIMEOUT
+        ? new TimeoutError('the task ran past its timeout and was stopped (killAfter): its thread was terminated and replaced')
+        : new CancelledError('the task was signalled and stopped (killAfter): its thread was terminated and replaced');
+      finish(running, slot, EXCEPTION, error);
+    }
+    try {
+      startPoolThread(pool, index, name, initializer, initargs);
+    } catch (error) {
+      backend().writeStderr(`threadkit: could not replace a killed pool thread: ${error instanceof Error ? error.stack : String(error)}\n`);
+      breakPool(pool, BROKEN_THREAD_DIED);
+    }
+  } else {
+    if (running !== 0 && loadField(running, F.state) === RUNNING) {
+      taskKilled(stats, S.failed);
+      finish(running, slot, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]));
+    }
+    breakPool(pool, BROKEN_THREAD_DIED);
   }
-  breakPool(pool, BROKEN_THREAD_DIED);
   // The dead thread's reference (a thread that ends normally clears this hook before dropping it).
   poolRefs.release(pool);
 }
 
-/** Calls the RUNNING item's task and finishes it; a promise only when the task is async or not compiled here yet. */
-function call(item: number, slot: number, stats: number, tasks: Map<number, Callable>): Promise<void> | void {
+/** What a pool thread's calls share. */
+interface Worker {
+  readonly pool: number;
+  /** The cell of the future it runs. */
+  readonly slot: number;
+  readonly stats: number;
+  /** This thread's record (where a hard stop is guarded). */
+  readonly record: number;
+  /** The pool's `killAfter` (Infinity: no hard stop). */
+  readonly killAfter: number;
+  /** Compiled tasks by interned spec. */
+  readonly tasks: Map<number, Callable>;
+}
+
+/** Calls the RUNNING item's task and finishes it; a promise only when the task is async or not compiled here yet (or its thread is being killed). */
+function call(item: number, w: Worker): Promise<void> | void {
   const spec = loadField(item, F.task);
-  const fn = tasks.get(spec);
+  const fn = w.tasks.get(spec);
   if (fn === undefined) {
     // Async, so that a spec that fails to decode fails the call, not the thread.
     return (async () => resolveTask(loadValue(spec) as TaskSpec))().then(
       (compiled) => {
-        tasks.set(spec, compiled);
-        return call(item, slot, stats, tasks);
+        w.tasks.set(spec, compiled);
+        return call(item, w);
       },
       (error) => {
-        taskStarted(stats, sharedNow() - backend().heap.f64[(item + F.queuedAt) >> 3]!);
-        taskEnded(stats, S.failed, 0);
-        finish(item, slot, EXCEPTION, error);
+        taskStarted(w.stats, sharedNow() - backend().heap.f64[(item + F.queuedAt) >> 3]!);
+        taskEnded(w.stats, S.failed, 0);
+        finish(item, w.slot, EXCEPTION, error);
       },
     );
   }
   let result: unknown;
   // The task starts now (its timeout counts from here; compiling it came before).
   const start = sharedNow();
-  taskStarted(stats, start - backend().heap.f64[(item + F.queuedAt) >> 3]!);
+  taskStarted(w.stats, start - backend().heap.f64[(item + F.queuedAt) >> 3]!);
+  const control = loadField(item, F.control);
+  const guarded = control !== 0 && w.killAfter !== Infinity;
+  if (guarded) guardTask(w.record, loadField(item, F.id), start + timeoutOf(control), w.killAfter);
   try {
     beginTask(item);
     result = fn(...takeArgs(item));
   } catch (error) {
-    return ended(item, slot, stats, start, EXCEPTION, error);
+    return ended(item, w, start, guarded, EXCEPTION, error);
   }
-  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, slot, stats, start, RESULT, result);
+  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, w, start, guarded, RESULT, result);
   return Promise.resolve(result).then(
-    (value) => ended(item, slot, stats, start, RESULT, value),
-    (error) => ended(item, slot, stats, start, EXCEPTION, error),
+    (value) => ended(item, w, start, guarded, RESULT, value),
+    (error) => ended(item, w, start, guarded, EXCEPTION, error),
   );
 }
 
 /**
  * The task that {@link call} began at `start` has ended: done with its control block (which goes
  * with the future), counted, then finished — counted first, so that stats are exact once the
- * future is done.
+ * future is done. A guarded task whose thread is being killed leaves its future to the crash
+ * hook and never settles (the thread takes no more work).
  */
-function ended(item: number, slot: number, stats: number, start: number, outcome: number, value: unknown): void {
+function ended(item: number, w: Worker, start: number, guarded: boolean, outcome: number, value: unknown): Promise<void> | void {
+  if (guarded && !unguardTask(w.record)) return new Promise<void>(() => {});
   const late = endTask();
-  taskEnded(stats, outcome === RESULT ? S.completed : late ? S.timedOut : S.failed, sharedNow() - start);
-  finish(item, slot, outcome, value);
+  taskEnded(w.stats, outcome === RESULT ? S.completed : late ? S.timedOut : S.failed, sharedNow() - start);
+  finish(item, w.slot, outcome, value);
 }
 
 /**
@@ -117,7 +157,7 @@ function ended(item: number, slot: number, stats: number, start: number, outcome
  * or with the crash hook if the thread dies.
  */
 async function poolWorker(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[]): Promise<void> {
-  const slot = slotOf(pool, index);
+  const record = currentThread()[HANDLE].address;
   try {
     if (initializer !== null) {
       try {
@@ -127,21 +167,20 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
         return breakPool(pool, BROKEN_INITIALIZER);
       }
     }
-    const tasks = new Map<number, Callable>();
-    const stats = statsOf(pool);
+    const w: Worker = { pool, slot: slotOf(pool, index), stats: statsOf(pool), record, killAfter: killAfterOf(pool), tasks: new Map() };
     for (let item = popWork(pool) || (await waitForWork(pool)); item !== 0; item = popWork(pool) || (await waitForWork(pool))) {
       if (!startOrNotify(item)) {
-        count(stats, S.cancelled);
+        count(w.stats, S.cancelled);
         releaseFuture(item);
         continue;
       }
-      storeField(slot, 0, item);
-      const pending = call(item, slot, stats, tasks);
+      storeField(w.slot, 0, item);
+      const pending = call(item, w);
       if (pending !== undefined) await pending;
     }
   } finally {
     // No crash hook may touch the pool once this thread's reference on it is gone.
-    clearCrashHook(currentThread()[HANDLE].address);
+    clearCrashHook(record);
     poolRefs.release(pool);
   }
 }

@@ -58,6 +58,11 @@ export function allocControl(options: SubmitOptions): number {
   return control;
 }
 
+/** The task's `timeout` in ms from its start (Infinity: none), from its control block. */
+export function timeoutOf(control: number): number {
+  return backend().heap.f64[(control + Control.timeout) >> 3]!;
+}
+
 /** The queued future's priority (0 without a control block). */
 export function priorityOf(future: number): number {
   const control = loadField(future, F.control);
@@ -66,16 +71,19 @@ export function priorityOf(future: number): number {
 
 /**
  * In the submitting thread: makes `signal` cancel `future` while it is queued (Python's
- * `cancel()`), or signal its task once running. The listener goes once the future is done.
+ * `cancel()`), or signal its task once running (and then calls `onRunning` with its address). The listener goes once the future is done.
  */
-export function watchSignal(future: Future<unknown>, signal: AbortSignal): void {
+export function watchSignal(future: Future<unknown>, signal: AbortSignal, onRunning?: (address: number) => void): void {
   const abort = (): void => {
     if (future.cancel() || future.done()) return;
     // Running: the pin keeps its block (and control block) while the abort is written.
     const address = Future.pin(future);
     try {
       const control = loadField(address, F.control);
-      if (control !== 0 && casField(control, Control.abort, NONE, SIGNALLED) === NONE) wakeWord(control + Control.abort);
+      if (control !== 0 && casField(control, Control.abort, NONE, SIGNALLED) === NONE) {
+        wakeWord(control + Control.abort);
+        onRunning?.(address);
+      }
     } finally {
       Future.unpin(future);
     }

@@ -11,18 +11,18 @@ import { BrokenThreadPool, RuntimeError } from '../errors';
 import { ROOT, Root } from '../roots';
 import { backend, mustBlock } from '../runtime';
 import { INSPECT } from '../inspect';
-import { builtinTask, TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
-import { Thread } from '../threading/thread';
-import { setCrashHook } from '../threading/thread-record';
-import { HANDLE } from '../handle';
+import { TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
+import type { Thread } from '../threading/thread';
 import { Future } from './future';
 import { dropHandedOff } from './known-views';
 import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, statsOf, takeIdle } from './pool-block';
+import { killAfterOption } from './hard-stop';
 import { fulfilWithFuture, maxQueueOption, pushWaiting, pushWaitingAsync } from './backpressure';
 import { S, count, readStats, sharedNow, type ExecutorStats } from './executor-stats';
 import { queued } from '../queue/block-queue';
-import { BROKEN_MESSAGES, POOL_THREAD_DIED_TASK, POOL_WORKER_TASK } from './pool-worker';
+import { BROKEN_MESSAGES } from './pool-worker';
+import { joinPoolThreads, joinPoolThreadsAsync, poolThreadsAlive, signalRunning, startPoolThread } from './pool-threads';
 import { PendingFutures } from './pending-futures';
 import { allocControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
 import { Executor, type Callable, type ShutdownOptions } from './executor';
@@ -44,6 +44,12 @@ export interface ThreadPoolExecutorOptions {
    * `submitAsync` waits for room. Default (or 0, Infinity): no bound, as in Python.
    */
   maxQueue?: number;
+  /**
+   * Beyond Python: ms after a task's signal (its `timeout` passing, or its `signal` aborting —
+   * see `submitWith`) until a task that has not ended has its thread terminated and replaced;
+   * its future fails with TimeoutError or CancelledError. Default 5000; Infinity: never.
+   */
+  killAfter?: number;
 }
 
 /** A collected executor (CPython's weakref callback): its threads exit once the queue is empty; its futures go to GC. */
@@ -90,8 +96,9 @@ export class ThreadPoolExecutor extends Executor {
   constructor(maxWorkers?: number | ThreadPoolExecutorOptions, threadNamePrefix = '', initializer?: Callable, initargs: unknown[] = []) {
     super();
     let maxQueue: number | undefined;
+    let killAfter: number | undefined;
     if (typeof maxWorkers === 'object' && maxWorkers !== null) {
-      ({ threadNamePrefix = '', initializer, initargs = [], maxQueue } = maxWorkers);
+      ({ threadNamePrefix = '', initializer, initargs = [], maxQueue, killAfter } = maxWorkers);
       maxWorkers = maxWorkers.maxWorkers;
     }
     maxWorkers ??= Math.min(32, cpuCount() + 4);
@@ -103,7 +110,7 @@ export class ThreadPoolExecutor extends Executor {
     this.initargs = [...initargs];
     freeValue(storeValue(this.initargs));
     this.prefix = threadNamePrefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
-    this.pool = allocPool(maxWorkers, maxQueueOption(maxQueue));
+    this.pool = allocPool(maxWorkers, maxQueueOption(maxQueue), killAfterOption(killAfter));
     owners.register(this, { pool: this.pool, pending: this.pending }, this);
   }
 
@@ -191,7 +198,11 @@ export class ThreadPoolExecutor extends Executor {
     const future = Future.fromAddress<unknown>(address, false);
     this.pending.add(future);
     const signal = options?.signal;
-    if (signal !== undefined) watchSignal(future, signal);
+    if (signal !== undefined) {
+      watchSignal(future, signal, (running) => {
+        if (this.pool !== 0) signalRunning(this.pool, running);
+      });
+    }
     return future;
   }
 
@@ -202,14 +213,14 @@ export class ThreadPoolExecutor extends Executor {
    */
   override shutdown(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): void {
     if ((typeof wait === 'object' && wait !== null ? wait.wait ?? true : wait) === true) mustBlock('shutdownAsync()');
-    if (this.stop(wait, options)) for (const thread of this.threads) thread.join();
+    if (this.stop(wait, options)) joinPoolThreads(this.pool);
     this.dropPoolIfDone();
     this.pending.sweep();
   }
 
   /** {@link shutdown} that waits without blocking the event loop. */
   override async shutdownAsync(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): Promise<void> {
-    if (this.stop(wait, options)) for (const thread of this.threads) await thread.joinAsync();
+    if (this.stop(wait, options)) await joinPoolThreadsAsync(this.pool);
     this.dropPoolIfDone();
     this.pending.sweep();
   }
@@ -223,7 +234,7 @@ export class ThreadPoolExecutor extends Executor {
   stats(): ExecutorStats {
     this.dropPoolIfDone();
     if (this.pool === 0) return this.finalStats!;
-    return readStats(statsOf(this.pool), queued(this.pool), this.threads.filter((thread) => thread.isAlive()).length);
+    return readStats(statsOf(this.pool), queued(this.pool), poolThreadsAlive(this.pool));
   }
 
   /** `<ThreadPoolExecutor prefix threads=n/max>` plus `shutdown`/`broken` when so. */
@@ -247,7 +258,7 @@ export class ThreadPoolExecutor extends Executor {
   /** Once shut down with every pool thread ended (no flag changes any more), lets go of the pool block. */
   private dropPoolIfDone(): void {
     const pool = this.pool;
-    if (pool === 0 || (loadField(pool, Pool.flags) & SHUTDOWN) === 0 || this.threads.some((thread) => thread.isAlive())) return;
+    if (pool === 0 || (loadField(pool, Pool.flags) & SHUTDOWN) === 0 || poolThreadsAlive(pool) > 0) return;
     this.finalFlags = loadField(pool, Pool.flags);
     this.finalStats = readStats(statsOf(pool), queued(pool), 0);
     this.pool = 0;
@@ -274,21 +285,7 @@ export class ThreadPoolExecutor extends Executor {
   private adjustThreadCount(): void {
     const index = this.threads.length;
     if (takeIdle(this.pool) || index >= this.maxWorkers) return;
-    const thread = new Thread({
-      target: builtinTask(POOL_WORKER_TASK),
-      args: [this.pool, index, this.initializer, this.initargs],
-      name: `${this.prefix}_${index}`,
-      daemon: true,
-    });
-    setCrashHook(thread[HANDLE].address, builtinTask(POOL_THREAD_DIED_TASK), [this.pool, index]);
-    poolRefs.retain(this.pool);
-    try {
-      thread.start();
-    } catch (error) {
-      poolRefs.release(this.pool);
-      throw error;
-    }
-    this.threads.push(thread);
+    this.threads.push(startPoolThread(this.pool, index, `${this.prefix}_${index}`, this.initializer, this.initargs));
   }
 
   /** Sets the shutdown flag (cancelling queued work if asked); true when the caller should join. */

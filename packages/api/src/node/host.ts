@@ -19,6 +19,7 @@ import { heapCapBytes } from '../host/heap-size';
 import { runWorkerLoop, startMainThread, superviseWorkers, workerLost, type HostedBackend } from '../host/warm-workers';
 import { finishThreadSlot } from '../threading/runner';
 import { workerExecArgv } from './exec-argv';
+import { watchHardStops } from '../futures/hard-stop';
 import { writeStdioDirectly } from './stdio';
 import { watchDumpSignal } from './dump-signal';
 import { dumpOnSignalFromEnv } from '../diagnostics/dump-signal';
@@ -78,7 +79,8 @@ export function startMain<Shared>(host: NodeHost<Shared>): void {
 /**
  * The supervisor's entry: attaches and installs this worker's backend, then starts warm workers
  * as the spawn queue asks for them and watches them. A worker that exits or crashes has its
- * thread finished (as crashed) so no joiner hangs, even while the main thread is blocked.
+ * thread finished (as crashed) so no joiner hangs, even while the main thread is blocked. It also
+ * runs the executors' hard-stop watch: it terminates the worker of a task past its `killAfter`.
  */
 export async function runSupervisor<Shared>(host: NodeHost<Shared>): Promise<never> {
   const { shared } = workerData as ThreadData<Shared>;
@@ -87,11 +89,20 @@ export async function runSupervisor<Shared>(host: NodeHost<Shared>): Promise<nev
   // The supervisor's own loop must stay alive (its parent unrefs it, so this holds nothing else open).
   setInterval(noop, 2 ** 30);
   void watchDumpSignal(backend);
+  // The workers by slot block, so that a hard stop (futures/hard-stop.ts) can terminate the one running a thread.
+  const workers = new Map<number, Worker>();
+  void watchHardStops((record) => {
+    for (const [slot, worker] of workers) {
+      if (Atomics.load(backend.heap.i32, slot >> 2) === record) void worker.terminate();
+    }
+  });
   return superviseWorkers((slot) => {
     const worker = new Worker(host.workerEntry, { workerData: { shared, slot }, execArgv: workerExecArgv() });
+    workers.set(slot, worker);
     worker.unref();
     worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
     worker.on('exit', () => {
+      workers.delete(slot);
       workerLost(slot);
       backend.free(slot);
     });

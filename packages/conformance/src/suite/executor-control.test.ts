@@ -4,6 +4,7 @@ import * as tk from '#backend';
 // Inside a self-contained task, threadkit's exports are in scope (the thread compiles it with
 // them); this file imports the API as a namespace so those bare names stay untouched.
 declare const taskSignal: typeof tk.taskSignal;
+declare const getIdent: typeof tk.getIdent;
 
 /** A one-thread pool held busy until `release()`: what is submitted after it stays queued. */
 function busyPool(): { ex: tk.ThreadPoolExecutor; release: () => void } {
@@ -280,5 +281,59 @@ describe('executor control: maxQueue backpressure and map buffersize', () => {
     }
     expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     await ex.shutdownAsync();
+  });
+});
+
+describe('executor control: hard stop (killAfter)', () => {
+  it('a synchronous infinite loop is stopped by timeout + killAfter: TimeoutError, its thread replaced, the pool and its other thread untouched', () => {
+    const ex = new tk.ThreadPoolExecutor({ maxWorkers: 2, killAfter: 50 });
+    const gate = new tk.Event();
+    const started = new tk.Event();
+    // The other thread runs a task through the kill.
+    const other = ex.submit((g: tk.Event, s: tk.Event) => { s.set(); g.wait(); return getIdent(); }, gate, started);
+    expect(started.wait(10_000)).toBe(true);
+    const looping = ex.submitWith({ timeout: 20 }, () => { for (;;) { /* never checks its signal */ } });
+    const error = looping.exception(30_000) as Error;
+    expect(error).toBeInstanceOf(tk.TimeoutError);
+    expect(error.message).toMatch(/killAfter/);
+    // The next submit works (on the replacement thread), and so does the other thread.
+    expect(ex.submit((x: number) => x + 1, 41).result(30_000)).toBe(42);
+    gate.set();
+    expect(typeof other.result(10_000)).toBe('number');
+    expect(ex.stats()).toMatchObject({ timedOut: 1, completed: 2, failed: 0, running: 0 });
+    ex.shutdown();
+    expect(ex.stats().threads).toBe(0);
+    expect(String(ex)).not.toMatch(/broken/);
+  });
+
+  it('an aborted signal stops a running loop that ignores it after killAfter: CancelledError; a task that stops in time keeps its thread', () => {
+    const ex = new tk.ThreadPoolExecutor({ maxWorkers: 1, killAfter: 50 });
+    const first = ex.submit(() => getIdent()).result(10_000);
+    // Cooperative: it ends by itself well within killAfter, on the same thread.
+    const polite = ex.submitWith({ timeout: 10 }, () => {
+      while (!taskSignal().aborted) { /* checks */ }
+      return getIdent();
+    });
+    expect(polite.result(10_000)).toBe(first);
+    const started = new tk.Event();
+    const controller = new AbortController();
+    const rude = ex.submitWith({ signal: controller.signal }, (s: tk.Event) => { s.set(); for (;;) { /* ignores it */ } }, started);
+    expect(started.wait(10_000)).toBe(true);
+    controller.abort();
+    expect(rude.exception(30_000)).toBeInstanceOf(tk.CancelledError);
+    expect(rude.cancelled()).toBe(false);
+    const after = ex.submit(() => getIdent()).result(30_000);
+    expect(after).not.toBe(first);
+    expect(ex.stats()).toMatchObject({ cancelled: 1, completed: 3 });
+    ex.shutdown();
+  });
+
+  it('killAfter: bad values raise; Infinity is accepted', () => {
+    expect(() => new tk.ThreadPoolExecutor({ killAfter: -1 })).toThrow(RangeError);
+    expect(() => new tk.ThreadPoolExecutor({ killAfter: Number.NaN })).toThrow(TypeError);
+    expect(() => new tk.ThreadPoolExecutor({ killAfter: '5' as never })).toThrow(TypeError);
+    const never = new tk.ThreadPoolExecutor({ maxWorkers: 1, killAfter: Infinity });
+    expect(never.submitWith({ timeout: 1 }, () => { while (!taskSignal().aborted) { /* checks */ } return 1; }).result(10_000)).toBe(1);
+    never.shutdown();
   });
 });
