@@ -40,12 +40,16 @@ export const Pool = {
   maxWorkers: BLOCK_QUEUE_BYTES + 32,
   /** `killAfter` in ms (hard-stop.ts); -1 = never. */
   killAfter: BLOCK_QUEUE_BYTES + 36,
+  /** `maxTasksPerChild`: tasks a pool thread runs before it hands its index to a new thread; 0 = no limit. */
+  maxTasks: BLOCK_QUEUE_BYTES + 40,
+  /** `onWorkerDeath`: {@link ON_DEATH_BREAK} or {@link ON_DEATH_REPLACE}. */
+  onDeath: BLOCK_QUEUE_BYTES + 44,
   /**
    * One entry per pool thread index ({@link ENTRY_BYTES}): the future it is running (0: none),
    * and the record of the thread now serving that index (0 before it starts; a reference held;
    * replaced under the queue's lock when a killed thread is replaced: pool-threads.ts).
    */
-  slots: BLOCK_QUEUE_BYTES + 40,
+  slots: BLOCK_QUEUE_BYTES + 48,
 } as const;
 
 /** A node of the interned task specs list: the next node, and the spec's codec value. */
@@ -63,17 +67,33 @@ export const BROKEN = BROKEN_INITIALIZER | BROKEN_THREAD_DIED;
 /** Bytes of a thread entry: the running future, the thread's record. */
 const ENTRY_BYTES = 8;
 
-/**
- * Allocates a pool block for `maxWorkers` threads, a queue of at most `maxQueue` futures (0: no
- * bound) and a hard stop `killAfter` ms after a signal (-1: never), holding the owner's reference.
- */
-export function allocPool(maxWorkers: number, maxQueue: number, killAfter: number): number {
+/** `onWorkerDeath: 'break'`: a pool thread whose runtime dies breaks the pool (Python's). */
+export const ON_DEATH_BREAK = 0;
+/** `onWorkerDeath: 'replace'`: its task fails alone and a new thread takes its place. */
+export const ON_DEATH_REPLACE = 1;
+
+/** A pool's settings, as its block keeps them. */
+export interface PoolSettings {
+  readonly maxWorkers: number;
+  /** 0: no bound. */
+  readonly maxQueue: number;
+  /** ms; -1: never. */
+  readonly killAfter: number;
+  /** 0: no limit. */
+  readonly maxTasks: number;
+  readonly onDeath: number;
+}
+
+/** Allocates a pool block with `settings`, holding the owner's reference. */
+export function allocPool(settings: PoolSettings): number {
   const stats = allocStats();
-  const pool = allocCounted(Pool.slots + ENTRY_BYTES * maxWorkers, Pool.refs);
+  const pool = allocCounted(Pool.slots + ENTRY_BYTES * settings.maxWorkers, Pool.refs);
   storeField(pool, Pool.stats, stats);
-  storeField(pool, Pool.maxQueue, maxQueue);
-  storeField(pool, Pool.maxWorkers, maxWorkers);
-  storeField(pool, Pool.killAfter, killAfter);
+  storeField(pool, Pool.maxQueue, settings.maxQueue);
+  storeField(pool, Pool.maxWorkers, settings.maxWorkers);
+  storeField(pool, Pool.killAfter, settings.killAfter);
+  storeField(pool, Pool.maxTasks, settings.maxTasks);
+  storeField(pool, Pool.onDeath, settings.onDeath);
   return pool;
 }
 

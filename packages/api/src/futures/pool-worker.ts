@@ -6,7 +6,8 @@
  */
 import { backend } from '../runtime';
 import { loadValue } from '../codec';
-import { BrokenThreadPool, CancelledError, TimeoutError } from '../errors';
+import { BrokenThreadPool, CancelledError, RuntimeError, TimeoutError } from '../errors';
+import { queued } from '../queue/block-queue';
 import { loadField, storeField } from '../fields';
 import { registerBuiltinTask, resolveTask, type TaskSpec } from '../threading/task';
 import { currentThread } from '../threading/current';
@@ -14,9 +15,9 @@ import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { EXCEPTION, F, RESULT, RUNNING, completeWith, releaseFuture, startOrNotify, takeArgs } from './future-core';
 import { beginTask, endTask, timeoutOf } from './task-control';
-import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, killAfterOf, poolRefs, popWork, recordCellOf, slotOf, statsOf, waitForWork } from './pool-block';
+import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, ON_DEATH_REPLACE, Pool, flagAndDrain, killAfterOf, poolRefs, popWork, recordCellOf, slotOf, statsOf, waitForWork } from './pool-block';
 import { S, count, sharedNow, taskEnded, taskKilled, taskStarted } from './executor-stats';
-import { STOP_TIMEOUT, guardTask, killReason, unguardTask } from './hard-stop';
+import { STOP_SIGNAL, STOP_TIMEOUT, guardTask, killReason, unguardTask } from './hard-stop';
 import { POOL_THREAD_DIED_TASK, POOL_WORKER_TASK, startPoolThread } from './pool-threads';
 
 
@@ -49,40 +50,58 @@ function breakPool(pool: number, flag: number): void {
   }
 }
 
+/** The error of a task whose thread died while it ran, when the pool replaces the thread. */
+const DIED_REPLACED = 'the thread running this task died (its runtime exited or ran out of memory); the pool replaced it';
+
 /**
  * Pool thread `index`'s crash hook, run by whichever thread notices it died. Killed by a hard
- * stop (hard-stop.ts): its task's future fails with TimeoutError or CancelledError and a new
- * thread takes its index — the pool goes on. Otherwise its running future fails with
- * BrokenThreadPool and the pool breaks (CPython's behaviour for a dead worker).
+ * stop (hard-stop.ts), its task's future fails with TimeoutError or CancelledError and a new
+ * thread takes its index — the pool goes on; so it does for any death with `onWorkerDeath:
+ * 'replace'` (the task fails with a RuntimeError). Otherwise (`'break'`, Python's) its running
+ * future fails with BrokenThreadPool and the pool breaks.
  */
 function poolThreadDied(pool: number, index: number, name: string, initializer: TaskSpec | null, initargs: unknown[]): void {
   const slot = slotOf(pool, index);
   const running = loadField(slot);
   const stats = statsOf(pool);
   const reason = killReason(loadField(recordCellOf(pool, index)));
-  if (reason !== 0) {
-    if (running !== 0 && loadField(running, F.state) === RUNNING) {
-      taskKilled(stats, reason === STOP_TIMEOUT ? S.timedOut : S.cancelled);
-      const error = reason === STOP_TIMEOUT
-        ? new TimeoutError('the task ran past its timeout and was stopped (killAfter): its thread was terminated and replaced')
-        : new CancelledError('the task was signalled and stopped (killAfter): its thread was terminated and replaced');
-      finish(running, slot, EXCEPTION, error);
-    }
+  const replace = reason !== 0 || loadField(pool, Pool.onDeath) === ON_DEATH_REPLACE;
+  if (running !== 0 && loadField(running, F.state) === RUNNING) {
+    taskKilled(stats, reason === STOP_TIMEOUT ? S.timedOut : reason === STOP_SIGNAL ? S.cancelled : S.failed);
+    const error =
+      reason === STOP_TIMEOUT ? new TimeoutError('the task ran past its timeout and was stopped (killAfter): its thread was terminated and replaced')
+      : reason === STOP_SIGNAL ? new CancelledError('the task was signalled and stopped (killAfter): its thread was terminated and replaced')
+      : replace ? new RuntimeError(DIED_REPLACED)
+      : new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]);
+    finish(running, slot, EXCEPTION, error);
+  }
+  if (replace) {
     try {
       startPoolThread(pool, index, name, initializer, initargs);
     } catch (error) {
-      backend().writeStderr(`threadkit: could not replace a killed pool thread: ${error instanceof Error ? error.stack : String(error)}\n`);
+      backend().writeStderr(`threadkit: could not replace a dead pool thread: ${error instanceof Error ? error.stack : String(error)}\n`);
       breakPool(pool, BROKEN_THREAD_DIED);
     }
   } else {
-    if (running !== 0 && loadField(running, F.state) === RUNNING) {
-      taskKilled(stats, S.failed);
-      finish(running, slot, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]));
-    }
     breakPool(pool, BROKEN_THREAD_DIED);
   }
   // The dead thread's reference (a thread that ends normally clears this hook before dropping it).
   poolRefs.release(pool);
+}
+
+/**
+ * `maxTasksPerChild`: the pool thread serving `index` ran its share; a new thread takes the index
+ * (unless the pool is closing with nothing queued). False when none could start (this one goes on).
+ */
+function handOver(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[]): boolean {
+  if (loadField(pool, Pool.flags) !== 0 && queued(pool) === 0) return true;
+  try {
+    startPoolThread(pool, index, currentThread().name, initializer, initargs);
+    return true;
+  } catch (error) {
+    backend().writeStderr(`threadkit: could not start a pool thread to replace one that reached maxTasksPerChild: ${error instanceof Error ? error.stack : String(error)}\n`);
+    return false;
+  }
 }
 
 /** What a pool thread's calls share. */
@@ -168,6 +187,8 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
       }
     }
     const w: Worker = { pool, slot: slotOf(pool, index), stats: statsOf(pool), record, killAfter: killAfterOf(pool), tasks: new Map() };
+    const maxTasks = loadField(pool, Pool.maxTasks);
+    let ran = 0;
     for (let item = popWork(pool) || (await waitForWork(pool)); item !== 0; item = popWork(pool) || (await waitForWork(pool))) {
       if (!startOrNotify(item)) {
         count(w.stats, S.cancelled);
@@ -177,6 +198,10 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
       storeField(w.slot, 0, item);
       const pending = call(item, w);
       if (pending !== undefined) await pending;
+      if (maxTasks !== 0 && ++ran >= maxTasks) {
+        if (handOver(pool, index, initializer, initargs)) break;
+        ran = 0;
+      }
     }
   } finally {
     // No crash hook may touch the pool once this thread's reference on it is gone.

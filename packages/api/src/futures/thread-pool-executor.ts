@@ -18,6 +18,7 @@ import { dropHandedOff } from './known-views';
 import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, statsOf, takeIdle } from './pool-block';
 import { killAfterOption } from './hard-stop';
+import { maxTasksOption, onDeathOption } from './recycling';
 import { fulfilWithFuture, maxQueueOption, pushWaiting, pushWaitingAsync } from './backpressure';
 import { S, count, readStats, sharedNow, type ExecutorStats } from './executor-stats';
 import { queued } from '../queue/block-queue';
@@ -50,6 +51,17 @@ export interface ThreadPoolExecutorOptions {
    * its future fails with TimeoutError or CancelledError. Default 5000; Infinity: never.
    */
   killAfter?: number;
+  /**
+   * Python's name on its process pool: a pool thread is replaced by a new one after running this
+   * many tasks (a fresh isolate: its module state and heap start over). Default: never.
+   */
+  maxTasksPerChild?: number;
+  /**
+   * What a pool thread whose runtime dies (`process.exit()` in a task, heap exhaustion) does to
+   * the pool: `'break'` (default, Python's: the pool is broken, its futures fail with
+   * BrokenThreadPool) or `'replace'` (the task it ran fails alone and a new thread takes its place).
+   */
+  onWorkerDeath?: 'break' | 'replace';
 }
 
 /** A collected executor (CPython's weakref callback): its threads exit once the queue is empty; its futures go to GC. */
@@ -97,8 +109,10 @@ export class ThreadPoolExecutor extends Executor {
     super();
     let maxQueue: number | undefined;
     let killAfter: number | undefined;
+    let maxTasksPerChild: number | undefined;
+    let onWorkerDeath: string | undefined;
     if (typeof maxWorkers === 'object' && maxWorkers !== null) {
-      ({ threadNamePrefix = '', initializer, initargs = [], maxQueue, killAfter } = maxWorkers);
+      ({ threadNamePrefix = '', initializer, initargs = [], maxQueue, killAfter, maxTasksPerChild, onWorkerDeath } = maxWorkers);
       maxWorkers = maxWorkers.maxWorkers;
     }
     maxWorkers ??= Math.min(32, cpuCount() + 4);
@@ -110,7 +124,13 @@ export class ThreadPoolExecutor extends Executor {
     this.initargs = [...initargs];
     freeValue(storeValue(this.initargs));
     this.prefix = threadNamePrefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
-    this.pool = allocPool(maxWorkers, maxQueueOption(maxQueue), killAfterOption(killAfter));
+    this.pool = allocPool({
+      maxWorkers,
+      maxQueue: maxQueueOption(maxQueue),
+      killAfter: killAfterOption(killAfter),
+      maxTasks: maxTasksOption(maxTasksPerChild),
+      onDeath: onDeathOption(onWorkerDeath),
+    });
     owners.register(this, { pool: this.pool, pending: this.pending }, this);
   }
 
@@ -259,6 +279,8 @@ export class ThreadPoolExecutor extends Executor {
   private dropPoolIfDone(): void {
     const pool = this.pool;
     if (pool === 0 || (loadField(pool, Pool.flags) & SHUTDOWN) === 0 || poolThreadsAlive(pool) > 0) return;
+    // Each Thread this executor started sees its end (and lets go of its record) now, not at GC.
+    for (const thread of this.threads) thread.isAlive();
     this.finalFlags = loadField(pool, Pool.flags);
     this.finalStats = readStats(statsOf(pool), queued(pool), 0);
     this.pool = 0;

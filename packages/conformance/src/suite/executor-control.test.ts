@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as tk from '#backend';
+import { fx, requireNode } from './support';
 
 // Inside a self-contained task, threadkit's exports are in scope (the thread compiles it with
 // them); this file imports the API as a namespace so those bare names stay untouched.
@@ -335,5 +336,38 @@ describe('executor control: hard stop (killAfter)', () => {
     const never = new tk.ThreadPoolExecutor({ maxWorkers: 1, killAfter: Infinity });
     expect(never.submitWith({ timeout: 1 }, () => { while (!taskSignal().aborted) { /* checks */ } return 1; }).result(10_000)).toBe(1);
     never.shutdown();
+  });
+});
+
+describe('executor control: recycling (maxTasksPerChild, onWorkerDeath)', () => {
+  it('maxTasksPerChild: a pool thread hands its place to a new thread after that many tasks', () => {
+    const ex = new tk.ThreadPoolExecutor({ maxWorkers: 1, maxTasksPerChild: 2 });
+    const idents = Array.from({ length: 5 }, () => ex.submit(() => getIdent())).map((f) => f.result(30_000));
+    expect(idents[0]).toBe(idents[1]);
+    expect(idents[2]).toBe(idents[3]);
+    expect(new Set(idents).size).toBe(3);
+    expect(ex.stats()).toMatchObject({ completed: 5, failed: 0 });
+    ex.shutdown();
+    expect(ex.stats().threads).toBe(0);
+    expect(() => new tk.ThreadPoolExecutor({ maxTasksPerChild: 0 })).toThrow(new RangeError('max_tasks_per_child must be >= 1'));
+    expect(() => new tk.ThreadPoolExecutor({ maxTasksPerChild: 1.5 })).toThrow(new TypeError('max_tasks_per_child must be an integer'));
+  });
+
+  it("onWorkerDeath: 'replace': a task whose thread dies fails alone, a new thread takes its place", () => {
+    requireNode('process.exit in a thread');
+    const ex = new tk.ThreadPoolExecutor({ maxWorkers: 1, onWorkerDeath: 'replace' });
+    const gate = new tk.Event();
+    const dying = ex.submit(fx('exitWhenSet'), gate, 4);
+    const pending = ex.submit((x: number) => x * 2, 21);
+    gate.set();
+    const error = dying.exception(30_000) as Error;
+    expect(error).toBeInstanceOf(tk.RuntimeError);
+    expect(error.message).toMatch(/died/);
+    expect(pending.result(30_000)).toBe(42);
+    expect(ex.submit((x: number) => x + 1, 1).result(30_000)).toBe(2);
+    expect(ex.stats()).toMatchObject({ failed: 1, completed: 2 });
+    ex.shutdown();
+    expect(String(ex)).not.toMatch(/broken/);
+    expect(() => new tk.ThreadPoolExecutor({ onWorkerDeath: 'ignore' as never })).toThrow(RangeError);
   });
 });
