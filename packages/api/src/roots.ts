@@ -62,7 +62,9 @@ export const Root = {
   rlockListHead: 96,
   /** Bumped (and woken) when an executor task's hard-stop time is set (futures/hard-stop.ts); the supervisor's watch parks on it. */
   hardStopBell: 100,
+  /** A block queue (16 bytes: 104–119) of threads that need a dedicated worker (host/dedicated-workers.ts). */
+  dedicatedQueue: 104,
 } as const;
 
 const last = Math.max(...Object.values(Root));
-if (last + 4 > API_ROOT_BYTES) throw new Error('threadkit: api roots overflow API_ROOT_BYTES');
+if (last + 16 > API_ROOT_BYTES) throw new Error('threadkit: api roots overflow API_ROOT_BYTES');

@@ -10,25 +10,28 @@ import { loadField, storeField } from '../fields';
 import { waitWord, waitWordAsync } from '../parking/word';
 import { builtinTask, type TaskSpec } from '../threading/task';
 import { Thread } from '../threading/thread';
-import { Field, State, recordRefs, setCrashHook } from '../threading/thread-record';
+import { Field, State, recordRefs, setCrashHook, setResourceLimits } from '../threading/thread-record';
+import type { ResourceLimits } from './recycling';
 import { lockQueue, unlockQueue } from '../queue/block-queue';
 import { F } from './future-core';
 import { Pool, killAfterOf, poolRefs, recordCellOf, slotOf } from './pool-block';
 import { signalGuarded } from './hard-stop';
 
-/** The builtin task a pool thread runs: `(pool, index, initializer, initargs)`. */
+/** The builtin task a pool thread runs: `(pool, index, initializer, initargs, limits)`. */
 export const POOL_WORKER_TASK = 'threadkit.executor.worker';
-/** The builtin task a pool thread's crash hook runs: `(pool, index, name, initializer, initargs)`. */
+/** The builtin task a pool thread's crash hook runs: `(pool, index, name, initializer, initargs, limits)`. */
 export const POOL_THREAD_DIED_TASK = 'threadkit.executor.threadDied';
 
 /**
- * Starts the pool thread for `index` (a daemon thread named `name`), with its crash hook and its
- * reference on the pool; the pool's entry for `index` names it from now on.
+ * Starts the pool thread for `index` (a daemon thread named `name`; under Node's `resourceLimits`
+ * `limits` when not null), with its crash hook and its reference on the pool; the pool's entry for
+ * `index` names it from now on.
  */
-export function startPoolThread(pool: number, index: number, name: string, initializer: TaskSpec | null, initargs: unknown[]): Thread {
-  const thread = new Thread({ target: builtinTask(POOL_WORKER_TASK), args: [pool, index, initializer, initargs], name, daemon: true });
+export function startPoolThread(pool: number, index: number, name: string, initializer: TaskSpec | null, initargs: unknown[], limits: ResourceLimits | null): Thread {
+  const thread = new Thread({ target: builtinTask(POOL_WORKER_TASK), args: [pool, index, initializer, initargs, limits], name, daemon: true });
   const record = thread[HANDLE].address;
-  setCrashHook(record, builtinTask(POOL_THREAD_DIED_TASK), [pool, index, name, initializer, initargs]);
+  if (limits !== null) setResourceLimits(record, limits);
+  setCrashHook(record, builtinTask(POOL_THREAD_DIED_TASK), [pool, index, name, initializer, initargs, limits]);
   poolRefs.retain(pool);
   try {
     thread.start();

@@ -19,6 +19,7 @@ import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, ON_DEATH_REPLACE, Pool, flagAnd
 import { S, count, sharedNow, taskEnded, taskKilled, taskStarted } from './executor-stats';
 import { STOP_SIGNAL, STOP_TIMEOUT, guardTask, killReason, unguardTask } from './hard-stop';
 import { POOL_THREAD_DIED_TASK, POOL_WORKER_TASK, startPoolThread } from './pool-threads';
+import type { ResourceLimits } from './recycling';
 
 
 /** BrokenThreadPool's message by broken flag: CPython's for an initializer, ours for a dead thread. */
@@ -51,7 +52,7 @@ function breakPool(pool: number, flag: number): void {
 }
 
 /** The error of a task whose thread died while it ran, when the pool replaces the thread. */
-const DIED_REPLACED = 'the thread running this task died (its runtime exited or ran out of memory); the pool replaced it';
+const DIED_REPLACED = 'the thread running this task died (its runtime exited, or ran out of memory under resourceLimits); the pool replaced it';
 
 /**
  * Pool thread `index`'s crash hook, run by whichever thread notices it died. Killed by a hard
@@ -60,12 +61,14 @@ const DIED_REPLACED = 'the thread running this task died (its runtime exited or 
  * 'replace'` (the task fails with a RuntimeError). Otherwise (`'break'`, Python's) its running
  * future fails with BrokenThreadPool and the pool breaks.
  */
-function poolThreadDied(pool: number, index: number, name: string, initializer: TaskSpec | null, initargs: unknown[]): void {
+function poolThreadDied(pool: number, index: number, name: string, initializer: TaskSpec | null, initargs: unknown[], limits: ResourceLimits | null): void {
   const slot = slotOf(pool, index);
   const running = loadField(slot);
   const stats = statsOf(pool);
   const reason = killReason(loadField(recordCellOf(pool, index)));
   const replace = reason !== 0 || loadField(pool, Pool.onDeath) === ON_DEATH_REPLACE;
+  // Broken before the running future fails: whoever sees it fail sees the pool broken too.
+  if (!replace) breakPool(pool, BROKEN_THREAD_DIED);
   if (running !== 0 && loadField(running, F.state) === RUNNING) {
     taskKilled(stats, reason === STOP_TIMEOUT ? S.timedOut : reason === STOP_SIGNAL ? S.cancelled : S.failed);
     const error =
@@ -77,13 +80,11 @@ function poolThreadDied(pool: number, index: number, name: string, initializer: 
   }
   if (replace) {
     try {
-      startPoolThread(pool, index, name, initializer, initargs);
+      startPoolThread(pool, index, name, initializer, initargs, limits);
     } catch (error) {
       backend().writeStderr(`threadkit: could not replace a dead pool thread: ${error instanceof Error ? error.stack : String(error)}\n`);
       breakPool(pool, BROKEN_THREAD_DIED);
     }
-  } else {
-    breakPool(pool, BROKEN_THREAD_DIED);
   }
   // The dead thread's reference (a thread that ends normally clears this hook before dropping it).
   poolRefs.release(pool);
@@ -93,10 +94,10 @@ function poolThreadDied(pool: number, index: number, name: string, initializer: 
  * `maxTasksPerChild`: the pool thread serving `index` ran its share; a new thread takes the index
  * (unless the pool is closing with nothing queued). False when none could start (this one goes on).
  */
-function handOver(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[]): boolean {
+function handOver(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[], limits: ResourceLimits | null): boolean {
   if (loadField(pool, Pool.flags) !== 0 && queued(pool) === 0) return true;
   try {
-    startPoolThread(pool, index, currentThread().name, initializer, initargs);
+    startPoolThread(pool, index, currentThread().name, initializer, initargs, limits);
     return true;
   } catch (error) {
     backend().writeStderr(`threadkit: could not start a pool thread to replace one that reached maxTasksPerChild: ${error instanceof Error ? error.stack : String(error)}\n`);
@@ -175,7 +176,7 @@ function ended(item: number, w: Worker, start: number, guarded: boolean, outcome
  * reference on the pool (taken by the executor when it started the thread) goes on the way out,
  * or with the crash hook if the thread dies.
  */
-async function poolWorker(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[]): Promise<void> {
+async function poolWorker(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[], limits: ResourceLimits | null): Promise<void> {
   const record = currentThread()[HANDLE].address;
   try {
     if (initializer !== null) {
@@ -199,7 +200,7 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
       const pending = call(item, w);
       if (pending !== undefined) await pending;
       if (maxTasks !== 0 && ++ran >= maxTasks) {
-        if (handOver(pool, index, initializer, initargs)) break;
+        if (handOver(pool, index, initializer, initargs, limits)) break;
         ran = 0;
       }
     }

@@ -18,7 +18,7 @@ import { dropHandedOff } from './known-views';
 import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, statsOf, takeIdle } from './pool-block';
 import { killAfterOption } from './hard-stop';
-import { maxTasksOption, onDeathOption } from './recycling';
+import { maxTasksOption, onDeathOption, resourceLimitsOption, type ResourceLimits } from './recycling';
 import { fulfilWithFuture, maxQueueOption, pushWaiting, pushWaitingAsync } from './backpressure';
 import { S, count, readStats, sharedNow, type ExecutorStats } from './executor-stats';
 import { queued } from '../queue/block-queue';
@@ -62,6 +62,12 @@ export interface ThreadPoolExecutorOptions {
    * BrokenThreadPool) or `'replace'` (the task it ran fails alone and a new thread takes its place).
    */
   onWorkerDeath?: 'break' | 'replace';
+  /**
+   * Node's Worker `resourceLimits` for each pool thread (each then runs on a worker of its own):
+   * a task that exhausts its heap kills its thread (see `onWorkerDeath`). A TypeError where the
+   * runtime cannot apply them (outside Node's worker_threads).
+   */
+  resourceLimits?: ResourceLimits;
 }
 
 /** A collected executor (CPython's weakref callback): its threads exit once the queue is empty; its futures go to GC. */
@@ -95,6 +101,8 @@ export class ThreadPoolExecutor extends Executor {
   private readonly prefix: string;
   private readonly initializer: TaskSpec | null;
   private readonly initargs: unknown[];
+  /** Node's resourceLimits for each pool thread, or null. */
+  private readonly limits: ResourceLimits | null;
   private readonly threads: Thread[] = [];
   /** Interned task specs, by function source or TaskRef. */
   private readonly specs = new Map<unknown, number>();
@@ -111,8 +119,9 @@ export class ThreadPoolExecutor extends Executor {
     let killAfter: number | undefined;
     let maxTasksPerChild: number | undefined;
     let onWorkerDeath: string | undefined;
+    let resourceLimits: ResourceLimits | undefined;
     if (typeof maxWorkers === 'object' && maxWorkers !== null) {
-      ({ threadNamePrefix = '', initializer, initargs = [], maxQueue, killAfter, maxTasksPerChild, onWorkerDeath } = maxWorkers);
+      ({ threadNamePrefix = '', initializer, initargs = [], maxQueue, killAfter, maxTasksPerChild, onWorkerDeath, resourceLimits } = maxWorkers);
       maxWorkers = maxWorkers.maxWorkers;
     }
     maxWorkers ??= Math.min(32, cpuCount() + 4);
@@ -124,6 +133,7 @@ export class ThreadPoolExecutor extends Executor {
     this.initargs = [...initargs];
     freeValue(storeValue(this.initargs));
     this.prefix = threadNamePrefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
+    this.limits = resourceLimitsOption(resourceLimits);
     this.pool = allocPool({
       maxWorkers,
       maxQueue: maxQueueOption(maxQueue),
@@ -307,7 +317,7 @@ export class ThreadPoolExecutor extends Executor {
   private adjustThreadCount(): void {
     const index = this.threads.length;
     if (takeIdle(this.pool) || index >= this.maxWorkers) return;
-    this.threads.push(startPoolThread(this.pool, index, `${this.prefix}_${index}`, this.initializer, this.initargs));
+    this.threads.push(startPoolThread(this.pool, index, `${this.prefix}_${index}`, this.initializer, this.initargs, this.limits));
   }
 
   /** Sets the shutdown flag (cancelling queued work if asked); true when the caller should join. */

@@ -31,6 +31,8 @@
  *  80  stopId
  *  84  stopReason
  *  88  stopAt     f64: when the guarded task is killed (`sharedNow()` time; Infinity = not yet)
+ *  96  limits     address of the codec-stored Node `resourceLimits` it must run under (0: none):
+ *                 such a thread runs on a dedicated worker (host/dedicated-workers.ts)
  * The wait fields are written only by the thread itself, on its way into and out of a wait that
  * blocks (never on a fast path); others read them for `dumpThreads` and deadlock detection.
  */
@@ -43,7 +45,7 @@ import { wakeWord } from '../parking/word';
 import { addField, casField, loadField, storeField, subField } from '../fields';
 
 /** Size of a thread record in bytes. */
-export const RECORD_BYTES = 96;
+export const RECORD_BYTES = 104;
 
 /** Record states. */
 export const State = { NEW: 0, STARTED: 1, FINISHED: 2, FINISHING: 3 } as const;
@@ -72,6 +74,7 @@ export const Field = {
   stopId: 80,
   stopReason: 84,
   stopAt: 88,
+  limits: 96,
 } as const;
 
 /** Allocates a NEW record with the given name and daemon flag, holding one reference (its creator's view). */
@@ -97,6 +100,13 @@ function destroyRecord(record: number): void {
   if (stack !== 0) freeValue(stack);
   const onCrash = loadField(record, Field.onCrash);
   if (onCrash !== 0) freeValue(onCrash);
+  const limits = loadField(record, Field.limits);
+  if (limits !== 0) freeValue(limits);
+}
+
+/** Makes the NEW thread of `record` run under Node's `resourceLimits` (on a dedicated worker). */
+export function setResourceLimits(record: number, limits: object): void {
+  storeField(record, Field.limits, storeValue(limits, 'resourceLimits'));
 }
 
 /** Retain/release of thread records; the last release frees the record and what it owns. */

@@ -370,4 +370,28 @@ describe('executor control: recycling (maxTasksPerChild, onWorkerDeath)', () => 
     expect(String(ex)).not.toMatch(/broken/);
     expect(() => new tk.ThreadPoolExecutor({ onWorkerDeath: 'ignore' as never })).toThrow(RangeError);
   });
+
+  it("resourceLimits: a task that exhausts its thread's heap fails alone with onWorkerDeath 'replace'; by default the pool breaks", () => {
+    requireNode('resourceLimits');
+    const exhaust = (): void => {
+      const keep: number[][] = [];
+      for (;;) keep.push(new Array(100_000).fill(Math.random()));
+    };
+    const ex = new tk.ThreadPoolExecutor({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 16 }, onWorkerDeath: 'replace' });
+    const hog = ex.submit(exhaust);
+    const queuedBehind = ex.submit((x: number) => x + 1, 41);
+    const error = hog.exception(60_000) as Error;
+    expect(error).toBeInstanceOf(tk.RuntimeError);
+    expect(error.message).toMatch(/resourceLimits/);
+    expect(queuedBehind.result(60_000)).toBe(42);
+    expect(ex.submit(() => 'fine').result(60_000)).toBe('fine');
+    expect(ex.stats()).toMatchObject({ failed: 1, completed: 2 });
+    ex.shutdown();
+    const python = new tk.ThreadPoolExecutor({ maxWorkers: 1, resourceLimits: { maxOldGenerationSizeMb: 16 } });
+    expect(python.submit(exhaust).exception(60_000)).toBeInstanceOf(tk.BrokenThreadPool);
+    expect(() => python.submit(() => 1)).toThrow(tk.BrokenThreadPool);
+    python.shutdown();
+    expect(() => new tk.ThreadPoolExecutor({ resourceLimits: { maxHeap: 5 } as never })).toThrow(TypeError);
+    expect(() => new tk.ThreadPoolExecutor({ resourceLimits: { maxOldGenerationSizeMb: -5 } })).toThrow(RangeError);
+  });
 });
