@@ -6,69 +6,31 @@
  * its thread is done with it and by the submitter's view (pending-futures.ts); shut down with its
  * threads gone, the executor lets go of the pool block.
  */
-import { storeValue, freeValue } from '../codec';
 import { BrokenThreadPool, RuntimeError } from '../errors';
 import { ROOT, Root } from '../roots';
 import { backend, mustBlock } from '../runtime';
 import { INSPECT } from '../inspect';
+import { storeValue } from '../codec';
 import { TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
 import type { Thread } from '../threading/thread';
 import { Future } from './future';
 import { dropHandedOff } from './known-views';
 import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, statsOf, takeIdle } from './pool-block';
-import { killAfterOption } from './hard-stop';
-import { maxTasksOption, onDeathOption, resourceLimitsOption, type ResourceLimits } from './recycling';
-import { fulfilWithFuture, maxQueueOption, pushWaiting, pushWaitingAsync } from './backpressure';
+import { fulfilWithFuture, pushWaiting, pushWaitingAsync } from './backpressure';
+import type { ResourceLimits } from './recycling';
+import { parsePoolOptions, type ThreadPoolExecutorOptions } from './pool-options';
+
+export type { ThreadPoolExecutorOptions } from './pool-options';
 import { S, count, readStats, sharedNow, type ExecutorStats } from './executor-stats';
 import { queued } from '../queue/block-queue';
-import { BROKEN_MESSAGES } from './pool-worker';
+import { BROKEN_MESSAGES } from './pool-death';
+import './pool-worker';
 import { joinPoolThreads, joinPoolThreadsAsync, poolThreadsAlive, signalRunning, startPoolThread } from './pool-threads';
 import { PendingFutures } from './pending-futures';
 import { allocControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
 import { Executor, type Callable, type ShutdownOptions } from './executor';
-import { cpuCount } from '../host/cpu-count';
 import { addField, loadField, storeField } from '../fields';
-
-/** Options form of the constructor (the positional form takes them in CPython's order). */
-export interface ThreadPoolExecutorOptions {
-  /** Most threads the pool starts; default `min(32, cpu count + 4)`. */
-  maxWorkers?: number;
-  /** Thread names are `${prefix}_${i}`; default `ThreadPoolExecutor-N`. */
-  threadNamePrefix?: string;
-  /** Runs at the start of each pool thread (a self-contained function or a TaskRef). */
-  initializer?: Callable;
-  /** Arguments of `initializer`, copied with the codec. */
-  initargs?: unknown[];
-  /**
-   * Beyond Python: the most futures the queue holds; while it is full `submit` blocks and
-   * `submitAsync` waits for room. Default (or 0, Infinity): no bound, as in Python.
-   */
-  maxQueue?: number;
-  /**
-   * Beyond Python: ms after a task's signal (its `timeout` passing, or its `signal` aborting —
-   * see `submitWith`) until a task that has not ended has its thread terminated and replaced;
-   * its future fails with TimeoutError or CancelledError. Default 5000; Infinity: never.
-   */
-  killAfter?: number;
-  /**
-   * Python's name on its process pool: a pool thread is replaced by a new one after running this
-   * many tasks (a fresh isolate: its module state and heap start over). Default: never.
-   */
-  maxTasksPerChild?: number;
-  /**
-   * What a pool thread whose runtime dies (`process.exit()` in a task, heap exhaustion) does to
-   * the pool: `'break'` (default, Python's: the pool is broken, its futures fail with
-   * BrokenThreadPool) or `'replace'` (the task it ran fails alone and a new thread takes its place).
-   */
-  onWorkerDeath?: 'break' | 'replace';
-  /**
-   * Node's Worker `resourceLimits` for each pool thread (each then runs on a worker of its own):
-   * a task that exhausts its heap kills its thread (see `onWorkerDeath`). A TypeError where the
-   * runtime cannot apply them (outside Node's worker_threads).
-   */
-  resourceLimits?: ResourceLimits;
-}
 
 /** A collected executor (CPython's weakref callback): its threads exit once the queue is empty; its futures go to GC. */
 const owners = new FinalizationRegistry<{ pool: number; pending: PendingFutures }>(({ pool, pending }) => {
@@ -115,32 +77,13 @@ export class ThreadPoolExecutor extends Executor {
    */
   constructor(maxWorkers?: number | ThreadPoolExecutorOptions, threadNamePrefix = '', initializer?: Callable, initargs: unknown[] = []) {
     super();
-    let maxQueue: number | undefined;
-    let killAfter: number | undefined;
-    let maxTasksPerChild: number | undefined;
-    let onWorkerDeath: string | undefined;
-    let resourceLimits: ResourceLimits | undefined;
-    if (typeof maxWorkers === 'object' && maxWorkers !== null) {
-      ({ threadNamePrefix = '', initializer, initargs = [], maxQueue, killAfter, maxTasksPerChild, onWorkerDeath, resourceLimits } = maxWorkers);
-      maxWorkers = maxWorkers.maxWorkers;
-    }
-    maxWorkers ??= Math.min(32, cpuCount() + 4);
-    if (typeof maxWorkers !== 'number' || !Number.isInteger(maxWorkers)) throw new TypeError('max_workers must be an integer');
-    if (maxWorkers <= 0) throw new RangeError('max_workers must be greater than 0');
-    this.maxWorkers = maxWorkers;
-    if (initializer != null && typeof initializer !== 'function' && !(initializer instanceof TaskRef)) throw new TypeError('initializer must be a callable');
-    this.initializer = initializer == null ? null : toTaskSpec(initializer, 'initializer');
-    this.initargs = [...initargs];
-    freeValue(storeValue(this.initargs));
-    this.prefix = threadNamePrefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
-    this.limits = resourceLimitsOption(resourceLimits);
-    this.pool = allocPool({
-      maxWorkers,
-      maxQueue: maxQueueOption(maxQueue),
-      killAfter: killAfterOption(killAfter),
-      maxTasks: maxTasksOption(maxTasksPerChild),
-      onDeath: onDeathOption(onWorkerDeath),
-    });
+    const options = parsePoolOptions(maxWorkers, threadNamePrefix, initializer, initargs);
+    this.maxWorkers = options.settings.maxWorkers;
+    this.initializer = options.initializer;
+    this.initargs = options.initargs;
+    this.limits = options.limits;
+    this.prefix = options.prefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
+    this.pool = allocPool(options.settings);
     owners.register(this, { pool: this.pool, pending: this.pending }, this);
   }
 
