@@ -64,7 +64,9 @@ export const Root = {
   hardStopBell: 100,
   /** A block queue (16 bytes: 104–119) of threads that need a dedicated worker (host/dedicated-workers.ts). */
   dedicatedQueue: 104,
+  /** f64 (8 bytes: 120–127): when the hard-stop watch next wakes by itself (0 while it scans: every new stop time rings). */
+  hardStopNext: 120,
 } as const;
 
 const last = Math.max(...Object.values(Root));
-if (last + 16 > API_ROOT_BYTES) throw new Error('threadkit: api roots overflow API_ROOT_BYTES');
+if (last + 8 > API_ROOT_BYTES) throw new Error('threadkit: api roots overflow API_ROOT_BYTES');

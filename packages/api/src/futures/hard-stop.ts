@@ -62,8 +62,18 @@ function unlockStop(record: number): void {
   backend().lockRelease(record + Field.stopLock);
 }
 
-/** A stop time was set: the watch looks again. */
-function ringBell(): void {
+function watchNext(): number {
+  return backend().heap.f64[(ROOT + Root.hardStopNext) >> 3]!;
+}
+
+function setWatchNext(at: number): void {
+  backend().heap.f64[(ROOT + Root.hardStopNext) >> 3] = at;
+}
+
+/** A stop time `at` was set: the watch looks again, if it would not wake by then anyway (or it is scanning). */
+function ringBell(at: number): void {
+  const next = watchNext();
+  if (next !== 0 && at >= next) return;
   addField(ROOT, Root.hardStopBell, 1);
   wakeWord(Root.hardStopBell);
 }
@@ -80,7 +90,7 @@ export function guardTask(record: number, id: number, deadline: number, killAfte
   setStopAt(record, at);
   storeField(record, Field.stopState, GUARDED);
   unlockStop(record);
-  if (at !== Infinity) ringBell();
+  if (at !== Infinity) ringBell(at);
 }
 
 /** In the pool thread, as the guarded task ends: false when its thread is being killed (then it must not complete the future or go on). */
@@ -96,17 +106,17 @@ export function unguardTask(record: number): boolean {
 export function signalGuarded(record: number, id: number, killAfter: number): void {
   // A record whose thread died holding the stop lock (killed at its start or end) needs no signal.
   if (!lockStop(record, 100)) return;
-  let rang = false;
+  let rang = Infinity;
   if (loadField(record, Field.stopState) === GUARDED && loadField(record, Field.stopId) === id) {
     const at = sharedNow() + killAfter;
     if (at < stopAt(record)) {
       setStopAt(record, at);
       storeField(record, Field.stopReason, STOP_SIGNAL);
-      rang = true;
+      rang = at;
     }
   }
   unlockStop(record);
-  if (rang) ringBell();
+  if (rang !== Infinity) ringBell(rang);
 }
 
 /** For the crash hook of a pool thread: the reason its task was killed (STOP_TIMEOUT, STOP_SIGNAL), or 0 when it was not killed. */
@@ -132,6 +142,8 @@ function claimKill(record: number, now: number): number {
 export async function watchHardStops(terminate: (record: number) => void): Promise<never> {
   for (;;) {
     const seen = loadField(ROOT, Root.hardStopBell);
+    // Scanning: a stop time set meanwhile rings (the scan may have passed its record).
+    setWatchNext(0);
     const now = sharedNow();
     let next = Infinity;
     for (const record of liveRecords()) {
@@ -142,6 +154,7 @@ export async function watchHardStops(terminate: (record: number) => void): Promi
     }
     // A lock held for the instant of a start or an end: look again soon.
     const wait = next === now ? 1 : next - sharedNow();
+    setWatchNext(next === now ? now + 1 : next);
     await waitWordAsync(Root.hardStopBell, seen, Math.max(0, wait), false);
   }
 }

@@ -66,6 +66,10 @@ export class ThreadPoolExecutor extends Executor {
   /** Node's resourceLimits for each pool thread, or null. */
   private readonly limits: ResourceLimits | null;
   private readonly threads: Thread[] = [];
+  /** A running task's signal aborted: its hard stop (if any) is set. */
+  private readonly signalledRunning = (running: number): void => {
+    if (this.pool !== 0) signalRunning(this.pool, running);
+  };
   /** Interned task specs, by function source or TaskRef. */
   private readonly specs = new Map<unknown, number>();
 
@@ -171,11 +175,7 @@ export class ThreadPoolExecutor extends Executor {
     const future = Future.fromAddress<unknown>(address, false);
     this.pending.add(future);
     const signal = options?.signal;
-    if (signal !== undefined) {
-      watchSignal(future, signal, (running) => {
-        if (this.pool !== 0) signalRunning(this.pool, running);
-      });
-    }
+    if (signal !== undefined) watchSignal(future, signal, this.signalledRunning);
     return future;
   }
 

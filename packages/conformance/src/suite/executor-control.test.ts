@@ -53,6 +53,24 @@ describe('executor control: submitWith options and taskSignal()', () => {
     expect(ran.qsize()).toBe(0);
   });
 
+  it('signal: one signal over many futures cancels every one still queued when it aborts', () => {
+    const ex = new tk.ThreadPoolExecutor(1);
+    const controller = new AbortController();
+    // A first batch on the signal runs to its end (the signal's list lets go of done futures as more come).
+    const early = Array.from({ length: 200 }, (_, i) => ex.submitWith({ signal: controller.signal }, (x: number) => x, i));
+    expect(early.map((f) => f.result(10_000))).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    const gate = new tk.Event();
+    const started = new tk.Event();
+    ex.submit((g: tk.Event, s: tk.Event) => { s.set(); g.wait(); }, gate, started);
+    expect(started.wait(10_000)).toBe(true);
+    const queuedUp = Array.from({ length: 300 }, (_, i) => ex.submitWith({ signal: controller.signal }, (x: number) => x, i));
+    controller.abort();
+    expect(queuedUp.every((f) => f.cancelled())).toBe(true);
+    gate.set();
+    ex.shutdown();
+    expect(ex.stats()).toMatchObject({ cancelled: 300, completed: 201 });
+  });
+
   it('signal: a running synchronous loop sees the abort at its next check, without yielding', () => {
     const ex = new tk.ThreadPoolExecutor(1);
     const started = new tk.Event();
