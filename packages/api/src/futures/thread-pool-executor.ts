@@ -32,6 +32,13 @@ import { allocControl, priorityOf, watchSignal, type SubmitOptions } from './tas
 import { Executor, type Callable, type ShutdownOptions } from './executor';
 import { addField, loadField, storeField } from '../fields';
 
+/**
+ * What `submitAsync` resolves to: the Future itself, typed without `then` — a thenable would be
+ * awaited through to its result, by `await` and by TypeScript's types alike. It is a `Future` at
+ * run time (`instanceof Future`); wait on it with `result()` or `resultAsync()`.
+ */
+export type QueuedFuture<T> = Omit<Future<T>, 'then'>;
+
 /** A collected executor (CPython's weakref callback): its threads exit once the queue is empty; its futures go to GC. */
 const owners = new FinalizationRegistry<{ pool: number; pending: PendingFutures }>(({ pool, pending }) => {
   flagAndDrain(pool, SHUTDOWN, false);
@@ -118,13 +125,14 @@ export class ThreadPoolExecutor extends Executor {
 
   /**
    * {@link submit} for a pool with `maxQueue` (beyond Python): while the queue is full it waits
-   * for room without blocking the event loop, then resolves to the Future itself (`await
-   * ex.submitAsync(fn)` is the Future, not its result — but a Future is thenable, so a `.then`
-   * callback that returns it waits for its result). Errors as `submit`'s (a rejected promise).
+   * for room without blocking the event loop, then resolves to the Future itself: `const f =
+   * await ex.submitAsync(fn)` is the Future, not its result. A Future is thenable, which a promise
+   * would adopt, so it is typed here as {@link QueuedFuture} (a Future without `then`): use
+   * `f.result()` / `await f.resultAsync()`. Errors as `submit`'s (a rejected promise).
    */
-  submitAsync<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<Future<Awaited<R>>>;
-  submitAsync(fn: TaskRef, ...args: unknown[]): Promise<Future<unknown>>;
-  submitAsync(fn: Callable, ...args: unknown[]): Promise<Future<unknown>> {
+  submitAsync<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<QueuedFuture<Awaited<R>>>;
+  submitAsync(fn: TaskRef, ...args: unknown[]): Promise<QueuedFuture<unknown>>;
+  submitAsync(fn: Callable, ...args: unknown[]): Promise<QueuedFuture<unknown>> {
     return new Promise((resolve, reject) => {
       const address = this.prepare(fn, args, undefined);
       void pushWaitingAsync(this.pool, address, 0).then((refused) => {

@@ -278,7 +278,7 @@ describe('executor control: maxQueue backpressure and map buffersize', () => {
     expect(first).toEqual([0, 10]);
     // CPython submits the next call before it waits for each result: 3 + 2.
     expect(pulled).toBe(5);
-    results.return(undefined);
+    results.return!(undefined);
     expect(pulled).toBe(5);
     expect(Array.from(ex.map((a: number, b: number) => a + b, [1, 2, 3, 4], [10, 20, 30], { buffersize: 1 }))).toEqual([11, 22, 33]);
     expect(Array.from(ex.map((x: number) => x, [], { buffersize: 4 }))).toEqual([]);
