@@ -14,7 +14,9 @@
  *   loop is always free: {@link watchHardStops}) finds guarded tasks past their stop time, marks
  *   them KILLING and terminates their threads.
  * Under the lock, a task that ends while its thread is being killed sees KILLING and never
- * completes its future or takes another task, so a kill never hits the wrong task.
+ * completes its future or takes another task, so a kill never hits the wrong task. The pool
+ * thread takes that lock by spinning, never by parking, so a kill that lands while it waits for
+ * it leaves no internal lock held.
  *
  * What a kill leaves behind: a user Lock (or RLock, Semaphore permit) the task held stays held,
  * as a lock held by a process that died — code a hard stop may hit should not hold locks across
@@ -54,8 +56,19 @@ function setStopAt(record: number, at: number): void {
   backend().heap.f64[(record + Field.stopAt) >> 3] = at;
 }
 
-function lockStop(record: number, timeoutMs = Infinity): boolean {
+function lockStop(record: number, timeoutMs: number): boolean {
   return backend().lockAcquire(record + Field.stopLock, timeoutMs);
+}
+
+/**
+ * The stop lock for the pool thread itself, by spinning on try-acquires: a contended core lock
+ * parks through the parking lot (which allocates and takes a bucket lock), and a kill landing
+ * there would leave those held. The watch and a signaller hold it for a few instructions only.
+ */
+function spinLockStop(record: number): void {
+  while (!lockStop(record, 0)) {
+    /* the holder is about to let go */
+  }
 }
 
 function unlockStop(record: number): void {
@@ -84,7 +97,7 @@ function ringBell(at: number): void {
  */
 export function guardTask(record: number, id: number, deadline: number, killAfter: number): void {
   const at = deadline + killAfter;
-  lockStop(record);
+  spinLockStop(record);
   storeField(record, Field.stopId, id);
   storeField(record, Field.stopReason, STOP_TIMEOUT);
   setStopAt(record, at);
@@ -95,7 +108,7 @@ export function guardTask(record: number, id: number, deadline: number, killAfte
 
 /** In the pool thread, as the guarded task ends: false when its thread is being killed (then it must not complete the future or go on). */
 export function unguardTask(record: number): boolean {
-  lockStop(record);
+  spinLockStop(record);
   const killing = loadField(record, Field.stopState) === KILLING;
   if (!killing) storeField(record, Field.stopState, NONE);
   unlockStop(record);
