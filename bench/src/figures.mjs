@@ -83,6 +83,33 @@ export const FIGURES = [
     anchors: { cpython: 'CPython ThreadPoolExecutor(2)', piscina: 'piscina, 2 threads', tinypool: 'tinypool, 2 threads' },
     goals: [ratioGoal('cpython', 2, '≥ 2× CPython'), ratioGoal('cpython', 5, '≥ 5× CPython (issue 11)'), ratioGoal('piscina', 1.5, '≥ 1.5× piscina')],
   },
+  // Issue 15's production controls, threadkit only: what submitWith's options cost against a plain
+  // submit (both timed alternately in each sample), and how long after its deadline a task's
+  // future fails — cooperatively (the task checks its signal) and by a hard stop (killAfter: 0).
+  {
+    id: 'executor-options',
+    title: 'executor, submitWith options',
+    workload: 'the executor workload with submit vs submitWith({ signal, timeout, priority }), best of 3 alternating runs each; plain time ÷ options time (1 = free)',
+    kind: 'factor',
+    n: { full: 10_000, quick: 100 },
+    anchors: {},
+    goals: [
+      {
+        text: 'options cost < 10% (≥ 0.91)',
+        check: (m) => ({ measured: fmtRatio(m.value()), met: m.value() >= 1 / 1.1 }),
+        self: 1 / 1.1,
+      },
+    ],
+  },
+  {
+    id: 'timeout-to-failure',
+    title: 'executor, timeout → future fails',
+    workload: 'a synchronous endless loop submitted with timeout 20 ms and killAfter 0: ms from its deadline to its future failing (TimeoutError), median of N; extra: the same for a loop that checks taskSignal()',
+    kind: 'time',
+    n: { full: 5, quick: 1 },
+    anchors: {},
+    goals: [],
+  },
   {
     id: 'thread-start',
     title: 'thread start + join',

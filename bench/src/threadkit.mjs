@@ -221,6 +221,61 @@ export async function load(moduleName) {
       },
     },
 
+    'executor-options': {
+      sample(n, state) {
+        state.pool ??= new ThreadPoolExecutor(2);
+        const controller = new AbortController();
+        const options = { signal: controller.signal, timeout: 60_000, priority: 0 };
+        const run = (withOptions) => {
+          const t0 = now();
+          const futures = [];
+          for (let i = 0; i < n; i++) futures.push(withOptions ? state.pool.submitWith(options, () => {}) : state.pool.submit(() => {}));
+          for (const f of futures) f.result();
+          return since(t0);
+        };
+        if (typeof state.pool.submitWith !== 'function') throw new Error('this build has no submitWith');
+        const [plain, withOptions] = bestOf(CPU_REPEATS, [false, true], run);
+        return { value: plain / withOptions, extra: { plain_ns: plain / n, options_ns: withOptions / n } };
+      },
+      end(state) {
+        state.pool?.shutdown();
+      },
+    },
+
+    'timeout-to-failure': {
+      sample(n, state) {
+        state.pool ??= new ThreadPoolExecutor({ maxWorkers: 1, killAfter: 0 });
+        const timeout = 20;
+        const measure = (task) => {
+          const times = [];
+          for (let i = 0; i < n; i++) {
+            const started = new Event();
+            const f = state.pool.submitWith({ timeout }, task, started);
+            started.wait();
+            const deadline = performance.now() + timeout;
+            f.exception();
+            times.push(performance.now() - deadline);
+          }
+          return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+        };
+        const hard = measure((started) => {
+          started.set();
+          for (;;);
+        });
+        const cooperative = measure((started) => {
+          const signal = taskSignal();
+          started.set();
+          while (!signal.aborted);
+          signal.throwIfAborted();
+        });
+        // ns, as every 'time' figure.
+        return { value: hard * 1e6, extra: { hard_ms: hard, cooperative_ms: cooperative } };
+      },
+      end(state) {
+        state.pool?.shutdown();
+      },
+    },
+
     'thread-start': {
       sample(n) {
         const t0 = now();

@@ -47,8 +47,10 @@ export {
   type DoneAndNotDoneFutures,
 } from './futures/wait';
 export { asCompleted, AsCompletedIterator } from './futures/as-completed';
-export { ThreadPoolExecutor, type ThreadPoolExecutorOptions } from './futures/thread-pool-executor';
+export { ThreadPoolExecutor, type ThreadPoolExecutorOptions, type QueuedFuture } from './futures/thread-pool-executor';
 export { taskSignal, type SubmitOptions } from './futures/task-control';
+export { type ExecutorStats, type TimeHistogram } from './futures/executor-stats';
+export { type ResourceLimits } from './futures/recycling';
 export { Executor, type Callable, type ShutdownOptions, type MapOptions } from './futures/executor';
 
 // codec and shared data (helper B edits only this section)

@@ -60,7 +60,13 @@ export const Root = {
   lockListHead: 92,
   /** Address of the first shared RLock's block (0 = none). */
   rlockListHead: 96,
+  /** Bumped (and woken) when an executor task's hard-stop time is set (futures/hard-stop.ts); the supervisor's watch parks on it. */
+  hardStopBell: 100,
+  /** A block queue (16 bytes: 104–119) of threads that need a dedicated worker (host/dedicated-workers.ts). */
+  dedicatedQueue: 104,
+  /** f64 (8 bytes: 120–127): when the hard-stop watch next wakes by itself (0 while it scans: every new stop time rings). */
+  hardStopNext: 120,
 } as const;
 
 const last = Math.max(...Object.values(Root));
-if (last + 4 > API_ROOT_BYTES) throw new Error('threadkit: api roots overflow API_ROOT_BYTES');
+if (last + 8 > API_ROOT_BYTES) throw new Error('threadkit: api roots overflow API_ROOT_BYTES');

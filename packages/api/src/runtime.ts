@@ -47,3 +47,15 @@ export function backend(): Backend {
 export function hasBackend(): boolean {
   return installed !== undefined;
 }
+
+let dedicatedWorkers = false;
+
+/** Called by a host that can start a thread on a worker of its own with runtime limits (the Node host kit). */
+export function enableDedicatedWorkers(): void {
+  dedicatedWorkers = true;
+}
+
+/** True when this process's host can run a thread under Node's `resourceLimits` (see host/dedicated-workers.ts). */
+export function canLimitResources(): boolean {
+  return dedicatedWorkers;
+}

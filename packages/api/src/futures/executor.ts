@@ -1,10 +1,11 @@
 /**
  * `concurrent.futures.Executor` (CPython's `_base.Executor`): the base of every executor. A
  * subclass defines `submit` (and `shutdown`); `map`, `using`/`await using` come from here.
- * `map` submits every call at once, then yields the results in order, each waited for with what
- * is left of the map's timeout; the first failure (or a timeout, or leaving the loop early)
- * cancels the calls not yet yielded. A result is forgotten once yielded (CPython pops it), so
- * consumed results are not kept alive.
+ * `map` submits every call at once (with Python 3.14's `buffersize`: that many, then one more
+ * per result taken, reading the inputs lazily), then yields the results in order, each waited for
+ * with what is left of the map's timeout; the first failure (or a timeout, or leaving the loop
+ * early) cancels the calls not yet yielded. A result is forgotten once yielded (CPython pops it),
+ * so consumed results are not kept alive.
  */
 import { waitTimeout } from '../timeout';
 import type { Future } from './future';
@@ -18,6 +19,12 @@ export interface MapOptions {
   timeout?: number;
   /** Accepted for CPython compatibility; a thread pool ignores it. */
   chunksize?: number;
+  /**
+   * Python 3.14's: at most this many calls submitted and not yet yielded (one more while the
+   * next result is awaited, as CPython does), the inputs read only as calls are submitted — so an
+   * endless iterable works. Default: every call is submitted at once.
+   */
+  buffersize?: number;
 }
 
 function isIterable(value: unknown): value is Iterable<unknown> {
@@ -41,49 +48,78 @@ function* zip(iterables: unknown[]): Generator<unknown[], void, undefined> {
   }
 }
 
+/** A map in progress: the futures not yet yielded (oldest first), how to submit the next input's call, and the deadline. */
+interface MapPlan<R> {
+  readonly futures: Future<R>[];
+  /** Submits the next input's call and queues its future (buffered maps); false once the inputs are exhausted. */
+  readonly more: (() => boolean) | undefined;
+  /** `performance.now()` time; Infinity = none. */
+  readonly deadline: number;
+}
+
+/** CPython 3.14's checks of `buffersize` (TypeError / ValueError wording). */
+function checkBuffersize(buffersize: unknown): void {
+  if (buffersize === undefined || buffersize === null) return;
+  if (typeof buffersize !== 'number' || !Number.isInteger(buffersize)) throw new TypeError('buffersize must be an integer or None');
+  if (buffersize < 1) throw new RangeError('buffersize must be None or > 0');
+}
+
 /**
  * Splits `map`'s rest arguments into the iterables and the options, and submits a call per
- * zipped tuple with `submit`; returns the futures and the deadline (`performance.now()` time,
- * Infinity = none).
+ * zipped tuple with `submit` — all of them, or the first `buffersize`.
  */
-function submitAll<R>(submit: (args: unknown[]) => Future<R>, rest: unknown[]): [(Future<R> | undefined)[], number] {
+function submitAll<R>(submit: (args: unknown[]) => Future<R>, rest: unknown[]): MapPlan<R> {
   const last = rest.at(-1);
   const options = rest.length > 0 && typeof last === 'object' && last !== null && !isIterable(last) ? (rest.pop() as MapOptions) : {};
+  const { buffersize } = options;
+  checkBuffersize(buffersize);
   const ms = waitTimeout(options.timeout);
   const deadline = ms === Infinity ? Infinity : performance.now() + ms;
-  return [Array.from(zip(rest), submit), deadline];
+  const inputs = zip(rest);
+  if (buffersize == null) return { futures: Array.from(inputs, submit), more: undefined, deadline };
+  const futures: Future<R>[] = [];
+  const more = (): boolean => {
+    const step = inputs.next();
+    if (step.done === true) return false;
+    futures.push(submit(step.value));
+    return true;
+  };
+  while (futures.length < buffersize && more());
+  return { futures, more, deadline };
 }
 
 function remaining(deadline: number): number | undefined {
   return deadline === Infinity ? undefined : deadline - performance.now();
 }
 
-/** Yields the results of `futures` in order, blocking; cancels the rest when it stops early. */
-function* mapResults<R>(futures: (Future<R> | undefined)[], deadline: number): Generator<R, void, undefined> {
+/** Yields the results of the plan's futures in order, blocking; cancels the rest when it stops early. */
+function* mapResults<R>({ futures, more, deadline }: MapPlan<R>): Generator<R, void, undefined> {
   mustBlock('mapAsync()');
-  let next = 0;
   try {
-    for (; next < futures.length; next++) {
-      const result = futures[next]!.result(remaining(deadline));
-      futures[next] = undefined;
+    while (futures.length > 0) {
+      // CPython submits the next input's call before it waits for the oldest result.
+      more?.();
+      const result = futures[0]!.result(remaining(deadline));
+      // Let go of before it is yielded: a yielded result is not kept.
+      futures.shift();
       yield result;
     }
   } finally {
-    for (const future of futures.slice(next)) future?.cancel();
+    for (const future of futures) future.cancel();
   }
 }
 
 /** {@link mapResults} for `for await`: never blocks the event loop. */
-async function* mapResultsAsync<R>(futures: (Future<R> | undefined)[], deadline: number): AsyncGenerator<R, void, undefined> {
-  let next = 0;
+async function* mapResultsAsync<R>({ futures, more, deadline }: MapPlan<R>): AsyncGenerator<R, void, undefined> {
   try {
-    for (; next < futures.length; next++) {
-      const result = await futures[next]!.resultAsync(remaining(deadline));
-      futures[next] = undefined;
+    while (futures.length > 0) {
+      more?.();
+      const result = await futures[0]!.resultAsync(remaining(deadline));
+      futures.shift();
       yield result;
     }
   } finally {
-    for (const future of futures.slice(next)) future?.cancel();
+    for (const future of futures) future.cancel();
   }
 }
 
@@ -112,16 +148,17 @@ export class Executor {
    * Like `Array.from(zip(...iterables), (args) => fn(...args))` but concurrent: submits every
    * call first, then yields the results in order. `timeout` (ms) counts from this call; the first
    * failure (or TimeoutError) is thrown from the iterator and the remaining calls are cancelled.
-   * `chunksize` is accepted and ignored, as in CPython's thread pool. Options go last:
-   * `map(fn, xs, ys, { timeout })`.
+   * `chunksize` is accepted and ignored, as in CPython's thread pool. `buffersize` (Python 3.14)
+   * bounds the calls in flight and reads the inputs lazily. Options go last:
+   * `map(fn, xs, ys, { timeout, buffersize })`.
    */
   map<R>(fn: Callable<any[], R>, ...iterables: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]): IterableIterator<Awaited<R>> {
-    return mapResults(...submitAll((args) => this.submit(fn as TaskRef, ...args) as Future<Awaited<R>>, iterables));
+    return mapResults(submitAll((args) => this.submit(fn as TaskRef, ...args) as Future<Awaited<R>>, iterables));
   }
 
   /** {@link map} whose results are awaited (`for await`); never blocks the event loop. */
   mapAsync<R>(fn: Callable<any[], R>, ...iterables: [...Iterable<unknown>[], MapOptions] | Iterable<unknown>[]): AsyncIterableIterator<Awaited<R>> {
-    return mapResultsAsync(...submitAll((args) => this.submit(fn as TaskRef, ...args) as Future<Awaited<R>>, iterables));
+    return mapResultsAsync(submitAll((args) => this.submit(fn as TaskRef, ...args) as Future<Awaited<R>>, iterables));
   }
 
   /** Frees the executor's resources once pending futures are done (with `wait`). The base class does nothing. */

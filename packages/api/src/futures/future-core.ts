@@ -4,7 +4,7 @@
  * `Future` class (future.ts) is a per-thread view over these functions, and the executor's
  * pool threads call them directly on the address (no JS object per task).
  *
- * Block layout (48 bytes, i32 cells, byte offsets):
+ * Block layout (56 bytes, i32 cells, byte offsets):
  *   +0  lock      core lock guarding state/outcome/value/waiters
  *   +4  state     PENDING | RUNNING | CANCELLED | CANCELLED_AND_NOTIFIED | FINISHED
  *   +8  seq       bumped on every transition a waiter cares about (not PENDING→RUNNING);
@@ -23,6 +23,7 @@
  *                 future, by this id (see `Future[SAME_AT]`)
  *   +44 control   executor: address of the task's control block (`submitWith`'s options, see
  *                 task-control.ts), freed with the future; 0 for a plain `submit`
+ *   +48 queuedAt  executor: f64, when it was queued (executor-stats.ts `sharedNow()`)
  *
  * A waiter block (see waiter.ts) is one cell that every watched future bumps and wakes when
  * it reaches CANCELLED_AND_NOTIFIED or FINISHED, so `wait()` parks once for many futures.
@@ -64,9 +65,10 @@ export const F = {
   args: 36,
   id: 40,
   control: 44,
+  queuedAt: 48,
 } as const;
 
-const FUTURE_BYTES = 48;
+const FUTURE_BYTES = 56;
 const LINK_BYTES = 8;
 
 /** A new process-wide future id (never 0; wraps after 2^32 futures). */

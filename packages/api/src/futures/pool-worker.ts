@@ -1,94 +1,90 @@
 /**
- * What runs in a `ThreadPoolExecutor`'s threads, as builtin tasks every thread has: the worker
- * loop (CPython's `_worker`), and the crash hook that breaks the pool when a pool thread's
- * runtime dies mid-run. Per task: one pop, one decode of the arguments, the call, one store of
- * the outcome — no message, no JS `Future`.
+ * What runs in a `ThreadPoolExecutor`'s threads, as a builtin task every thread has: the worker
+ * loop (CPython's `_worker`; its crash hook is in pool-death.ts). Per task: one pop, one decode
+ * of the arguments, the call, one store of the outcome — no message, no JS `Future`.
  */
 import { backend } from '../runtime';
 import { loadValue } from '../codec';
-import { BrokenThreadPool } from '../errors';
 import { loadField, storeField } from '../fields';
 import { registerBuiltinTask, resolveTask, type TaskSpec } from '../threading/task';
 import { currentThread } from '../threading/current';
 import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
-import { EXCEPTION, F, RESULT, RUNNING, completeWith, releaseFuture, startOrNotify, takeArgs } from './future-core';
-import { beginTask, endTask } from './task-control';
-import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, poolRefs, popWork, slotOf, waitForWork } from './pool-block';
-
-/** The builtin task a pool thread runs: `(pool, index, initializer, initargs)`. */
-export const POOL_WORKER_TASK = 'threadkit.executor.worker';
-/** The builtin task a pool thread's crash hook runs: `(pool, index)`. */
-export const POOL_THREAD_DIED_TASK = 'threadkit.executor.threadDied';
-
-/** BrokenThreadPool's message by broken flag: CPython's for an initializer, ours for a dead thread. */
-export const BROKEN_MESSAGES: Readonly<Record<number, string>> = {
-  [BROKEN_INITIALIZER]: 'A thread initializer failed, the thread pool is not usable anymore',
-  [BROKEN_THREAD_DIED]: 'A thread in the thread pool was terminated abruptly while the future was running or pending.',
-};
+import { EXCEPTION, F, RESULT, releaseFuture, startOrNotify, takeArgs } from './future-core';
+import { beginTask, endTask, timeoutOf } from './task-control';
+import { BROKEN_INITIALIZER, Pool, killAfterOf, poolRefs, popWork, slotOf, statsOf, waitForWork } from './pool-block';
+import { S, count, sharedNow, taskEnded, taskStarted } from './executor-stats';
+import { guardTask, unguardTask } from './hard-stop';
+import { POOL_WORKER_TASK } from './pool-threads';
+import { breakPool, finish, handOver } from './pool-death';
 
 type Callable = (...args: unknown[]) => unknown;
+import type { ResourceLimits } from './recycling';
 
-/** Completes the RUNNING future `item`, clears the running thread's `slot` (0: none) and drops the queue's reference. */
-function finish(item: number, slot: number, outcome: number, value: unknown): void {
-  completeWith(item, outcome, value);
-  if (slot !== 0) storeField(slot, 0, 0);
-  releaseFuture(item);
+
+/** What a pool thread's calls share. */
+interface Worker {
+  readonly pool: number;
+  /** The cell of the future it runs. */
+  readonly slot: number;
+  readonly stats: number;
+  /** This thread's record (where a hard stop is guarded). */
+  readonly record: number;
+  /** The pool's `killAfter` (Infinity: no hard stop). */
+  readonly killAfter: number;
+  /** Compiled tasks by interned spec. */
+  readonly tasks: Map<number, Callable>;
 }
 
-/** Marks the pool broken and fails every queued future with BrokenThreadPool (CPython's `_initializer_failed`); cancelled ones are only notified. */
-function breakPool(pool: number, flag: number): void {
-  for (const item of flagAndDrain(pool, flag, true)) {
-    if (startOrNotify(item)) finish(item, 0, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[flag]));
-    else releaseFuture(item);
-  }
-}
-
-/** Pool thread `index`'s crash hook, run by whichever thread notices it died: its running future fails too. */
-function poolThreadDied(pool: number, index: number): void {
-  const slot = slotOf(pool, index);
-  const running = loadField(slot);
-  if (running !== 0 && loadField(running, F.state) === RUNNING) {
-    finish(running, slot, EXCEPTION, new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]));
-  }
-  breakPool(pool, BROKEN_THREAD_DIED);
-  // The dead thread's reference (a thread that ends normally clears this hook before dropping it).
-  poolRefs.release(pool);
-}
-
-/** Calls the RUNNING item's task and finishes it; a promise only when the task is async or not compiled here yet. */
-function call(item: number, slot: number, tasks: Map<number, Callable>): Promise<void> | void {
+/** Calls the RUNNING item's task and finishes it; a promise only when the task is async or not compiled here yet (or its thread is being killed). */
+function call(item: number, w: Worker): Promise<void> | void {
   const spec = loadField(item, F.task);
-  const fn = tasks.get(spec);
+  const fn = w.tasks.get(spec);
   if (fn === undefined) {
     // Async, so that a spec that fails to decode fails the call, not the thread.
     return (async () => resolveTask(loadValue(spec) as TaskSpec))().then(
       (compiled) => {
-        tasks.set(spec, compiled);
-        return call(item, slot, tasks);
+        w.tasks.set(spec, compiled);
+        return call(item, w);
       },
-      (error) => finish(item, slot, EXCEPTION, error),
+      (error) => {
+        taskStarted(w.stats, sharedNow() - backend().heap.f64[(item + F.queuedAt) >> 3]!);
+        taskEnded(w.stats, S.failed, 0);
+        finish(item, w.slot, EXCEPTION, error);
+      },
     );
   }
   let result: unknown;
+  // The task starts now (its timeout counts from here; compiling it came before).
+  const start = sharedNow();
+  taskStarted(w.stats, start - backend().heap.f64[(item + F.queuedAt) >> 3]!);
+  const control = loadField(item, F.control);
+  const guarded = control !== 0 && w.killAfter !== Infinity;
+  if (guarded) guardTask(w.record, loadField(item, F.id), start + timeoutOf(control), w.killAfter);
   try {
-    // The task starts now (its timeout counts from here; compiling it came before).
     beginTask(item);
     result = fn(...takeArgs(item));
   } catch (error) {
-    return ended(item, slot, EXCEPTION, error);
+    return ended(item, w, start, guarded, EXCEPTION, error);
   }
-  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, slot, RESULT, result);
+  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, w, start, guarded, RESULT, result);
   return Promise.resolve(result).then(
-    (value) => ended(item, slot, RESULT, value),
-    (error) => ended(item, slot, EXCEPTION, error),
+    (value) => ended(item, w, start, guarded, RESULT, value),
+    (error) => ended(item, w, start, guarded, EXCEPTION, error),
   );
 }
 
-/** The task that {@link call} began has ended: done with its control block (which goes with the future), then finished. */
-function ended(item: number, slot: number, outcome: number, value: unknown): void {
-  endTask();
-  finish(item, slot, outcome, value);
+/**
+ * The task that {@link call} began at `start` has ended: done with its control block (which goes
+ * with the future), counted, then finished — counted first, so that stats are exact once the
+ * future is done. A guarded task whose thread is being killed leaves its future to the crash
+ * hook and never settles (the thread takes no more work).
+ */
+function ended(item: number, w: Worker, start: number, guarded: boolean, outcome: number, value: unknown): Promise<void> | void {
+  if (guarded && !unguardTask(w.record)) return new Promise<void>(() => {});
+  const late = endTask();
+  taskEnded(w.stats, outcome === RESULT ? S.completed : late ? S.timedOut : S.failed, sharedNow() - start);
+  finish(item, w.slot, outcome, value);
 }
 
 /**
@@ -97,8 +93,8 @@ function ended(item: number, slot: number, outcome: number, value: unknown): voi
  * reference on the pool (taken by the executor when it started the thread) goes on the way out,
  * or with the crash hook if the thread dies.
  */
-async function poolWorker(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[]): Promise<void> {
-  const slot = slotOf(pool, index);
+async function poolWorker(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[], limits: ResourceLimits | null): Promise<void> {
+  const record = currentThread()[HANDLE].address;
   try {
     if (initializer !== null) {
       try {
@@ -108,22 +104,28 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
         return breakPool(pool, BROKEN_INITIALIZER);
       }
     }
-    const tasks = new Map<number, Callable>();
+    const w: Worker = { pool, slot: slotOf(pool, index), stats: statsOf(pool), record, killAfter: killAfterOf(pool), tasks: new Map() };
+    const maxTasks = loadField(pool, Pool.maxTasks);
+    let ran = 0;
     for (let item = popWork(pool) || (await waitForWork(pool)); item !== 0; item = popWork(pool) || (await waitForWork(pool))) {
       if (!startOrNotify(item)) {
+        count(w.stats, S.cancelled);
         releaseFuture(item);
         continue;
       }
-      storeField(slot, 0, item);
-      const pending = call(item, slot, tasks);
+      storeField(w.slot, 0, item);
+      const pending = call(item, w);
       if (pending !== undefined) await pending;
+      if (maxTasks !== 0 && ++ran >= maxTasks) {
+        if (handOver(pool, index, initializer, initargs, limits)) break;
+        ran = 0;
+      }
     }
   } finally {
     // No crash hook may touch the pool once this thread's reference on it is gone.
-    clearCrashHook(currentThread()[HANDLE].address);
+    clearCrashHook(record);
     poolRefs.release(pool);
   }
 }
 
 registerBuiltinTask(POOL_WORKER_TASK, poolWorker as Callable);
-registerBuiltinTask(POOL_THREAD_DIED_TASK, poolThreadDied as Callable);

@@ -58,31 +58,85 @@ export function allocControl(options: SubmitOptions): number {
   return control;
 }
 
+/** The task's `timeout` in ms from its start (Infinity: none), from its control block. */
+export function timeoutOf(control: number): number {
+  return backend().heap.f64[(control + Control.timeout) >> 3]!;
+}
+
 /** The queued future's priority (0 without a control block). */
 export function priorityOf(future: number): number {
   const control = loadField(future, F.control);
   return control === 0 ? 0 : loadField(control, Control.priority);
 }
 
+/** A signal's watched futures and what to call when each is found running at the abort; done ones are swept two per add. */
+interface SignalWatch {
+  readonly futures: Future<unknown>[];
+  readonly callbacks: (((address: number) => void) | undefined)[];
+  cursor: number;
+}
+
+/** One abort listener per signal, however many futures it controls (a listener each would make removal quadratic). */
+const watches = new WeakMap<AbortSignal, SignalWatch>();
+
+/** Looks at two watched futures, round-robin; a done one is dropped (so the list stays about twice the futures in flight). */
+function sweep(watch: SignalWatch): void {
+  const { futures, callbacks } = watch;
+  for (let n = 0; n < 2 && futures.length > 0; n++) {
+    if (watch.cursor >= futures.length) watch.cursor = 0;
+    if (futures[watch.cursor]!.done()) {
+      futures[watch.cursor] = futures[futures.length - 1]!;
+      callbacks[watch.cursor] = callbacks[callbacks.length - 1];
+      futures.pop();
+      callbacks.pop();
+    } else {
+      watch.cursor += 1;
+    }
+  }
+}
+
+/** The abort reaches `future`: cancelled while queued (Python's `cancel()`), else its task is signalled. */
+function abortFuture(future: Future<unknown>, onRunning: ((address: number) => void) | undefined): void {
+  if (future.cancel() || future.done()) return;
+  // Running: the pin keeps its block (and control block) while the abort is written.
+  const address = Future.pin(future);
+  try {
+    const control = loadField(address, F.control);
+    if (control !== 0 && casField(control, Control.abort, NONE, SIGNALLED) === NONE) {
+      wakeWord(control + Control.abort);
+      onRunning?.(address);
+    }
+  } finally {
+    Future.unpin(future);
+  }
+}
+
 /**
  * In the submitting thread: makes `signal` cancel `future` while it is queued (Python's
- * `cancel()`), or signal its task once running. The listener goes once the future is done.
+ * `cancel()`), or signal its task once running (and then calls `onRunning` with its address).
+ * A signal gets one listener for all its futures; done ones are swept out as more are added.
  */
-export function watchSignal(future: Future<unknown>, signal: AbortSignal): void {
-  const abort = (): void => {
-    if (future.cancel() || future.done()) return;
-    // Running: the pin keeps its block (and control block) while the abort is written.
-    const address = Future.pin(future);
-    try {
-      const control = loadField(address, F.control);
-      if (control !== 0 && casField(control, Control.abort, NONE, SIGNALLED) === NONE) wakeWord(control + Control.abort);
-    } finally {
-      Future.unpin(future);
-    }
-  };
-  if (signal.aborted) return abort();
-  signal.addEventListener('abort', abort, { once: true });
-  future.addDoneCallback(() => signal.removeEventListener('abort', abort));
+export function watchSignal(future: Future<unknown>, signal: AbortSignal, onRunning?: (address: number) => void): void {
+  if (signal.aborted) return abortFuture(future, onRunning);
+  let watch = watches.get(signal);
+  if (watch === undefined) {
+    const fresh: SignalWatch = { futures: [], callbacks: [], cursor: 0 };
+    watches.set(signal, (watch = fresh));
+    signal.addEventListener(
+      'abort',
+      () => {
+        watches.delete(signal);
+        fresh.futures.forEach((watched, i) => abortFuture(watched, fresh.callbacks[i]));
+        fresh.futures.length = 0;
+        fresh.callbacks.length = 0;
+      },
+      { once: true },
+    );
+  } else {
+    sweep(watch);
+  }
+  watch.futures.push(future);
+  watch.callbacks.push(onRunning);
 }
 
 const nativeAborted = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'aborted')!.get!;
@@ -90,7 +144,8 @@ const nativeReason = Object.getOwnPropertyDescriptor(AbortSignal.prototype, 'rea
 
 /** The running task of this pool thread: its signal, and how it learns of an abort. */
 interface RunningTask {
-  readonly controller: AbortController;
+  /** Made by the first `taskSignal()` of the task. */
+  controller?: AbortController;
   readonly control: number;
   readonly deadline: number;
 }
@@ -102,7 +157,7 @@ let inTask = false;
 /** True while {@link aborted} aborts a controller: a runtime's `abort()` may read the signal's own getters (Deno does). */
 let aborting = false;
 
-function aborted(task: RunningTask): boolean {
+function aborted(task: RunningTask & { controller: AbortController }): boolean {
   if (nativeAborted.call(task.controller.signal)) return true;
   // Once the task has ended its control block may be gone (freed with its future).
   if (aborting || task.control === 0 || running !== task) return false;
@@ -121,7 +176,7 @@ function aborted(task: RunningTask): boolean {
 }
 
 /** A signal whose `aborted`, `reason` and `throwIfAborted()` look at the shared abort cell and the deadline first. */
-function taskSignalFor(task: RunningTask): AbortSignal {
+function taskSignalFor(task: RunningTask & { controller: AbortController }): AbortSignal {
   const signal = task.controller.signal;
   Object.defineProperties(signal, {
     aborted: { get: () => aborted(task), configurable: true },
@@ -142,7 +197,7 @@ function taskSignalFor(task: RunningTask): AbortSignal {
  * thread or at the deadline (a timer that fires early waits again for the rest). The wait keeps
  * the event loop alive, as the awaited work would; {@link endTask} releases it.
  */
-async function watchAbort(task: RunningTask): Promise<void> {
+async function watchAbort(task: RunningTask & { controller: AbortController }): Promise<void> {
   while (running === task && loadField(task.control, Control.abort) === NONE) {
     await waitWordAsync(task.control + Control.abort, NONE, task.deadline - performance.now());
     if (running === task && aborted(task)) return;
@@ -156,16 +211,21 @@ export function beginTask(future: number): void {
   const control = loadField(future, F.control);
   if (control === 0) return;
   const timeout = backend().heap.f64[(control + Control.timeout) >> 3]!;
-  running = { controller: new AbortController(), control, deadline: performance.now() + timeout };
-  taskSignalFor(running);
+  // Its AbortSignal (and the async watch behind it) only once the task asks for it.
+  running = { control, deadline: performance.now() + timeout };
 }
 
-/** In a pool thread: the task ended; a pending async wait on its abort cell is released. */
-export function endTask(): void {
+/**
+ * In a pool thread: the task ended; a pending async wait on its abort cell is released. True
+ * when it had a timeout and ended after its deadline (stats count it as timed out if it failed).
+ */
+export function endTask(): boolean {
   inTask = false;
   const task = running;
   running = undefined;
-  if (task !== undefined && casField(task.control, Control.abort, NONE, DONE) === NONE) wakeWord(task.control + Control.abort);
+  if (task === undefined || task.control === 0) return false;
+  if (casField(task.control, Control.abort, NONE, DONE) === NONE) wakeWord(task.control + Control.abort);
+  return performance.now() >= task.deadline;
 }
 
 /**
@@ -177,6 +237,10 @@ export function endTask(): void {
  */
 export function taskSignal(): AbortSignal {
   if (!inTask) throw new RuntimeError('taskSignal() called outside an executor task');
-  running ??= { controller: new AbortController(), control: 0, deadline: Infinity };
+  running ??= { control: 0, deadline: Infinity };
+  if (running.controller === undefined) {
+    const task = Object.assign(running, { controller: new AbortController() });
+    return taskSignalFor(task);
+  }
   return running.controller.signal;
 }

@@ -6,37 +6,38 @@
  * its thread is done with it and by the submitter's view (pending-futures.ts); shut down with its
  * threads gone, the executor lets go of the pool block.
  */
-import { storeValue, freeValue } from '../codec';
 import { BrokenThreadPool, RuntimeError } from '../errors';
 import { ROOT, Root } from '../roots';
 import { backend, mustBlock } from '../runtime';
 import { INSPECT } from '../inspect';
-import { builtinTask, TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
-import { Thread } from '../threading/thread';
-import { setCrashHook } from '../threading/thread-record';
-import { HANDLE } from '../handle';
+import { storeValue } from '../codec';
+import { TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
+import type { Thread } from '../threading/thread';
 import { Future } from './future';
 import { dropHandedOff } from './known-views';
 import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
-import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, pushWork, takeIdle } from './pool-block';
-import { BROKEN_MESSAGES, POOL_THREAD_DIED_TASK, POOL_WORKER_TASK } from './pool-worker';
+import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, statsOf, takeIdle } from './pool-block';
+import { fulfilWithFuture, pushWaiting, pushWaitingAsync } from './backpressure';
+import type { ResourceLimits } from './recycling';
+import { parsePoolOptions, type ThreadPoolExecutorOptions } from './pool-options';
+
+export type { ThreadPoolExecutorOptions } from './pool-options';
+import { S, count, readStats, sharedNow, type ExecutorStats } from './executor-stats';
+import { queued } from '../queue/block-queue';
+import { BROKEN_MESSAGES } from './pool-death';
+import './pool-worker';
+import { joinPoolThreads, joinPoolThreadsAsync, poolThreadsAlive, signalRunning, startPoolThread } from './pool-threads';
 import { PendingFutures } from './pending-futures';
 import { allocControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
 import { Executor, type Callable, type ShutdownOptions } from './executor';
-import { cpuCount } from '../host/cpu-count';
 import { addField, loadField, storeField } from '../fields';
 
-/** Options form of the constructor (the positional form takes them in CPython's order). */
-export interface ThreadPoolExecutorOptions {
-  /** Most threads the pool starts; default `min(32, cpu count + 4)`. */
-  maxWorkers?: number;
-  /** Thread names are `${prefix}_${i}`; default `ThreadPoolExecutor-N`. */
-  threadNamePrefix?: string;
-  /** Runs at the start of each pool thread (a self-contained function or a TaskRef). */
-  initializer?: Callable;
-  /** Arguments of `initializer`, copied with the codec. */
-  initargs?: unknown[];
-}
+/**
+ * What `submitAsync` resolves to: the Future itself, typed without `then` — a thenable would be
+ * awaited through to its result, by `await` and by TypeScript's types alike. It is a `Future` at
+ * run time (`instanceof Future`); wait on it with `result()` or `resultAsync()`.
+ */
+export type QueuedFuture<T> = Omit<Future<T>, 'then'>;
 
 /** A collected executor (CPython's weakref callback): its threads exit once the queue is empty; its futures go to GC. */
 const owners = new FinalizationRegistry<{ pool: number; pending: PendingFutures }>(({ pool, pending }) => {
@@ -62,12 +63,20 @@ export class ThreadPoolExecutor extends Executor {
   private pool: number;
   /** The pool's flags when it was let go. */
   private finalFlags = 0;
+  /** The pool's stats when it was let go. */
+  private finalStats: ExecutorStats | undefined;
   /** This executor's futures not final when last looked at. */
   private readonly pending = new PendingFutures();
   private readonly prefix: string;
   private readonly initializer: TaskSpec | null;
   private readonly initargs: unknown[];
+  /** Node's resourceLimits for each pool thread, or null. */
+  private readonly limits: ResourceLimits | null;
   private readonly threads: Thread[] = [];
+  /** A running task's signal aborted: its hard stop (if any) is set. */
+  private readonly signalledRunning = (running: number): void => {
+    if (this.pool !== 0) signalRunning(this.pool, running);
+  };
   /** Interned task specs, by function source or TaskRef. */
   private readonly specs = new Map<unknown, number>();
 
@@ -79,20 +88,13 @@ export class ThreadPoolExecutor extends Executor {
    */
   constructor(maxWorkers?: number | ThreadPoolExecutorOptions, threadNamePrefix = '', initializer?: Callable, initargs: unknown[] = []) {
     super();
-    if (typeof maxWorkers === 'object' && maxWorkers !== null) {
-      ({ threadNamePrefix = '', initializer, initargs = [] } = maxWorkers);
-      maxWorkers = maxWorkers.maxWorkers;
-    }
-    maxWorkers ??= Math.min(32, cpuCount() + 4);
-    if (typeof maxWorkers !== 'number' || !Number.isInteger(maxWorkers)) throw new TypeError('max_workers must be an integer');
-    if (maxWorkers <= 0) throw new RangeError('max_workers must be greater than 0');
-    this.maxWorkers = maxWorkers;
-    if (initializer != null && typeof initializer !== 'function' && !(initializer instanceof TaskRef)) throw new TypeError('initializer must be a callable');
-    this.initializer = initializer == null ? null : toTaskSpec(initializer, 'initializer');
-    this.initargs = [...initargs];
-    freeValue(storeValue(this.initargs));
-    this.prefix = threadNamePrefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
-    this.pool = allocPool(maxWorkers);
+    const options = parsePoolOptions(maxWorkers, threadNamePrefix, initializer, initargs);
+    this.maxWorkers = options.settings.maxWorkers;
+    this.initializer = options.initializer;
+    this.initargs = options.initargs;
+    this.limits = options.limits;
+    this.prefix = options.prefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
+    this.pool = allocPool(options.settings);
     owners.register(this, { pool: this.pool, pending: this.pending }, this);
   }
 
@@ -120,7 +122,35 @@ export class ThreadPoolExecutor extends Executor {
     return this.enqueue(fn, args, options);
   }
 
+  /**
+   * {@link submit} for a pool with `maxQueue` (beyond Python): while the queue is full it waits
+   * for room without blocking the event loop, then resolves to the Future itself: `const f =
+   * await ex.submitAsync(fn)` is the Future, not its result. A Future is thenable, which a promise
+   * would adopt, so it is typed here as {@link QueuedFuture} (a Future without `then`): use
+   * `f.result()` / `await f.resultAsync()`. Errors as `submit`'s (a rejected promise).
+   */
+  submitAsync<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Promise<QueuedFuture<Awaited<R>>>;
+  submitAsync(fn: TaskRef, ...args: unknown[]): Promise<QueuedFuture<unknown>>;
+  submitAsync(fn: Callable, ...args: unknown[]): Promise<QueuedFuture<unknown>> {
+    return new Promise((resolve, reject) => {
+      const address = this.prepare(fn, args, undefined);
+      void pushWaitingAsync(this.pool, address, 0).then((refused) => {
+        try {
+          fulfilWithFuture(resolve, this.queued(address, refused, undefined));
+        } catch (error) {
+          reject(error);
+        }
+      });
+    });
+  }
+
   private enqueue(fn: Callable, args: unknown[], options: SubmitOptions | undefined): Future<unknown> {
+    const address = this.prepare(fn, args, options);
+    return this.queued(address, pushWaiting(this.pool, address, options === undefined ? 0 : priorityOf(address)), options);
+  }
+
+  /** Checks the call and makes its future block (two references: the work queue's and the view's). */
+  private prepare(fn: Callable, args: unknown[], options: SubmitOptions | undefined): number {
     dropHandedOff();
     this.checkUsable(this.flags());
     const task = this.specFor(fn);
@@ -132,22 +162,27 @@ export class ThreadPoolExecutor extends Executor {
       if (control !== 0) backend().free(control);
       throw error;
     }
-    // Two references: the work queue's and the returned view's.
     const address = allocFuture(2, nextFutureId());
     storeField(address, F.task, task);
     storeField(address, F.args, encodedArgs);
     storeField(address, F.control, control);
-    const refused = pushWork(this.pool, address, control === 0 ? 0 : priorityOf(address));
+    backend().heap.f64[(address + F.queuedAt) >> 3] = sharedNow();
+    return address;
+  }
+
+  /** The future block at `address` was pushed (or `refused` with these flags): its Future, or the error. */
+  private queued(address: number, refused: number, options: SubmitOptions | undefined): Future<unknown> {
     if (refused !== 0) {
       releaseFuture(address);
       releaseFuture(address);
       this.checkUsable(refused);
     }
+    count(statsOf(this.pool), S.submitted);
     this.adjustThreadCount();
     const future = Future.fromAddress<unknown>(address, false);
     this.pending.add(future);
     const signal = options?.signal;
-    if (signal !== undefined) watchSignal(future, signal);
+    if (signal !== undefined) watchSignal(future, signal, this.signalledRunning);
     return future;
   }
 
@@ -158,16 +193,28 @@ export class ThreadPoolExecutor extends Executor {
    */
   override shutdown(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): void {
     if ((typeof wait === 'object' && wait !== null ? wait.wait ?? true : wait) === true) mustBlock('shutdownAsync()');
-    if (this.stop(wait, options)) for (const thread of this.threads) thread.join();
+    if (this.stop(wait, options)) joinPoolThreads(this.pool);
     this.dropPoolIfDone();
     this.pending.sweep();
   }
 
   /** {@link shutdown} that waits without blocking the event loop. */
   override async shutdownAsync(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): Promise<void> {
-    if (this.stop(wait, options)) for (const thread of this.threads) await thread.joinAsync();
+    if (this.stop(wait, options)) await joinPoolThreadsAsync(this.pool);
     this.dropPoolIfDone();
     this.pending.sweep();
+  }
+
+  /**
+   * A snapshot of the pool's counters and time histograms (beyond Python; see ExecutorStats):
+   * the task path updates them with atomic adds, never a lock, so reading them costs the pool
+   * nothing. Counts are exact once the futures they count are done; `cancelled` counts a future
+   * cancelled while queued once the pool lets go of it (a thread reaches it, or shutdown).
+   */
+  stats(): ExecutorStats {
+    this.dropPoolIfDone();
+    if (this.pool === 0) return this.finalStats!;
+    return readStats(statsOf(this.pool), queued(this.pool), poolThreadsAlive(this.pool));
   }
 
   /** `<ThreadPoolExecutor prefix threads=n/max>` plus `shutdown`/`broken` when so. */
@@ -191,8 +238,11 @@ export class ThreadPoolExecutor extends Executor {
   /** Once shut down with every pool thread ended (no flag changes any more), lets go of the pool block. */
   private dropPoolIfDone(): void {
     const pool = this.pool;
-    if (pool === 0 || (loadField(pool, Pool.flags) & SHUTDOWN) === 0 || this.threads.some((thread) => thread.isAlive())) return;
+    if (pool === 0 || (loadField(pool, Pool.flags) & SHUTDOWN) === 0 || poolThreadsAlive(pool) > 0) return;
+    // Each Thread this executor started sees its end (and lets go of its record) now, not at GC.
+    for (const thread of this.threads) thread.isAlive();
     this.finalFlags = loadField(pool, Pool.flags);
+    this.finalStats = readStats(statsOf(pool), queued(pool), 0);
     this.pool = 0;
     owners.unregister(this);
     poolRefs.release(pool);
@@ -217,28 +267,16 @@ export class ThreadPoolExecutor extends Executor {
   private adjustThreadCount(): void {
     const index = this.threads.length;
     if (takeIdle(this.pool) || index >= this.maxWorkers) return;
-    const thread = new Thread({
-      target: builtinTask(POOL_WORKER_TASK),
-      args: [this.pool, index, this.initializer, this.initargs],
-      name: `${this.prefix}_${index}`,
-      daemon: true,
-    });
-    setCrashHook(thread[HANDLE].address, builtinTask(POOL_THREAD_DIED_TASK), [this.pool, index]);
-    poolRefs.retain(this.pool);
-    try {
-      thread.start();
-    } catch (error) {
-      poolRefs.release(this.pool);
-      throw error;
-    }
-    this.threads.push(thread);
+    this.threads.push(startPoolThread(this.pool, index, `${this.prefix}_${index}`, this.initializer, this.initargs, this.limits));
   }
 
   /** Sets the shutdown flag (cancelling queued work if asked); true when the caller should join. */
   private stop(wait: boolean | ShutdownOptions, options: ShutdownOptions): boolean {
     if (typeof wait === 'object' && wait !== null) ({ wait = true, ...options } = wait);
     if (this.pool === 0) return false;
+    const stats = statsOf(this.pool);
     for (const item of flagAndDrain(this.pool, SHUTDOWN, options.cancelFutures === true)) {
+      count(stats, S.cancelled);
       cancelFuture(item);
       startOrNotify(item);
       releaseFuture(item);

@@ -19,6 +19,7 @@ import { backend as installedBackend, installBackend } from '../runtime';
 import type { Backend, Heap, SpawnRequest } from '../spi';
 import { finishThreadSlot, initMainThread, runThreadTask } from '../threading/runner';
 import { eventLoopTurn } from './idle-turn';
+import { handToDedicatedWorker, needsDedicatedWorker } from './dedicated-workers';
 
 /** Bytes of a worker's slot block. */
 export const SLOT_BYTES = 8;
@@ -59,7 +60,8 @@ export function startMainThread(backend: HostedBackend): void {
 }
 
 /**
- * A warm worker's life, after its backend is installed: run threads one after another, forever.
+ * A warm worker's life, after its backend is installed: run threads one after another, forever
+ * (a thread that asked for runtime limits goes on to a dedicated worker: dedicated-workers.ts).
  * Between threads the event loop gets a turn (`eventLoopTurn`: finalizers then run); while idle
  * the worker parks in the queue.
  */
@@ -68,6 +70,10 @@ export async function runWorkerLoop(slot: number): Promise<never> {
   for (;;) {
     await eventLoopTurn();
     const request = backend.spawnQueue.take(slot);
+    if (needsDedicatedWorker(request.record)) {
+      handToDedicatedWorker(slot, request);
+      continue;
+    }
     await runThreadTask(request.record, request.task, backend.nativeId);
     finishThreadSlot(slot, false);
   }

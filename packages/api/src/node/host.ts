@@ -14,11 +14,13 @@
  * so a user module that imports the package inside a thread finds the backend installed there.
  */
 import { threadId, Worker, workerData } from 'node:worker_threads';
-import { hasBackend, installBackend } from '../runtime';
+import { backend as installedBackend, enableDedicatedWorkers, hasBackend, installBackend } from '../runtime';
+import { superviseDedicatedWorkers, type DedicatedRequest } from '../host/dedicated-workers';
 import { heapCapBytes } from '../host/heap-size';
-import { runWorkerLoop, startMainThread, superviseWorkers, workerLost, type HostedBackend } from '../host/warm-workers';
-import { finishThreadSlot } from '../threading/runner';
+import { SLOT_BYTES, runWorkerLoop, startMainThread, superviseWorkers, workerLost, type HostedBackend } from '../host/warm-workers';
+import { finishThreadSlot, runThreadTask } from '../threading/runner';
 import { workerExecArgv } from './exec-argv';
+import { watchHardStops } from '../futures/hard-stop';
 import { writeStdioDirectly } from './stdio';
 import { watchDumpSignal } from './dump-signal';
 import { dumpOnSignalFromEnv } from '../diagnostics/dump-signal';
@@ -50,6 +52,8 @@ interface ThreadData<Shared> {
   readonly shared: Shared;
   /** A worker's slot block (see the api's host/warm-workers.ts); absent for the supervisor. */
   readonly slot: number;
+  /** A dedicated worker's encoded task (host/dedicated-workers.ts): it runs that one thread, whose record its slot names. */
+  readonly dedicated?: number;
 }
 
 const noop = (): void => {};
@@ -71,6 +75,7 @@ export function startMain<Shared>(host: NodeHost<Shared>): void {
     supervisor.unref();
   };
   startMainThread(host.attach(shared, { isMain: true, nativeId: process.pid, beforeSpawn: startSupervisor }));
+  enableDedicatedWorkers();
   dumpOnSignalFromEnv(process.env.THREADKIT_DUMP_ON_SIGNAL);
   startSupervisor();
 }
@@ -78,7 +83,8 @@ export function startMain<Shared>(host: NodeHost<Shared>): void {
 /**
  * The supervisor's entry: attaches and installs this worker's backend, then starts warm workers
  * as the spawn queue asks for them and watches them. A worker that exits or crashes has its
- * thread finished (as crashed) so no joiner hangs, even while the main thread is blocked.
+ * thread finished (as crashed) so no joiner hangs, even while the main thread is blocked. It also
+ * runs the executors' hard-stop watch: it terminates the worker of a task past its `killAfter`.
  */
 export async function runSupervisor<Shared>(host: NodeHost<Shared>): Promise<never> {
   const { shared } = workerData as ThreadData<Shared>;
@@ -87,15 +93,40 @@ export async function runSupervisor<Shared>(host: NodeHost<Shared>): Promise<nev
   // The supervisor's own loop must stay alive (its parent unrefs it, so this holds nothing else open).
   setInterval(noop, 2 ** 30);
   void watchDumpSignal(backend);
-  return superviseWorkers((slot) => {
-    const worker = new Worker(host.workerEntry, { workerData: { shared, slot }, execArgv: workerExecArgv() });
+  // The workers by slot block, so that a hard stop (futures/hard-stop.ts) can terminate the one running a thread.
+  const workers = new Map<number, Worker>();
+  void watchHardStops((record) => {
+    for (const [slot, worker] of workers) {
+      if (Atomics.load(backend.heap.i32, slot >> 2) === record) void worker.terminate();
+    }
+  });
+  const startWorker = (slot: number, dedicated?: DedicatedRequest): void => {
+    const worker = new Worker(host.workerEntry, {
+      workerData: { shared, slot, dedicated: dedicated?.task },
+      execArgv: workerExecArgv(),
+      ...(dedicated === undefined ? {} : { resourceLimits: dedicated.resourceLimits }),
+    });
+    workers.set(slot, worker);
     worker.unref();
-    worker.on('error', (error) => backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`));
+    worker.on('error', (error: Error & { code?: string }) => {
+      // A worker over its resourceLimits: its thread's crash hook tells its task (the pool's onWorkerDeath).
+      if (dedicated !== undefined && error?.code === 'ERR_WORKER_OUT_OF_MEMORY') return;
+      backend.writeStderr(`threadkit: a worker failed: ${error?.stack ?? error}\n`);
+    });
     worker.on('exit', () => {
+      workers.delete(slot);
       workerLost(slot);
       backend.free(slot);
     });
+  };
+  // A thread with runtime limits gets a worker of its own: its slot names it from the start (booted, so its death asks for no warm worker).
+  void superviseDedicatedWorkers((request) => {
+    const slot = backend.alloc(SLOT_BYTES);
+    Atomics.store(backend.heap.i32, slot >> 2, request.record);
+    Atomics.store(backend.heap.i32, (slot + 4) >> 2, 1);
+    startWorker(slot, request);
   });
+  return superviseWorkers((slot) => startWorker(slot));
 }
 
 /**
@@ -104,9 +135,15 @@ export async function runSupervisor<Shared>(host: NodeHost<Shared>): Promise<nev
  * (`process.exit()` in the thread), its exit handler finishes that thread's record first.
  */
 export async function runWorker<Shared>(host: NodeHost<Shared>): Promise<never> {
-  const { shared, slot } = workerData as ThreadData<Shared>;
+  const { shared, slot, dedicated } = workerData as ThreadData<Shared>;
   writeStdioDirectly();
   installBackend(host.attach(shared, { isMain: false, nativeId: threadId, beforeSpawn: noop }));
+  enableDedicatedWorkers();
   process.on('exit', () => finishThreadSlot(slot, true));
-  return runWorkerLoop(slot);
+  if (dedicated === undefined) return runWorkerLoop(slot);
+  // A dedicated worker (host/dedicated-workers.ts): its one thread, then it ends.
+  const b = installedBackend();
+  await runThreadTask(Atomics.load(b.heap.i32, slot >> 2), dedicated, b.nativeId);
+  finishThreadSlot(slot, false);
+  process.exit(0);
 }

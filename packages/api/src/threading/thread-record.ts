@@ -25,6 +25,14 @@
  *                 decoded under nameLock, like the name)
  *  60  waitFlags  1 = the wait has a timeout
  *  64  waitSince  f64: `Date.now()` when the wait began
+ *  72  stopLock   core lock over the four stop fields (futures/hard-stop.ts: an executor task's
+ *                 hard stop, `killAfter`): stopState, stopId (the guarded future's id), stopReason
+ *  76  stopState  0 none, 1 a guarded task runs, 2 its thread is being killed
+ *  80  stopId
+ *  84  stopReason
+ *  88  stopAt     f64: when the guarded task is killed (`sharedNow()` time; Infinity = not yet)
+ *  96  limits     address of the codec-stored Node `resourceLimits` it must run under (0: none):
+ *                 such a thread runs on a dedicated worker (host/dedicated-workers.ts)
  * The wait fields are written only by the thread itself, on its way into and out of a wait that
  * blocks (never on a fast path); others read them for `dumpThreads` and deadlock detection.
  */
@@ -37,7 +45,7 @@ import { wakeWord } from '../parking/word';
 import { addField, casField, loadField, storeField, subField } from '../fields';
 
 /** Size of a thread record in bytes. */
-export const RECORD_BYTES = 72;
+export const RECORD_BYTES = 104;
 
 /** Record states. */
 export const State = { NEW: 0, STARTED: 1, FINISHED: 2, FINISHING: 3 } as const;
@@ -61,6 +69,12 @@ export const Field = {
   waitStack: 56,
   waitFlags: 60,
   waitSince: 64,
+  stopLock: 72,
+  stopState: 76,
+  stopId: 80,
+  stopReason: 84,
+  stopAt: 88,
+  limits: 96,
 } as const;
 
 /** Allocates a NEW record with the given name and daemon flag, holding one reference (its creator's view). */
@@ -86,6 +100,13 @@ function destroyRecord(record: number): void {
   if (stack !== 0) freeValue(stack);
   const onCrash = loadField(record, Field.onCrash);
   if (onCrash !== 0) freeValue(onCrash);
+  const limits = loadField(record, Field.limits);
+  if (limits !== 0) freeValue(limits);
+}
+
+/** Makes the NEW thread of `record` run under Node's `resourceLimits` (on a dedicated worker). */
+export function setResourceLimits(record: number, limits: object): void {
+  storeField(record, Field.limits, storeValue(limits, 'resourceLimits'));
 }
 
 /** Retain/release of thread records; the last release frees the record and what it owns. */
