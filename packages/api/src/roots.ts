@@ -60,6 +60,10 @@ export const Root = {
   lockListHead: 92,
   /** Address of the first shared RLock's block (0 = none). */
   rlockListHead: 96,
+  /** The trace being recorded (diagnostics/trace.ts): 0 none, else its number. */
+  trace: 100,
+  /** Last trace number handed out. */
+  traceCounter: 104,
 } as const;
 
 const last = Math.max(...Object.values(Root));

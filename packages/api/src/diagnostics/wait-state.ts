@@ -22,6 +22,8 @@ import { THREAD } from '../threading/thread';
 import { Field } from '../threading/thread-record';
 import { loadField, storeField } from '../fields';
 import { watchForDeadlock } from './deadlock-watch';
+import { describeWait } from './describe';
+import { flushTraceIfStale, traceNow, traceSpan, tracing } from './trace';
 
 /** What a thread waits in. The numbers are stored in the record's `waitKind` cell. */
 export const WaitKind = {
@@ -68,9 +70,19 @@ function ownRecord(): number {
 export interface WaitToken {
   readonly record: number;
   readonly saved: Saved | undefined;
+  /** When a trace is on: when the wait began (µs), else 0. */
+  readonly traced: number;
+  /** When a trace is on: what the wait is in (`Lock.acquire <Lock locked> 0x…`). */
+  readonly what: string;
 }
 
-const NOTHING: WaitToken = { record: 0, saved: undefined };
+const NOTHING: WaitToken = { record: 0, saved: undefined, traced: 0, what: '' };
+
+/** The trace span's name of a wait: the dump's description and the object's address. */
+function traceName(kind: number, object: number): string {
+  const what = describeWait({ seq: 1, kind, object, timed: false, since: 0 });
+  return object === 0 ? what : `${what} 0x${(object >>> 0).toString(16)}`;
+}
 
 /**
  * Records that the calling thread now blocks in a wait of `kind` on the object at `address`
@@ -81,6 +93,14 @@ const NOTHING: WaitToken = { record: 0, saved: undefined };
 export function beginWait(kind: WaitKindValue, address: number, timed: boolean): WaitToken {
   const record = ownRecord();
   if (record === 0) return NOTHING;
+  let traced = 0;
+  let what = '';
+  if (tracing()) {
+    // Before this wait is written: handing events over may itself wait on the tracer's queue.
+    what = traceName(kind, address);
+    flushTraceIfStale();
+    traced = traceNow();
+  }
   const b = backend();
   const i32 = b.heap.i32;
   const at = record >> 2;
@@ -99,7 +119,7 @@ export function beginWait(kind: WaitKindValue, address: number, timed: boolean):
   write(record, kind, address, timed ? TIMED : 0, Date.now());
   if (Atomics.load(i32, Root.waitStacks >> 2) !== 0) saveStack(record);
   Atomics.store(i32, at + Field.waitSeq / 4, seq + 1);
-  const token = { record, saved };
+  const token = { record, saved, traced, what };
   if (Atomics.load(i32, Root.deadlockMode >> 2) !== 0 && isOwnershipWait(kind)) {
     // Throws DeadlockError in 'raise' mode, after ending this wait (while no other thread can look).
     watchForDeadlock(record, () => endWait(token));
@@ -111,6 +131,7 @@ export function beginWait(kind: WaitKindValue, address: number, timed: boolean):
 export function endWait(token: WaitToken): void {
   const record = token.record;
   if (record === 0) return;
+  if (token.traced !== 0) traceSpan(token.what, 'wait', token.traced);
   const i32 = backend().heap.i32;
   const at = record >> 2;
   const seq = Atomics.add(i32, at + Field.waitSeq / 4, 1) + 1;
@@ -168,7 +189,15 @@ function dropStack(record: number): void {
  * Makes blocking waits record the JS stack where they blocked, for `dumpThreads()` (off by
  * default; `THREADKIT_STACKS=1` turns it on at start). It costs a stack capture and a small
  * allocation per wait that blocks — never on a fast path. Process-wide: every thread sees it.
+ * While on, an executor's task error also ends with the stack of its own `submit` call (off,
+ * with the stack of the first `submit` of that function on that executor).
  */
 export function setDumpStacks(enabled: boolean): void {
   Atomics.store(backend().heap.i32, Root.waitStacks >> 2, enabled ? 1 : 0);
 }
+
+/** True while stacks are recorded ({@link setDumpStacks}, `THREADKIT_STACKS=1`). */
+export function stacksOn(): boolean {
+  return Atomics.load(backend().heap.i32, Root.waitStacks >> 2) !== 0;
+}
+

@@ -14,6 +14,7 @@ import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { EXCEPTION, F, RESULT, RUNNING, completeWith, releaseFuture, startOrNotify, takeArgs } from './future-core';
 import { beginTask, endTask } from './task-control';
+import { flushTrace, traceEvent, traceNow, traceSpan, tracing } from '../diagnostics/trace';
 import { BROKEN_INITIALIZER, BROKEN_THREAD_DIED, flagAndDrain, poolRefs, popWork, slotOf, waitForWork } from './pool-block';
 
 /** The builtin task a pool thread runs: `(pool, index, initializer, initargs)`. */
@@ -71,24 +72,42 @@ function call(item: number, slot: number, tasks: Map<number, Callable>): Promise
     );
   }
   let result: unknown;
+  const traced = tracing() ? taskStarts(item) : 0;
   try {
     // The task starts now (its timeout counts from here; compiling it came before).
     beginTask(item);
     result = fn(...takeArgs(item));
   } catch (error) {
-    return ended(item, slot, EXCEPTION, error);
+    return ended(item, slot, EXCEPTION, error, traced, fn);
   }
-  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, slot, RESULT, result);
+  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, slot, RESULT, result, traced, fn);
   return Promise.resolve(result).then(
-    (value) => ended(item, slot, RESULT, value),
-    (error) => ended(item, slot, EXCEPTION, error),
+    (value) => ended(item, slot, RESULT, value, traced, fn),
+    (error) => ended(item, slot, EXCEPTION, error, traced, fn),
   );
 }
 
-/** The task that {@link call} began has ended: done with its control block (which goes with the future), then finished. */
-function ended(item: number, slot: number, outcome: number, value: unknown): void {
+/** Trace: the flow arrow from the `submit` of future `item` ends here, where its task starts; returns the start (µs). */
+function taskStarts(item: number): number {
+  const ts = traceNow();
+  traceEvent({ name: 'submit', ph: 'f', bp: 'e', cat: 'flow', id: loadField(item, F.id), ts });
+  return ts;
+}
+
+/**
+ * The task that {@link call} began has ended: done with its control block (which goes with the
+ * future), then finished. When traced (`traced` is its start), its span is named after `fn`.
+ */
+function ended(item: number, slot: number, outcome: number, value: unknown, traced: number, fn: Callable): void {
+  if (traced !== 0) traceSpan(fn.name || 'task', 'task', traced, { future: loadField(item, F.id), raised: outcome === EXCEPTION });
   endTask();
   finish(item, slot, outcome, value);
+}
+
+/** A pool thread with no work hands its trace events over, then waits for work. */
+function idle(pool: number): Promise<number> {
+  flushTrace();
+  return waitForWork(pool);
 }
 
 /**
@@ -109,7 +128,7 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
       }
     }
     const tasks = new Map<number, Callable>();
-    for (let item = popWork(pool) || (await waitForWork(pool)); item !== 0; item = popWork(pool) || (await waitForWork(pool))) {
+    for (let item = popWork(pool) || (await idle(pool)); item !== 0; item = popWork(pool) || (await idle(pool))) {
       if (!startOrNotify(item)) {
         releaseFuture(item);
         continue;

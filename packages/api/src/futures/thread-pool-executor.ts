@@ -6,6 +6,9 @@
  * its thread is done with it and by the submitter's view (pending-futures.ts); shut down with its
  * threads gone, the executor lets go of the pool block.
  */
+import { traceCounter, traceEvent, traceNow, traceSpan, tracing } from '../diagnostics/trace';
+import { captureOrigin, ORIGIN, type Origin } from '../threading/call-site';
+import { stacksOn } from '../diagnostics/wait-state';
 import { storeValue, freeValue } from '../codec';
 import { BrokenThreadPool, RuntimeError } from '../errors';
 import { ROOT, Root } from '../roots';
@@ -70,6 +73,8 @@ export class ThreadPoolExecutor extends Executor {
   private readonly threads: Thread[] = [];
   /** Interned task specs, by function source or TaskRef. */
   private readonly specs = new Map<unknown, number>();
+  /** The stack of the first `submit` of each interned spec (its "submitted at" unless stacks are on). */
+  private readonly firstSubmits = new Map<number, Origin>();
 
   /**
    * `new ThreadPoolExecutor(maxWorkers?, threadNamePrefix = '', initializer?, initargs = [])` or
@@ -122,6 +127,7 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   private enqueue(fn: Callable, args: unknown[], options: SubmitOptions | undefined): Future<unknown> {
+    const traced = tracing() ? traceNow() : 0;
     dropHandedOff();
     this.checkUsable(this.flags());
     const task = this.specFor(fn);
@@ -146,6 +152,9 @@ export class ThreadPoolExecutor extends Executor {
     }
     this.adjustThreadCount();
     const future = Future.fromAddress<unknown>(address, false);
+    // Each submit's own stack costs a capture per call: only while stacks are on (THREADKIT_STACKS=1).
+    future[ORIGIN] = stacksOn() ? { stack: captureOrigin(), what: 'submitted at' } : this.firstSubmits.get(task);
+    if (traced !== 0) traceSubmit(fn, address, traced);
     this.pending.add(future);
     const signal = options?.signal;
     if (signal !== undefined) watchSignal(future, signal);
@@ -210,7 +219,10 @@ export class ThreadPoolExecutor extends Executor {
   private specFor(fn: Callable): number {
     const key = typeof fn === 'function' ? Function.prototype.toString.call(fn) : fn;
     let task = this.specs.get(key);
-    if (task === undefined) this.specs.set(key, (task = internSpec(this.pool, storeValue(toTaskSpec(fn, 'submit')))));
+    if (task === undefined) {
+      this.specs.set(key, (task = internSpec(this.pool, storeValue(toTaskSpec(fn, 'submit')))));
+      this.firstSubmits.set(task, { stack: captureOrigin(), what: 'first submitted at' });
+    }
     return task;
   }
 
@@ -233,6 +245,7 @@ export class ThreadPoolExecutor extends Executor {
       throw error;
     }
     this.threads.push(thread);
+    if (tracing()) traceCounter(`${this.prefix} threads`, 'threads', this.threads.length);
   }
 
   /** Sets the shutdown flag (cancelling queued work if asked); true when the caller should join. */
@@ -246,4 +259,12 @@ export class ThreadPoolExecutor extends Executor {
     }
     return wait;
   }
+}
+
+/** Trace: a `submit` span on the submitting thread, with the flow arrow to the task's start (the future's id). */
+function traceSubmit(fn: Callable, future: number, start: number): void {
+  const name = typeof fn === 'function' ? fn.name || 'task' : fn.exportName;
+  const id = loadField(future, F.id);
+  traceEvent({ name: 'submit', ph: 's', cat: 'flow', id, ts: start });
+  traceSpan(`submit ${name}`, 'submit', start, { future: id });
 }
