@@ -11,8 +11,9 @@
  * wait, consistently, and knows the thread was in that wait all along — which is what
  * `dumpThreads` and the deadlock detector need, with no help from the waiting thread.
  *
- * Only sync waits are recorded (a thread blocked in one cannot be in another); an `…Async`
- * wait leaves its thread's event loop free, and the thread shows as running.
+ * Sync waits are recorded (a thread blocked in one cannot be in another); an `…Async` wait
+ * leaves its thread's event loop free, and the thread shows as running — except a pool thread's
+ * wait for work, the one thing that thread does (a sync wait its loop runs meanwhile nests).
  */
 import { freeValue, storeValue } from '../codec';
 import { Root } from '../roots';
@@ -42,6 +43,8 @@ export const WaitKind = {
   futuresWait: 12,
   sleep: 13,
   asCompleted: 14,
+  /** A pool thread with no work, awaiting some (an async wait: the pool thread's only activity). */
+  executorIdle: 15,
 } as const;
 
 /** A {@link WaitKind} value. */
@@ -51,6 +54,32 @@ export type WaitKindValue = (typeof WaitKind)[keyof typeof WaitKind];
 export const TIMED = 1;
 /** Flag bit of `waitFlags`: the deadlock watch has reported this wait in a cycle (set by the reporter). */
 export const REPORTED = 2;
+/** Flag bit of `waitFlags`: this wait must not raise DeadlockError (a Condition's lock re-acquire). */
+export const NO_RAISE = 4;
+/** Flag bit of `waitFlags`: 'raise' mode chose this wait to break a cycle that a {@link NO_RAISE} wait closed. */
+export const VICTIM = 8;
+
+/** > 0 while this thread re-acquires a Condition's lock ({@link withoutDeadlockRaise}). */
+let noRaise = 0;
+
+/**
+ * Runs `body` (a Condition's lock re-acquire) with its waits exempt from raising DeadlockError:
+ * `Condition.wait` must return with the lock held, or the caller's `using` breaks. A cycle such
+ * a wait closes is broken in another thread of it instead (see deadlock-watch.ts).
+ */
+export function withoutDeadlockRaise<T>(body: () => T): T {
+  noRaise += 1;
+  try {
+    return body();
+  } finally {
+    noRaise -= 1;
+  }
+}
+
+/** True when the wait of `token` was chosen to break a cycle ('raise' mode; its poll reads this). */
+export function isDeadlockVictim(token: WaitToken): boolean {
+  return token.record !== 0 && (loadField(token.record, Field.waitFlags) & VICTIM) !== 0;
+}
 
 /** A previous wait, restored by {@link endWait} when waits nest (a Condition's lock re-acquire). */
 interface Saved {
@@ -116,13 +145,13 @@ export function beginWait(kind: WaitKindValue, address: number, timed: boolean):
     };
     Atomics.store(i32, at + Field.waitSeq / 4, ++seq);
   }
-  write(record, kind, address, timed ? TIMED : 0, Date.now());
+  write(record, kind, address, (timed ? TIMED : 0) | (noRaise > 0 ? NO_RAISE : 0), Date.now());
   if (Atomics.load(i32, Root.waitStacks >> 2) !== 0) saveStack(record);
   Atomics.store(i32, at + Field.waitSeq / 4, seq + 1);
   const token = { record, saved, traced, what };
   if (Atomics.load(i32, Root.deadlockMode >> 2) !== 0 && isOwnershipWait(kind)) {
     // Throws DeadlockError in 'raise' mode, after ending this wait (while no other thread can look).
-    watchForDeadlock(record, () => endWait(token));
+    watchForDeadlock(record, () => endWait(token), noRaise === 0);
   }
   return token;
 }

@@ -4,6 +4,7 @@
  * so a submit allocates nothing but its future — CPython's idle semaphore, the flags, and what
  * the pool owns. The last reference frees the block and its interned task specs.
  */
+import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 import { backend } from '../runtime';
 import { freeValue } from '../codec';
 import { addField, casField, loadField, storeField } from '../fields';
@@ -121,11 +122,18 @@ export function takeIdle(pool: number): boolean {
 export async function waitForWork(pool: number): Promise<number> {
   addField(pool, Pool.idle, 1);
   const closed = (): boolean => loadField(pool, Pool.flags) !== 0;
-  let item: number;
-  for (item = popWork(pool); item === 0; item = popWork(pool)) {
-    // Shut down: a push may have come between that pop and the flag, and none can come after it.
-    if (closed()) return popWork(pool);
-    await waitNonEmptyAsync(pool, closed);
+  let item = popWork(pool);
+  if (item !== 0) return item;
+  // An idle pool thread shows as waiting in the dump (and in a trace), though its wait is async.
+  const token = beginWait(WaitKind.executorIdle, pool, false);
+  try {
+    for (; item === 0; item = popWork(pool)) {
+      // Shut down: a push may have come between that pop and the flag, and none can come after it.
+      if (closed()) return popWork(pool);
+      await waitNonEmptyAsync(pool, closed);
+    }
+  } finally {
+    endWait(token);
   }
   return item;
 }
