@@ -62,12 +62,20 @@ function indent(line: string): number {
 }
 
 /**
+ * A simple type annotation (`: number`, `: Lock | null`, `: string[]`, `: Map<K, V>`) before `=`,
+ * `,`, `)`, `{` or `;`: what a TypeScript compiler drops. (An object literal's or a ternary's
+ * `: value` goes too, on both sides alike, so matching stays consistent.)
+ */
+const TYPE_ANNOTATION = /:\s*[A-Za-z_$][\w$.]*(?:<[^<>]*>)?(?:\[\])*(?:\s*\|\s*[A-Za-z_$][\w$.]*(?:<[^<>]*>)?(?:\[\])*)*(?=\s*[=,){;])/g;
+
+/**
  * A line as compilers reprint it alike: without a trailing `//` comment (some drop them),
- * whitespace, or trailing separators, its quotes made one kind.
+ * simple type annotations, whitespace, or trailing separators, its quotes made one kind.
  */
 function normal(line: string): string {
   return line
     .replace(/(^|[\s;,{}()])\/\/.*$/, '$1')
+    .replace(TYPE_ANNOTATION, '')
     .replace(/\s+/g, '')
     .replace(/['"`]/g, '"')
     .replace(/[;,]+$/, '');
