@@ -64,6 +64,8 @@ export const Root = {
   trace: 100,
   /** Last trace number handed out. */
   traceCounter: 104,
+  /** The second (since the Unix epoch) the current trace started: its events' times count from it. */
+  traceEpoch: 108,
 } as const;
 
 const last = Math.max(...Object.values(Root));

@@ -72,9 +72,14 @@ export function tracing(): boolean {
   return loadField(ROOT, Root.trace) !== 0;
 }
 
-/** Microseconds since the Unix epoch, comparable across threads. */
+/**
+ * Now, comparable across threads: whole nanoseconds since the trace's epoch (the second it
+ * started, in `Root.traceEpoch`), never 0. Buffered events carry these integers (cheap to turn
+ * into JSON); `stopTrace` turns them into Chrome's microseconds since the Unix epoch.
+ */
 export function traceNow(): number {
-  return (performance.timeOrigin + performance.now()) * 1000;
+  const epochMs = loadField(ROOT, Root.traceEpoch) * 1000;
+  return Math.max(1, Math.round((performance.timeOrigin - epochMs + performance.now()) * 1e6));
 }
 
 /** The queue threads hand their events to: [trace number, the batch as JSON] (one string crosses faster than many objects). */
@@ -133,7 +138,7 @@ export function flushTrace(): void {
 /** Hands the buffer over when its oldest event is older than {@link STALE_MS} (a thread about to block). */
 export function flushTraceIfStale(): void {
   const first = buffer.find((event) => event.ph !== 'M');
-  if (first !== undefined && traceNow() - first.ts > STALE_MS * 1000) flushTrace();
+  if (first !== undefined && traceNow() - first.ts > STALE_MS * 1e6) flushTrace();
 }
 
 /** Where the main thread's own lifetime span of the current trace starts. */
@@ -154,6 +159,7 @@ export function startTrace(): void {
     busy = false;
   }
   const trace = addField(ROOT, Root.traceCounter, 1) + 1;
+  storeField(ROOT, Root.traceEpoch, Math.floor((performance.timeOrigin + performance.now()) / 1000));
   startedAt = traceNow();
   storeField(ROOT, Root.trace, trace);
 }
@@ -165,6 +171,7 @@ export function startTrace(): void {
 export function stopTrace(path?: string): TraceData {
   const trace = loadField(ROOT, Root.trace);
   const events: TraceEvent[] = [];
+  const epochUs = loadField(ROOT, Root.traceEpoch) * 1e6;
   if (trace !== 0) {
     traceSpan(currentThreadOrUndefined()?.name ?? 'thread', 'thread', startedAt);
     flushTrace();
@@ -174,7 +181,7 @@ export function stopTrace(path?: string): TraceData {
       const queue = sink();
       while (!queue.empty()) {
         const [from, batch] = queue.getNowait();
-        if (from === trace) for (const event of JSON.parse(batch) as TraceEvent[]) events.push(event);
+        if (from === trace) for (const event of JSON.parse(batch) as TraceEvent[]) events.push(inMicroseconds(event, epochUs));
       }
     } finally {
       busy = false;
@@ -183,6 +190,13 @@ export function stopTrace(path?: string): TraceData {
   const data: TraceData = { traceEvents: orderEvents(events), displayTimeUnit: 'ms' };
   if (path !== undefined) writeTrace(path, data);
   return data;
+}
+
+/** An event with its buffered times (ns since the epoch) as Chrome's µs since the Unix epoch. */
+function inMicroseconds(event: TraceEvent, epochUs: number): TraceEvent {
+  if (event.ph !== 'M') event.ts = epochUs + event.ts / 1000;
+  if (event.dur !== undefined) event.dur /= 1000;
+  return event;
 }
 
 /** Metadata first (each thread's once), then by time. */
