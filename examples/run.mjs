@@ -1,11 +1,12 @@
 #!/usr/bin/env node
-// Runs the examples (each examples/<name>.ts in its own Node process, with tsx).
+// Runs the examples (each examples/<name>.ts in its own Node process, with tsx — or in Bun or
+// Deno, which run TypeScript themselves: --runtime bun|deno, found on PATH).
 //   npm run example -- <name> [--backend workers|wasm|native]   one example, its output as is
-//   npm run examples [-- --backend <b>]                           all of them, on every installed
+//   npm run examples [-- --backend <b>] [-- --runtime <r>]      all of them, on every installed
 //                                                                 backend (or just <b>); prints a table
 // An example passes when it exits 0 within 60 s (each checks its own lesson and exits non-zero
-// when it does not hold). The backend is chosen with `node --conditions=<backend>`, which picks
-// the `#threading` import in examples/package.json.
+// when it does not hold). The backend is chosen with `--conditions=<backend>` (Node, Bun and Deno
+// alike), which picks the `#threading` import in examples/package.json.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -14,25 +15,29 @@ import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const BACKENDS = ['workers', 'wasm', 'native'];
+const RUNTIMES = ['node', 'bun', 'deno'];
 const TIMEOUT_MS = 60_000;
 
 function usage(message) {
   if (message) console.error(message);
-  console.error('usage: node examples/run.mjs <name> [--backend workers|wasm|native]\n       node examples/run.mjs --all [--backend workers|wasm|native]');
+  console.error('usage: node examples/run.mjs <name> [--backend workers|wasm|native] [--runtime node|bun|deno]\n       node examples/run.mjs --all [--backend workers|wasm|native] [--runtime node|bun|deno]');
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const options = { all: false, backend: undefined, names: [] };
+  const options = { all: false, backend: undefined, runtime: 'node', names: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--all') options.all = true;
     else if (arg === '--backend') options.backend = argv[++i];
     else if (arg.startsWith('--backend=')) options.backend = arg.slice('--backend='.length);
+    else if (arg === '--runtime') options.runtime = argv[++i];
+    else if (arg.startsWith('--runtime=')) options.runtime = arg.slice('--runtime='.length);
     else if (arg.startsWith('-')) usage(`unknown option ${arg}`);
     else options.names.push(arg);
   }
   if (options.backend !== undefined && !BACKENDS.includes(options.backend)) usage(`unknown backend '${options.backend}'`);
+  if (!RUNTIMES.includes(options.runtime)) usage(`unknown runtime '${options.runtime}'`);
   if (!options.all && options.names.length === 0) usage();
   return options;
 }
@@ -69,11 +74,24 @@ function exampleFile(name) {
   return file;
 }
 
+/**
+ * The command line that runs `file` with `backend` in `runtime`: Node through tsx; Bun as is;
+ * Deno with every permission and `--sloppy-imports` (the examples import `./lib/x` without an
+ * extension, as Node's and Bun's resolvers allow).
+ */
+function commandLine(runtime, backend, file) {
+  const conditions = `--conditions=${backend}`;
+  if (runtime === 'bun') return ['bun', [conditions, file]];
+  if (runtime === 'deno') return ['deno', ['run', '-A', '--sloppy-imports', conditions, file]];
+  return [process.execPath, [conditions, '--import', 'tsx', file]];
+}
+
 /** Runs one example; resolves { code, signal, timedOut, ms, output }. `capture`: collect output instead of showing it. */
 function runExample(file, backend, capture) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn(process.execPath, [`--conditions=${backend}`, '--import', 'tsx', file], {
+    const [command, args] = commandLine(options.runtime, backend, file);
+    const child = spawn(command, args, {
       cwd: HERE,
       stdio: capture ? ['ignore', 'pipe', 'pipe'] : 'inherit',
     });
@@ -132,9 +150,9 @@ const totalStart = performance.now();
 for (const backend of backends) {
   for (const file of files) {
     const r = await runExample(file, backend, true);
-    const row = { example: file.slice(0, -3), backend, result: resultText(r), time: `${(r.ms / 1000).toFixed(1)} s` };
+    const row = { example: file.slice(0, -3), backend: options.runtime === 'node' ? backend : `${backend}, ${options.runtime}`, result: resultText(r), time: `${(r.ms / 1000).toFixed(1)} s` };
     rows.push(row);
-    console.log(`${row.result === 'ok' ? 'ok  ' : 'FAIL'} ${row.example} (${backend}, ${row.time})`);
+    console.log(`${row.result === 'ok' ? 'ok  ' : 'FAIL'} ${row.example} (${row.backend}, ${row.time})`);
     if (r.code !== 0) console.log(r.output.replace(/^/gm, '    | '));
   }
 }

@@ -30,6 +30,7 @@ const SKIPPED = new Map([
   ['node scripts/readme-commands.mjs', 'this test itself'],
   ['npm run changeset', 'interactive: it asks which packages changed'],
   ['npm run lint', '.ci/run\'s lint section runs exactly this'],
+  ['node examples/run.mjs --all --backend workers --runtime bun', 'long-running (~1 min): .ci/run\'s Bun and Deno examples sections run exactly this (and its Deno form)'],
   ['bun packages/conformance/bin/threadkit-conformance.mjs --backend workers', 'long-running (~2 min): .ci/run\'s Bun section runs exactly this'],
   [
     'deno run -A --v8-flags=--expose-gc packages/conformance/bin/threadkit-conformance.mjs --backend workers',

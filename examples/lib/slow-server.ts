@@ -29,7 +29,7 @@ const server = createServer((req, res) => {
 });
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', () => {
-  server.close(() => parentPort.close());
+  server.close(() => parentPort.postMessage('closed'));
   server.closeAllConnections();
 });
 `;
@@ -44,7 +44,9 @@ export async function startSlowServer(delayMs: number): Promise<SlowServer> {
     url: `http://127.0.0.1:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
-        worker.once('exit', () => resolve());
+        // Once the server has closed, end its worker from here (a worker's own
+        // parentPort.close() is Node's alone: Deno has none).
+        worker.once('message', () => void worker.terminate().then(() => resolve()));
         worker.postMessage('close');
       }),
   };

@@ -1,7 +1,8 @@
 /**
  * TypeScript task() modules and `static module` Thread subclasses in a runtime that runs .ts
- * itself: Node ≥ 22.6 with type stripping (on by default from 23.6), Bun, Deno. .ci/run runs it
- * on Node 26, Bun and Deno; it prints `ts-task-modules OK (<runtime>)` or exits 1.
+ * itself: Node ≥ 22.6 with type stripping (on by default from 23.6), Bun, Deno — and on Node 20
+ * with tsx's loader (`node --import ./register-tsx.mjs main.ts`). .ci/run runs it on Node 26,
+ * Node 20, Bun and Deno; it prints `ts-task-modules OK (<runtime>)` or exits 1.
  */
 import { Queue, Thread, task } from '@threadkit/backend-workers';
 import { Squarer } from './tasks.ts';

@@ -1,7 +1,9 @@
 //! The contended path of the core lock, natively: a futex mutex on one cell (0 unlocked,
 //! 1 locked, 2 locked with waiters; after Drepper's "Futexes Are Tricky", mutex 2). The
-//! uncontended acquire and the release stay in JS (one compare-and-swap); this spins briefly,
-//! then sleeps in the kernel until the holder's release wakes it.
+//! uncontended acquire, the release and the spin stay in JS (the api's one spin policy,
+//! `parking/spin.ts`, runs before JS calls in here); this marks the lock contended and sleeps
+//! in the kernel until the holder's release wakes it. Only the addon's own lock (the
+//! allocator's, which JS never takes) spins here first: see [`acquire_internal`].
 
 use crate::park;
 use std::sync::atomic::{AtomicI32, Ordering};
@@ -10,7 +12,8 @@ use std::time::Instant;
 const UNLOCKED: i32 = 0;
 const LOCKED: i32 = 1;
 const CONTENDED: i32 = 2;
-const SPINS: u32 = 100;
+/// Reads of the allocator's lock before [`acquire_internal`] parks (JS's locks spin in JS).
+const INTERNAL_SPINS: u32 = 100;
 
 /// How a contended acquire ended.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -32,19 +35,6 @@ pub fn acquire(cell: &'static AtomicI32, deadline: Option<Instant>) -> Acquire {
     {
         return Acquire::Acquired;
     }
-    for _ in 0..SPINS {
-        match cell.load(Ordering::Relaxed) {
-            LOCKED => std::hint::spin_loop(),
-            UNLOCKED
-                if cell
-                    .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
-                    .is_ok() =>
-            {
-                return Acquire::Acquired
-            }
-            _ => break,
-        }
-    }
     loop {
         // Marking it contended takes it if it was free (a spurious wake-up on release is harmless).
         if cell.swap(CONTENDED, Ordering::Acquire) == UNLOCKED {
@@ -63,6 +53,19 @@ pub fn acquire(cell: &'static AtomicI32, deadline: Option<Instant>) -> Acquire {
 /// Acquires a lock that only native code holds, for short critical sections (so its holder is
 /// never stopped inside one): waits until it is free, even while the process exits.
 pub fn acquire_internal(cell: &'static AtomicI32) {
+    for _ in 0..INTERNAL_SPINS {
+        match cell.load(Ordering::Relaxed) {
+            LOCKED => std::hint::spin_loop(),
+            UNLOCKED
+                if cell
+                    .compare_exchange(UNLOCKED, LOCKED, Ordering::Acquire, Ordering::Relaxed)
+                    .is_ok() =>
+            {
+                return
+            }
+            _ => break,
+        }
+    }
     while acquire(cell, None) != Acquire::Acquired {
         std::thread::yield_now();
     }

@@ -1,5 +1,5 @@
 //! threadkit's native backend addon: parking on the shared heap's cells in native code (the
-//! futex on Linux, std's thread parking elsewhere), async waits served off the JS thread, the
+//! futex on Linux, the ulock on macOS, std's thread parking elsewhere), async waits served off the JS thread, the
 //! core lock's contended path and the heap allocator. Plain Node-API, no dependencies.
 
 mod allocator;
@@ -15,10 +15,14 @@ mod napi_sys;
 mod park;
 #[cfg(target_os = "linux")]
 mod sys_futex;
-#[cfg(any(test, not(target_os = "linux")))]
+#[cfg(any(test, threadkit_check_all, not(any(target_os = "linux", target_os = "macos"))))]
 mod sys_portable;
+#[cfg(any(target_os = "macos", threadkit_check_all))]
+mod sys_ulock;
 mod thread_state;
 mod timers;
+#[cfg(any(all(windows, target_env = "msvc"), threadkit_check_all))]
+mod win_delay_load;
 
 use napi_sys::{napi_env, napi_value};
 

@@ -9,7 +9,10 @@
 
 #[cfg(target_os = "linux")]
 use crate::sys_futex as sys;
-#[cfg(not(target_os = "linux"))]
+#[cfg(target_os = "macos")]
+use crate::sys_ulock as sys;
+// Windows and the rest: std's thread parking, which on Windows 8+ sleeps in `WaitOnAddress`.
+#[cfg(not(any(target_os = "linux", target_os = "macos")))]
 use crate::sys_portable as sys;
 
 use crate::async_park;

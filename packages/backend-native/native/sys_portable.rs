@@ -1,6 +1,11 @@
-//! Other operating systems: the same wait/wake contract as the Linux futex, built on std's
-//! thread parking. Sleepers are kept in a table keyed by the cell's address; the value check
+//! Windows and other operating systems: the same wait/wake contract as the Linux futex, built
+//! on std's thread parking (which on Windows 8+ sleeps in `WaitOnAddress`: the counted wake-ups
+//! [`wake`] must return — the sync/async split of an unpark depends on them — are this table's,
+//! since `WakeByAddressSingle` does not say whether it woke anyone). Sleepers are kept in a table keyed by the cell's address; the value check
 //! and the enqueue happen under the table's lock, which every waker takes, so no wake-up is lost.
+
+// Linux and macOS build this module only for tests and `--cfg threadkit_check_all`.
+#![cfg_attr(any(target_os = "linux", target_os = "macos"), allow(dead_code))]
 
 use crate::park::Outcome;
 use std::collections::{HashMap, VecDeque};
@@ -85,9 +90,19 @@ pub fn wake(cell: &AtomicI32, count: u32) -> u32 {
     woken
 }
 
+/// The calling thread's Windows thread id (what Task Manager and debuggers show).
+#[cfg(windows)]
+pub fn thread_id() -> u64 {
+    #[link(name = "kernel32")]
+    extern "system" {
+        fn GetCurrentThreadId() -> u32;
+    }
+    // SAFETY: no arguments, cannot fail.
+    u64::from(unsafe { GetCurrentThreadId() })
+}
+
 /// A process-unique id for the calling thread (numbered from 1 in order of first use).
-// Linux builds this module only for its tests, which take ids from the futex layer.
-#[cfg_attr(target_os = "linux", allow(dead_code))]
+#[cfg(not(windows))]
 pub fn thread_id() -> u64 {
     static NEXT: AtomicU64 = AtomicU64::new(1);
     thread_local!(static ID: u64 = NEXT.fetch_add(1, Ordering::Relaxed));

@@ -44,9 +44,10 @@ export interface NativeAddon {
 
 const PUBLISHED = ['linux-x64-gnu'];
 
-/** This machine's platform key in napi-rs's naming (`linux-x64-gnu`, `darwin-arm64`, …). */
+/** This machine's platform key in napi-rs's naming (`linux-x64-gnu`, `darwin-arm64`, `win32-x64-msvc`, …). */
 function platformKey(): string {
   const base = `${process.platform}-${process.arch}`;
+  if (process.platform === 'win32') return `${base}-msvc`;
   if (process.platform !== 'linux') return base;
   const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
   return `${base}-${report?.header?.glibcVersionRuntime ? 'gnu' : 'musl'}`;

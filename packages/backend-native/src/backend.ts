@@ -3,7 +3,7 @@
  * addon reads directly; parking, async waits, the contended core lock and the allocator run in
  * the addon; threads are worker_threads fed through the heap. One instance per thread.
  */
-import { writeStderr } from '@threadkit/api/node';
+import { AtomicsNodeBackend } from '@threadkit/api/node';
 import {
   GrowableHeap,
   growHeapBuffer,
@@ -12,19 +12,18 @@ import {
   type Heap,
   type HeapStats,
   type ParkResult,
-  type SpawnRequest,
 } from '@threadkit/api/spi';
 import { addon } from './addon';
 import { CoreLock } from './core-lock';
 import { HEAP_LENGTH_CELL, SPAWN_QUEUE_BASE } from './layout';
 
 /** The SPI over the native addon. */
-export class NativeBackend implements HostedBackend {
+export class NativeBackend extends AtomicsNodeBackend implements HostedBackend {
   readonly name = 'native';
   readonly canBlock = true;
   readonly heap: Heap;
   readonly nativeId: number;
-  private readonly core: CoreLock;
+  protected readonly core: CoreLock;
   /**
    * A length-tracking view of the buffer, only ever handed to the addon: from it the addon reads
    * the buffer's current length (and publishes it) when it allocates after a growth. JS code
@@ -44,8 +43,9 @@ export class NativeBackend implements HostedBackend {
   constructor(
     buffer: SharedArrayBuffer,
     readonly isMain: boolean,
-    private readonly beforeSpawn: () => void = () => {},
+    beforeSpawn: () => void = () => {},
   ) {
+    super(beforeSpawn);
     this.heap = new GrowableHeap(buffer, HEAP_LENGTH_CELL);
     this.tracking = new Int32Array(buffer);
     addon.attach(this.tracking);
@@ -87,30 +87,5 @@ export class NativeBackend implements HostedBackend {
 
   unpark(address: number, count: number): number {
     return addon.unpark(address, count);
-  }
-
-  lockAcquire(address: number, timeoutMs: number): boolean {
-    return this.core.acquire(address, timeoutMs);
-  }
-
-  lockAcquireAsync(address: number, timeoutMs: number): Promise<boolean> {
-    return this.core.acquireAsync(address, timeoutMs);
-  }
-
-  lockRelease(address: number): boolean {
-    return this.core.release(address);
-  }
-
-  lockLocked(address: number): boolean {
-    return this.core.locked(address);
-  }
-
-  spawn(request: SpawnRequest): void {
-    this.beforeSpawn();
-    this.spawnQueue.enqueue(request);
-  }
-
-  writeStderr(text: string): void {
-    writeStderr(text);
   }
 }

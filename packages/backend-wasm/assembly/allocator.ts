@@ -15,7 +15,7 @@
 import {
   ALLOC_LOCK, ALLOC_TOP, BIN_BITMAP, BIN_COUNT, BIN_HEADS, HEAP_CAP, HEAP_LENGTH, HEAP_START, HEAP_USED,
 } from './layout';
-import { lockAcquire, lockRelease } from './core-lock';
+import { lockAcquireInternal, lockRelease } from './core-lock';
 
 const HEADER: u32 = 8;
 const MIN_BLOCK: u32 = 24;
@@ -45,7 +45,7 @@ export function formatHeap(capBytes: u32): void {
  * blocks that another thread carved from the grown part).
  */
 function lockHeap(): u32 {
-  lockAcquire(ALLOC_LOCK, Infinity);
+  lockAcquireInternal(ALLOC_LOCK);
   const length = atomic.load<u32>(HEAP_LENGTH);
   if (<u32>memory.size() << PAGE_SHIFT < length) memory.grow(0);
   return length;

@@ -10,7 +10,7 @@
 import {
   BOOTING, IDLE_COUNT, PENDING_COUNT, PENDING_HEAD, PENDING_TAIL, POOL_LOCK, SPAWN_REQUESTED, WORK_SEQ,
 } from './layout';
-import { lockAcquire, lockRelease } from './core-lock';
+import { lockAcquireInternal, lockRelease } from './core-lock';
 import { parkCell, unparkCell } from './park';
 import { alloc, free } from './allocator';
 
@@ -23,7 +23,7 @@ export function enqueueSpawn(record: u32, task: u32): i32 {
   if (block == 0) return 0;
   atomic.store<u32>(block + 4, record);
   atomic.store<u32>(block + 8, task);
-  lockAcquire(POOL_LOCK, Infinity);
+  lockAcquireInternal(POOL_LOCK);
   const tail = atomic.load<u32>(PENDING_TAIL);
   if (tail == 0) atomic.store<u32>(PENDING_HEAD, block);
   else atomic.store<u32>(tail, block);
@@ -58,7 +58,7 @@ function popPending(): u32 {
  * the task address. A worker's first call also ends its "booting" count.
  */
 export function takeSpawn(slot: u32): u32 {
-  lockAcquire(POOL_LOCK, Infinity);
+  lockAcquireInternal(POOL_LOCK);
   if (atomic.load<u32>(slot + 4) == 0) {
     atomic.store<u32>(slot + 4, 1);
     atomic.sub<i32>(BOOTING, 1);
@@ -69,7 +69,7 @@ export function takeSpawn(slot: u32): u32 {
     atomic.add<i32>(IDLE_COUNT, 1);
     lockRelease(POOL_LOCK);
     parkCell(WORK_SEQ, seq, Infinity);
-    lockAcquire(POOL_LOCK, Infinity);
+    lockAcquireInternal(POOL_LOCK);
     atomic.sub<i32>(IDLE_COUNT, 1);
     request = popPending();
   }
@@ -82,7 +82,7 @@ export function takeSpawn(slot: u32): u32 {
 
 /** Asks the supervisor for `count` warm workers ahead of any request. */
 export function prewarm(count: i32): void {
-  lockAcquire(POOL_LOCK, Infinity);
+  lockAcquireInternal(POOL_LOCK);
   atomic.add<i32>(BOOTING, count);
   atomic.add<i32>(SPAWN_REQUESTED, count);
   lockRelease(POOL_LOCK);

@@ -9,6 +9,7 @@
 import {
   acquireLockAsync,
   outOfSharedMemory,
+  spinOnLock,
   WaitAsyncParking,
   type HeapStats,
   type HostedBackend,
@@ -119,6 +120,7 @@ export class WasmBackend implements HostedBackend {
     if (this.wasm.lockTry(address) === 1) return true;
     if (timeoutMs === 0) return false;
     if (!this.canBlock) cannotBlock();
+    if (spinOnLock(this.heap.i32, address) && this.wasm.lockTry(address) === 1) return true;
     return this.wasm.lockAcquire(address, timeoutMs) === 1;
   }
 

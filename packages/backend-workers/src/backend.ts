@@ -3,7 +3,7 @@
  * `Atomics.wait`/`waitAsync`, the futex core lock, the allocator, and thread hand-off to warm
  * worker_threads. One instance per thread, all over the same buffer.
  */
-import { writeStderr } from '@threadkit/api/node';
+import { AtomicsNodeBackend } from '@threadkit/api/node';
 import {
   createHeapBuffer,
   GrowableHeap,
@@ -13,7 +13,6 @@ import {
   type Heap,
   type HeapStats,
   type ParkResult,
-  type SpawnRequest,
 } from '@threadkit/api/spi';
 import { Allocator } from './allocator';
 import { CoreLock } from './core-lock';
@@ -21,12 +20,12 @@ import { Parking } from './park';
 import { Cell } from './layout';
 
 /** The SPI over SharedArrayBuffer + Atomics. */
-export class WorkersBackend implements HostedBackend {
+export class WorkersBackend extends AtomicsNodeBackend implements HostedBackend {
   readonly name = 'workers';
   readonly canBlock = true;
   readonly heap: Heap;
   private readonly parking: Parking;
-  private readonly core: CoreLock;
+  protected readonly core: CoreLock;
   private readonly allocator: Allocator;
   /** Where started threads wait for a warm worker. */
   readonly spawnQueue: SpawnQueue;
@@ -40,8 +39,9 @@ export class WorkersBackend implements HostedBackend {
     buffer: SharedArrayBuffer,
     readonly isMain: boolean,
     readonly nativeId: number,
-    private readonly onSpawn: () => void = () => {},
+    onSpawn: () => void = () => {},
   ) {
+    super(onSpawn);
     this.heap = new GrowableHeap(buffer, Cell.heapLength);
     this.parking = new Parking(this.heap);
     this.core = new CoreLock(this.heap, this.parking);
@@ -84,30 +84,5 @@ export class WorkersBackend implements HostedBackend {
 
   unpark(address: number, count: number): number {
     return this.parking.unpark(address, count);
-  }
-
-  lockAcquire(address: number, timeoutMs: number): boolean {
-    return this.core.acquire(address, timeoutMs);
-  }
-
-  lockAcquireAsync(address: number, timeoutMs: number): Promise<boolean> {
-    return this.core.acquireAsync(address, timeoutMs);
-  }
-
-  lockRelease(address: number): boolean {
-    return this.core.release(address);
-  }
-
-  lockLocked(address: number): boolean {
-    return this.core.locked(address);
-  }
-
-  spawn(request: SpawnRequest): void {
-    this.onSpawn();
-    this.spawnQueue.enqueue(request);
-  }
-
-  writeStderr(text: string): void {
-    writeStderr(text);
   }
 }

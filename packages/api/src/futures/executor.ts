@@ -88,7 +88,7 @@ async function* mapResultsAsync<R>(futures: (Future<R> | undefined)[], deadline:
 }
 
 /** What an executor can run: a self-contained function (sync or async) or a module export reference. */
-export type Callable<A extends unknown[] = any[], R = unknown> = ((...args: A) => R) | TaskRef;
+export type Callable<A extends unknown[] = any[], R = unknown> = ((...args: A) => R) | TaskRef<(...args: A) => R>;
 
 /** Options of `shutdown` (the positional form is `shutdown(wait, { cancelFutures })`). */
 export interface ShutdownOptions {

@@ -108,8 +108,7 @@ export class ThreadPoolExecutor extends Executor {
    * after `shutdown()`, BrokenThreadPool when the pool is broken.
    */
   override submit<A extends unknown[], R>(fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
-  override submit(fn: TaskRef, ...args: unknown[]): Future<unknown>;
-  override submit(fn: Callable, ...args: unknown[]): Future<unknown>;
+  override submit<A extends unknown[], R>(fn: TaskRef<(...args: A) => R>, ...args: A): Future<Awaited<R>>;
   override submit(fn: Callable, ...args: unknown[]): Future<unknown> {
     return this.enqueue(fn, args, undefined);
   }
@@ -121,7 +120,7 @@ export class ThreadPoolExecutor extends Executor {
    * signal as `taskSignal()`. A TypeError/RangeError for bad options, before anything is queued.
    */
   submitWith<A extends unknown[], R>(options: SubmitOptions, fn: (...args: A) => R, ...args: A): Future<Awaited<R>>;
-  submitWith(options: SubmitOptions, fn: TaskRef, ...args: unknown[]): Future<unknown>;
+  submitWith<A extends unknown[], R>(options: SubmitOptions, fn: TaskRef<(...args: A) => R>, ...args: A): Future<Awaited<R>>;
   submitWith(options: SubmitOptions, fn: Callable, ...args: unknown[]): Future<unknown> {
     return this.enqueue(fn, args, options);
   }

@@ -7,6 +7,7 @@
  * fast paths and the release ({@link AtomicsCoreLock}).
  */
 import type { Backend, Heap, ParkResult } from '../spi';
+import { LOCK_SPIN_READS, spinWhile } from '../parking/spin';
 
 /** Cell value of an unlocked core lock (zeroed memory is an unlocked lock). */
 export const LOCK_UNLOCKED = 0;
@@ -14,9 +15,6 @@ export const LOCK_UNLOCKED = 0;
 export const LOCK_LOCKED = 1;
 /** Cell value of a core lock held with (possibly) waiters: its release wakes one. */
 export const LOCK_CONTENDED = 2;
-
-/** Reads of a held lock's cell before a sync acquire goes to the backend's contended path. */
-const SPIN_READS = 100;
 
 /** The steps of an acquire on one core-lock cell, as the backend runs them. */
 export interface LockSteps {
@@ -47,6 +45,16 @@ export async function acquireLockAsync(steps: LockSteps, address: number, timeou
 }
 
 /**
+ * The spin of a contended sync acquire, by the library's one spin policy (parking/spin.ts):
+ * re-reads the cell of a lock held without waiters up to {@link LOCK_SPIN_READS} times; true
+ * when it changed (worth one more try). A backend whose contended acquire runs in its substrate
+ * calls this first, and the substrate does not spin again.
+ */
+export function spinOnLock(i32: Int32Array, address: number): boolean {
+  return spinWhile(i32, address, LOCK_LOCKED, LOCK_SPIN_READS);
+}
+
+/**
  * Core locks on the cells of one heap whose uncontended paths JS runs with `Atomics` (its views
  * read at each use: they change when the heap grows). The uncontended acquire and the release
  * are one atomic operation each on the calling thread, and so is the spin of a contended sync
@@ -65,21 +73,8 @@ export abstract class AtomicsCoreLock implements LockSteps {
   acquire(address: number, timeoutMs: number): boolean {
     if (this.tryLock(address)) return true;
     if (timeoutMs === 0) return false;
-    if (this.spin(address) === LOCK_UNLOCKED && this.tryLock(address)) return true;
+    if (spinOnLock(this.heap.i32, address) && this.tryLock(address)) return true;
     return this.acquireContended(address, timeoutMs);
-  }
-
-  /**
-   * Re-reads the cell while the lock is held without waiters, a bounded number of times; returns
-   * the last state seen. One view for the whole spin: a view never stops covering a cell that
-   * existed when it was read.
-   */
-  private spin(address: number): number {
-    const i32 = this.heap.i32;
-    const index = address >> 2;
-    let state = Atomics.load(i32, index);
-    for (let i = 0; state === LOCK_LOCKED && i < SPIN_READS; i++) state = Atomics.load(i32, index);
-    return state;
   }
 
   /** {@link acquire} without blocking the event loop. */

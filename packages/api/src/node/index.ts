@@ -6,3 +6,4 @@
 export { startMain, runSupervisor, runWorker, type NodeHost, type HostThread } from './host';
 export { workerExecArgv } from './exec-argv';
 export { writeStderr, writeStdioDirectly } from './stdio';
+export { AtomicsNodeBackend } from './atomics-backend';

@@ -29,39 +29,11 @@ import { backend } from '../runtime';
 import { ROOT, Root } from '../roots';
 import type { Backend } from '../spi';
 import { Deadline } from '../timeout';
-import { cpuCount } from '../host/cpu-count';
+import { spinWhile, WAIT_SPIN_READS } from './spin';
 import { casField, loadField, storeField } from '../fields';
 
 /** How a {@link park} ended. */
 export type ParkOutcome = 'unparked' | 'invalid' | 'timed-out';
-
-/** Reads of the wake cell before a sync waiter parks: a few µs, enough to cover a waker's release. */
-export const SPIN_READS = 2000;
-
-/** Most threads that spin at once: one per core. */
-let spinSlots = 0;
-
-/**
- * Re-reads the cell at `address` up to `reads` times while it holds `expected`; true when it
- * changed. Spinning only pays while the thread being waited for has a core to run on: when as
- * many threads spin as there are cores, the caller does not spin at all (an oversubscribed
- * program would otherwise burn the cores its wakers need).
- */
-export function spinWhile(address: number, expected: number, reads: number): boolean {
-  const i32 = backend().heap.i32;
-  const index = address >> 2;
-  if (Atomics.load(i32, index) !== expected) return true;
-  spinSlots ||= cpuCount();
-  const spinners = Root.spinners >> 2;
-  if (Atomics.add(i32, spinners, 1) >= spinSlots) {
-    Atomics.sub(i32, spinners, 1);
-    return false;
-  }
-  let changed = false;
-  for (let i = 0; i < reads && !changed; i++) changed = Atomics.load(i32, index) !== expected;
-  Atomics.sub(i32, spinners, 1);
-  return changed;
-}
 
 /** Unpark count meaning every waiter of the key. */
 export const ALL = 0x7fffffff;
@@ -210,21 +182,22 @@ function prepareSleep(b: Backend, node: number, beforeSleep: (() => void) | unde
  * false to give up the wait: 'invalid'), then runs `beforeSleep()` (e.g. releasing the caller's
  * lock — a waker that takes that lock next is sure to find this waiter queued), then sleeps until
  * an {@link unpark} of `key` dequeues it ('unparked') or `timeoutMs` passes ('timed-out';
- * `Infinity` = never). It reads its wake cell `spin` times before it sleeps in the backend.
+ * `Infinity` = never). It reads its wake cell up to `spin` times before it sleeps in the backend (the spin policy:
+ * ./spin.ts).
  */
 export function park(
   key: number,
   validate: () => boolean,
   beforeSleep: (() => void) | undefined,
   timeoutMs: number,
-  spin = SPIN_READS,
+  spin = WAIT_SPIN_READS,
 ): ParkOutcome {
   const b = backend();
   const node = enqueue(b, key, validate);
   if (node === 0) return 'invalid';
   prepareSleep(b, node, beforeSleep);
   const wake = node + Node.wake;
-  let woken = spinWhile(wake, 0, spin);
+  let woken = spinWhile(b.heap.i32, wake, 0, spin);
   if (!woken) {
     const deadline = new Deadline(timeoutMs);
     for (let left = timeoutMs; !woken && left > 0; left = deadline.remaining()) {

@@ -4,7 +4,7 @@
  * the queues wait — each on a cell of its own block that every change bumps (a sequence
  * counter or a state word) — while Condition uses the lot's queue directly.
  *
- * A sync wait first re-reads the cell a bounded number of times ({@link SPIN_READS}, when a
+ * A sync wait first re-reads the cell a bounded number of times ({@link WAIT_SPIN_READS}, when a
  * core is free for it: see `spinWhile`) and goes to the lot only if it did not change: a thread that parks gives up its core, and waking it
  * costs a system call, the scheduler and, when its core went idle, the core's wake-up — far more
  * than most hand-offs between threads take (a notifier typically releases a microsecond after
@@ -12,10 +12,9 @@
  * event loop).
  */
 import { backend } from '../runtime';
-import { ALL, park, parkAsync, SPIN_READS, spinWhile, unpark, type ParkOutcome } from './lot';
+import { ALL, park, parkAsync, unpark, type ParkOutcome } from './lot';
+import { QUEUED_SPIN_READS, spinWhile, WAIT_SPIN_READS } from './spin';
 
-/** Reads of the wake cell once queued, after the spin on the word found no change. */
-const QUEUED_SPIN = 100;
 
 /** How a word wait ended: woken, the cell no longer held the value, or the time ran out. */
 export type WordWaitResult = 'ok' | 'not-equal' | 'timed-out';
@@ -31,11 +30,11 @@ function result(outcome: ParkOutcome): WordWaitResult {
  * re-check their condition.
  */
 export function waitWord(address: number, expected: number, timeoutMs: number): WordWaitResult {
-  if (spinWhile(address, expected, SPIN_READS)) return 'not-equal';
+  if (spinWhile(backend().heap.i32, address, expected, WAIT_SPIN_READS)) return 'not-equal';
   if (timeoutMs <= 0) return 'timed-out';
   const index = address >> 2;
   const holds = (): boolean => Atomics.load(backend().heap.i32, index) === expected;
-  return result(park(address, holds, undefined, timeoutMs, QUEUED_SPIN));
+  return result(park(address, holds, undefined, timeoutMs, QUEUED_SPIN_READS));
 }
 
 /** {@link waitWord} without blocking the event loop (no spin). Keeps the process alive while pending unless `keepAlive` is false. */

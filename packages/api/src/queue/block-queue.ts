@@ -12,7 +12,8 @@
  * may be read without the lock as a hint.
  */
 import { backend } from '../runtime';
-import { parkAsync, SPIN_READS, spinWhile } from '../parking/lot';
+import { parkAsync } from '../parking/lot';
+import { spinWhile, WAIT_SPIN_READS } from '../parking/spin';
 import { waitWord, wakeWord } from '../parking/word';
 import { addField, loadField, storeField, subField } from '../fields';
 
@@ -103,7 +104,7 @@ export function waitNonEmpty(q: number): void {
  * soon after costs no wake-up; then it parks.
  */
 export async function waitNonEmptyAsync(q: number, done: () => boolean): Promise<void> {
-  if (done() || spinWhile(q + BlockQueue.count, 0, SPIN_READS)) return;
+  if (done() || spinWhile(backend().heap.i32, q + BlockQueue.count, 0, WAIT_SPIN_READS)) return;
   await parkAsync(q + BlockQueue.count, () => queued(q) === 0 && !done(), undefined, Infinity);
 }
 

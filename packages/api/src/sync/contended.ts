@@ -1,6 +1,6 @@
 /**
- * The contended acquire of a Lock or RLock, after its one try failed: re-read the lock word a
- * bounded number of times (a held lock is usually released within a few hundred ns), and only
+ * The contended acquire of a Lock or RLock, after its one try failed: re-read the lock word by the
+ * library's spin policy (parking/spin.ts; a held lock is usually released within a few hundred ns), and only
  * when that did not get it, record the wait for diagnostics (diagnostics/wait-state.ts — which
  * is also where the deadlock watch looks for a cycle) and hand the rest to the backend's core
  * lock, which spins briefly and parks. So neither the uncontended acquire nor a hand-over that
@@ -9,21 +9,16 @@
 import type { Backend } from '../spi';
 import { beginWait, endWait, isDeadlockVictim, type WaitKindValue } from '../diagnostics/wait-state';
 import { victimError } from '../diagnostics/deadlock-watch';
+import { spinOnLock } from '../host/core-lock';
 import { Root } from '../roots';
 import { Deadline } from '../timeout';
-
-/** Reads of the lock word before the wait is recorded (as many as the core lock's own spin). */
-const SPIN_READS = 100;
 
 /**
  * Acquires the core lock at `cell` for a caller whose first try failed; `ms` > 0 (Infinity =
  * forever). `view` is any i32 view of the heap that covers the cell. True once acquired.
  */
 export function acquireContended(b: Backend, view: Int32Array, cell: number, ms: number, kind: WaitKindValue): boolean {
-  const index = cell >> 2;
-  for (let i = 0; i < SPIN_READS; i++) {
-    if (Atomics.load(view, index) === 0 && b.lockAcquire(cell, 0)) return true;
-  }
+  if (spinOnLock(view, cell) && b.lockAcquire(cell, 0)) return true;
   const token = beginWait(kind, cell, ms !== Infinity);
   try {
     if (Atomics.load(view, Root.deadlockMode >> 2) !== 2) return b.lockAcquire(cell, ms);

@@ -10,8 +10,18 @@ import { COMPILER_HELPERS } from './compiler-helpers';
 import { userFrames } from './call-site';
 import { laidOutBody, locateSource, type SourceSite } from './source-site';
 
-/** A reference to an exported function (or Thread subclass) of a module, made by {@link task}. */
-export class TaskRef {
+/** The type-only key of {@link TaskRef}'s function type (nothing at run time). */
+declare const TASK_FUNCTION: unique symbol;
+
+/**
+ * A reference to an exported function (or Thread subclass) of a module, made by {@link task}.
+ * `F` is the export's type when the caller names it (`task<typeof square>(…)`), so `submit` and
+ * `new Thread` check the arguments against it and type the result; by default any arguments
+ * are accepted and the result is `unknown`.
+ */
+export class TaskRef<F extends (...args: never[]) => unknown = (...args: any[]) => unknown> {
+  /** The export's type, for the checker only (never set). */
+  declare readonly [TASK_FUNCTION]?: F;
   /** @param url the module's URL (`import.meta.url`) or a specifier the thread can import. @param exportName the export's name. */
   constructor(
     readonly url: string,
@@ -32,11 +42,13 @@ export type TaskSpec =
 /**
  * Names a module export as a thread target or executor task:
  * `new Thread({ target: task(import.meta.url, 'worker') })`. The thread imports the module, so
- * the function may use that module's imports and globals.
+ * the function may use that module's imports and globals. Give the export's type to have its
+ * arguments and result checked: `ex.submit(task<typeof square>(url, 'square'), 7)` is a
+ * `Future<number>` (`import type { square } from './tasks.js'` is enough for `typeof`).
  */
-export function task(url: string | URL, exportName: string): TaskRef {
+export function task<F extends (...args: never[]) => unknown = (...args: any[]) => unknown>(url: string | URL, exportName: string): TaskRef<NoInfer<F>> {
   if (typeof exportName !== 'string' || exportName === '') throw new TypeError('task() needs an export name');
-  return new TaskRef(String(url), exportName);
+  return new TaskRef<F>(String(url), exportName);
 }
 
 let scope: Record<string, unknown> = { ...COMPILER_HELPERS };

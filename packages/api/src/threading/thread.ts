@@ -28,12 +28,15 @@ import { waitWord, waitWordAsync } from '../parking/word';
 import { addField, loadField, storeField } from '../fields';
 import { beginWait, endWait, WaitKind, type WaitToken } from '../diagnostics/wait-state';
 
-/** Options of `new Thread(...)`, Python's keyword arguments. */
-export interface ThreadOptions {
+/**
+ * Options of `new Thread(...)`, Python's keyword arguments. `A` is the target's parameter list:
+ * `args` is checked against the target's parameters (a typed `task<typeof fn>(…)` too).
+ */
+export interface ThreadOptions<A extends unknown[] = any[]> {
   /** What `run()` calls: a self-contained function, a `task(url, name)` reference, or undefined. */
-  target?: ((...args: never[]) => unknown) | TaskRef | TaskSpec;
+  target?: ((...args: A) => unknown) | TaskRef<(...args: A) => unknown> | TaskSpec;
   /** Positional arguments for the target (copied to the thread). */
-  args?: readonly unknown[];
+  args?: A | Readonly<A>;
   /** The thread's name; default `Thread-N (target)`. */
   name?: string;
   /** Daemon threads do not keep the process alive; default: the creating thread's flag. */
@@ -89,12 +92,12 @@ function defaultDaemon(): boolean {
   return currentThreadOrUndefined()?.daemon ?? false;
 }
 
-/** A thread of control; see the module comment. */
-export class Thread {
+/** A thread of control; see the module comment. `A`: the target's parameters (see {@link ThreadOptions}). */
+export class Thread<A extends unknown[] = any[]> {
   declare readonly [HANDLE]: Handle;
   declare [THREAD]: ThreadInternal;
 
-  constructor(options: ThreadOptions = {}) {
+  constructor(options: ThreadOptions<A> = {}) {
     const { target, args = [], name, daemon } = options;
     if (target !== undefined && target !== null && typeof target !== 'function' && !(target instanceof TaskRef) && !isBuiltinSpec(target)) {
       throw new TypeError(`Thread target must be a function or a task(url, name) reference, not ${typeof target}`);

@@ -86,7 +86,7 @@ describe('bad input: thread targets and arguments', () => {
   });
 
   it('an uncloneable argument fails at start() with a TypeError naming where it is', () => {
-    const t = new Thread({ target: (o: unknown) => o, args: [1, { cb: () => 0 }] });
+    const t = new Thread({ target: (_n: unknown, o: unknown) => o, args: [1, { cb: () => 0 }] });
     const e = thrown(() => t.start());
     expect(e).toBeInstanceOf(TypeError);
     expect(e.message).toMatch(/args\[1\]\.cb/);

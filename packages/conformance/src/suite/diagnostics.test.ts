@@ -83,7 +83,8 @@ describe('dumpThreads', () => {
     unfinished.get();
     const future = new Future();
     const release = new Event();
-    const spec: [string, (...args: never[]) => unknown, unknown[]][] = [
+    // Targets of different parameter lists: `any[]`, so each row's args need not match one type.
+    const spec: [string, (...args: any[]) => unknown, unknown[]][] = [
       ['w-lock', (l: Lock) => l.acquire(), [lock]],
       ['w-rlock', (l: RLock) => l.acquire(), [rlock]],
       ['w-cond', (c: Condition) => { c.acquire(); c.wait(); c.release(); }, [cond]],

@@ -8,7 +8,7 @@ function inThread(loc: object, value: unknown): unknown {
   const q = new Queue();
   const t = new Thread({
     target: (l: Record<string, unknown>, out: Queue, v: unknown) => { const before = l.x; l.x = v; out.put([before, l.x, 'y' in l]); },
-    args: [loc, q, value],
+    args: [loc as Record<string, unknown>, q, value],
   });
   t.start();
   t.join();
