@@ -120,7 +120,7 @@ export const FIGURES = [
     goals: [ratioGoal('cpython', 1, 'no slower than CPython')],
   },
   // The diagnostics' costs (issue 14): the same workloads with stacks recorded at each wait that
-  // blocks, and with the deadlock watch on. Compare with the plain rows above (and a build from
+  // blocks (and at each submit), with the deadlock watch on, and with a trace recording. Compare with the plain rows above (and a build from
   // before the diagnostics, through BENCH_EXTRA_BACKENDS).
   {
     id: 'lock-contended-stacks',
@@ -137,6 +137,33 @@ export const FIGURES = [
     workload: "the lock-contended workload with setDeadlockMode('raise'): a cycle check at each wait that blocks",
     kind: 'time',
     n: { full: 300_000, quick: 500 },
+    anchors: {},
+    goals: [],
+  },
+  {
+    id: 'lock-contended-trace',
+    title: 'lock, contended, tracing on',
+    workload: 'the lock-contended workload between startTrace() and stopTrace(): a wait span at each wait that blocks',
+    kind: 'time',
+    n: { full: 300_000, quick: 500 },
+    anchors: {},
+    goals: [],
+  },
+  {
+    id: 'executor-trace',
+    title: 'executor, tiny tasks, tracing on',
+    workload: 'the executor workload between startTrace() and stopTrace(): a submit span, a flow and a task span per task',
+    kind: 'time',
+    n: { full: 10_000, quick: 100 },
+    anchors: {},
+    goals: [],
+  },
+  {
+    id: 'executor-stacks',
+    title: 'executor, tiny tasks, stacks on',
+    workload: "the executor workload with setDumpStacks(true): each submit's stack kept for its task's error",
+    kind: 'time',
+    n: { full: 10_000, quick: 100 },
     anchors: {},
     goals: [],
   },

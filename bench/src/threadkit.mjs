@@ -74,16 +74,25 @@ export async function load(moduleName) {
   };
 
   /**
-   * Runs `sample(n)` with a diagnostics setting on (`setDumpStacks(true)`, or the deadlock watch in
-   * 'raise'), then off. A backend built before the diagnostics has no such call: it runs the plain
+   * Runs `sample(n)` with a diagnostics setting on (`setDumpStacks(true)`, the deadlock watch in
+   * 'raise', or a trace: `startTrace()` … `stopTrace()`), then off. A backend built before the diagnostics has no such call: it runs the plain
    * workload, the "before" row.
    */
-  const withDiagnostics = (setting, sample) => (n) => {
-    const on = setting === 'stacks' ? () => tk.setDumpStacks?.(true) : () => tk.setDeadlockMode?.('raise');
-    const off = setting === 'stacks' ? () => tk.setDumpStacks?.(false) : () => tk.setDeadlockMode?.('off');
+  const withDiagnostics = (setting, sample) => (n, ...rest) => {
+    const on = {
+      stacks: () => tk.setDumpStacks?.(true),
+      watch: () => tk.setDeadlockMode?.('raise'),
+      trace: () => tk.startTrace?.(),
+    }[setting];
+    const off = {
+      stacks: () => tk.setDumpStacks?.(false),
+      watch: () => tk.setDeadlockMode?.('off'),
+      // The trace is collected (what a stopTrace costs is part of tracing) and dropped.
+      trace: () => tk.stopTrace?.(),
+    }[setting];
     on();
     try {
-      return sample(n);
+      return sample(n, ...rest);
     } finally {
       off();
     }
@@ -114,6 +123,8 @@ export async function load(moduleName) {
     'lock-contended-watch': { sample: withDiagnostics('watch', (n) => contendedLock(2, n)) },
 
     'pingpong-event-stacks': { sample: withDiagnostics('stacks', pingpongEvent) },
+
+    'lock-contended-trace': { sample: withDiagnostics('trace', (n) => contendedLock(2, n)) },
 
     'pingpong-event': { sample: (n) => pingpongEvent(n) },
 
@@ -274,6 +285,16 @@ export async function load(moduleName) {
       end(state) {
         state.pool?.shutdown();
       },
+    },
+
+    'executor-trace': {
+      sample: withDiagnostics('trace', (n, state) => figures.executor.sample(n, state)),
+      end: (state) => figures.executor.end(state),
+    },
+
+    'executor-stacks': {
+      sample: withDiagnostics('stacks', (n, state) => figures.executor.sample(n, state)),
+      end: (state) => figures.executor.end(state),
     },
 
     'thread-start': {

@@ -66,6 +66,7 @@ export { type HeapStats } from './spi';
 
 // diagnostics (beyond Python): thread dump, deadlock detection
 export { dumpThreads } from './diagnostics/dump';
+export { startTrace, stopTrace, type TraceData, type TraceEvent } from './diagnostics/trace';
 export { detectDeadlocks, type Deadlock } from './diagnostics/deadlock';
 export { setDeadlockMode, getDeadlockMode, type DeadlockMode } from './diagnostics/deadlock-watch';
 export { setDumpStacks } from './diagnostics/wait-state';

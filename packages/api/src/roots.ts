@@ -66,6 +66,12 @@ export const Root = {
   dedicatedQueue: 104,
   /** f64 (8 bytes: 120–127): when the hard-stop watch next wakes by itself (0 while it scans: every new stop time rings). */
   hardStopNext: 120,
+  /** The trace being recorded (diagnostics/trace.ts): 0 none, else its number. */
+  trace: 128,
+  /** Last trace number handed out. */
+  traceCounter: 132,
+  /** The second (since the Unix epoch) the current trace started: its events' times count from it. */
+  traceEpoch: 136,
 } as const;
 
 const last = Math.max(...Object.values(Root));

@@ -44,7 +44,7 @@ export function describeCycle(links: readonly CycleLink[]): string {
     const next = links[(i + 1) % links.length].info;
     const what = describeWait(link.wait);
     const by = link.wait.kind === WaitKind.join ? '' : `, held by ${threadLabel(next)}`;
-    return `  ${threadLabel(link.info)} waits in ${what}${by}`;
+    return `  ${threadLabel(link.info)} waits in ${what}${by}${link.wait.timed ? ' (with a timeout)' : ''}`;
   });
   return `deadlock of ${links.length} thread${links.length === 1 ? '' : 's'}:\n${lines.join('\n')}`;
 }

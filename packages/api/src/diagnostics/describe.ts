@@ -90,6 +90,8 @@ export function describeWait(wait: WaitRead): string {
       return 'wait(futures)';
     case WaitKind.asCompleted:
       return 'asCompleted(futures)';
+    case WaitKind.executorIdle:
+      return 'ThreadPoolExecutor idle, waiting for work';
     case WaitKind.sleep:
       return 'sleep';
     default:

@@ -11,8 +11,9 @@
  * wait, consistently, and knows the thread was in that wait all along — which is what
  * `dumpThreads` and the deadlock detector need, with no help from the waiting thread.
  *
- * Only sync waits are recorded (a thread blocked in one cannot be in another); an `…Async`
- * wait leaves its thread's event loop free, and the thread shows as running.
+ * Sync waits are recorded (a thread blocked in one cannot be in another); an `…Async` wait
+ * leaves its thread's event loop free, and the thread shows as running — except a pool thread's
+ * wait for work, the one thing that thread does (a sync wait its loop runs meanwhile nests).
  */
 import { freeValue, storeValue } from '../codec';
 import { Root } from '../roots';
@@ -22,6 +23,8 @@ import { THREAD } from '../threading/thread';
 import { Field } from '../threading/thread-record';
 import { loadField, storeField } from '../fields';
 import { watchForDeadlock } from './deadlock-watch';
+import { describeWait } from './describe';
+import { flushTraceIfStale, traceNow, traceSpan, tracing } from './trace';
 
 /** What a thread waits in. The numbers are stored in the record's `waitKind` cell. */
 export const WaitKind = {
@@ -40,6 +43,8 @@ export const WaitKind = {
   futuresWait: 12,
   sleep: 13,
   asCompleted: 14,
+  /** A pool thread with no work, awaiting some (an async wait: the pool thread's only activity). */
+  executorIdle: 15,
 } as const;
 
 /** A {@link WaitKind} value. */
@@ -49,6 +54,32 @@ export type WaitKindValue = (typeof WaitKind)[keyof typeof WaitKind];
 export const TIMED = 1;
 /** Flag bit of `waitFlags`: the deadlock watch has reported this wait in a cycle (set by the reporter). */
 export const REPORTED = 2;
+/** Flag bit of `waitFlags`: this wait must not raise DeadlockError (a Condition's lock re-acquire). */
+export const NO_RAISE = 4;
+/** Flag bit of `waitFlags`: 'raise' mode chose this wait to break a cycle that a {@link NO_RAISE} wait closed. */
+export const VICTIM = 8;
+
+/** > 0 while this thread re-acquires a Condition's lock ({@link withoutDeadlockRaise}). */
+let noRaise = 0;
+
+/**
+ * Runs `body` (a Condition's lock re-acquire) with its waits exempt from raising DeadlockError:
+ * `Condition.wait` must return with the lock held, or the caller's `using` breaks. A cycle such
+ * a wait closes is broken in another thread of it instead (see deadlock-watch.ts).
+ */
+export function withoutDeadlockRaise<T>(body: () => T): T {
+  noRaise += 1;
+  try {
+    return body();
+  } finally {
+    noRaise -= 1;
+  }
+}
+
+/** True when the wait of `token` was chosen to break a cycle ('raise' mode; its poll reads this). */
+export function isDeadlockVictim(token: WaitToken): boolean {
+  return token.record !== 0 && (loadField(token.record, Field.waitFlags) & VICTIM) !== 0;
+}
 
 /** A previous wait, restored by {@link endWait} when waits nest (a Condition's lock re-acquire). */
 interface Saved {
@@ -68,9 +99,19 @@ function ownRecord(): number {
 export interface WaitToken {
   readonly record: number;
   readonly saved: Saved | undefined;
+  /** When a trace is on: when the wait began (µs), else 0. */
+  readonly traced: number;
+  /** When a trace is on: what the wait is in (`Lock.acquire <Lock locked> 0x…`). */
+  readonly what: string;
 }
 
-const NOTHING: WaitToken = { record: 0, saved: undefined };
+const NOTHING: WaitToken = { record: 0, saved: undefined, traced: 0, what: '' };
+
+/** The trace span's name of a wait: the dump's description and the object's address. */
+function traceName(kind: number, object: number): string {
+  const what = describeWait({ seq: 1, kind, object, timed: false, since: 0 });
+  return object === 0 ? what : `${what} 0x${(object >>> 0).toString(16)}`;
+}
 
 /**
  * Records that the calling thread now blocks in a wait of `kind` on the object at `address`
@@ -81,6 +122,14 @@ const NOTHING: WaitToken = { record: 0, saved: undefined };
 export function beginWait(kind: WaitKindValue, address: number, timed: boolean): WaitToken {
   const record = ownRecord();
   if (record === 0) return NOTHING;
+  let traced = 0;
+  let what = '';
+  if (tracing()) {
+    // Before this wait is written: handing events over may itself wait on the tracer's queue.
+    what = traceName(kind, address);
+    flushTraceIfStale();
+    traced = traceNow();
+  }
   const b = backend();
   const i32 = b.heap.i32;
   const at = record >> 2;
@@ -96,13 +145,13 @@ export function beginWait(kind: WaitKindValue, address: number, timed: boolean):
     };
     Atomics.store(i32, at + Field.waitSeq / 4, ++seq);
   }
-  write(record, kind, address, timed ? TIMED : 0, Date.now());
+  write(record, kind, address, (timed ? TIMED : 0) | (noRaise > 0 ? NO_RAISE : 0), Date.now());
   if (Atomics.load(i32, Root.waitStacks >> 2) !== 0) saveStack(record);
   Atomics.store(i32, at + Field.waitSeq / 4, seq + 1);
-  const token = { record, saved };
+  const token = { record, saved, traced, what };
   if (Atomics.load(i32, Root.deadlockMode >> 2) !== 0 && isOwnershipWait(kind)) {
     // Throws DeadlockError in 'raise' mode, after ending this wait (while no other thread can look).
-    watchForDeadlock(record, () => endWait(token));
+    watchForDeadlock(record, () => endWait(token), noRaise === 0);
   }
   return token;
 }
@@ -111,6 +160,7 @@ export function beginWait(kind: WaitKindValue, address: number, timed: boolean):
 export function endWait(token: WaitToken): void {
   const record = token.record;
   if (record === 0) return;
+  if (token.traced !== 0) traceSpan(token.what, 'wait', token.traced);
   const i32 = backend().heap.i32;
   const at = record >> 2;
   const seq = Atomics.add(i32, at + Field.waitSeq / 4, 1) + 1;
@@ -168,7 +218,15 @@ function dropStack(record: number): void {
  * Makes blocking waits record the JS stack where they blocked, for `dumpThreads()` (off by
  * default; `THREADKIT_STACKS=1` turns it on at start). It costs a stack capture and a small
  * allocation per wait that blocks — never on a fast path. Process-wide: every thread sees it.
+ * While on, an executor's task error also ends with the stack of its own `submit` call (off,
+ * with the stack of the first `submit` of that function on that executor).
  */
 export function setDumpStacks(enabled: boolean): void {
   Atomics.store(backend().heap.i32, Root.waitStacks >> 2, enabled ? 1 : 0);
 }
+
+/** True while stacks are recorded ({@link setDumpStacks}, `THREADKIT_STACKS=1`). */
+export function stacksOn(): boolean {
+  return Atomics.load(backend().heap.i32, Root.waitStacks >> 2) !== 0;
+}
+

@@ -25,6 +25,7 @@
  */
 import { adopt, dropReference, type Handle, HANDLE, holdReference, MATERIALIZE, SAME_AT } from '../handle';
 import { loadValue, storeValue } from '../codec';
+import { appendOrigin, ORIGIN, type Origin } from '../threading/call-site';
 import { EXCEPTION, F, FINISHED, RESULT, allocFuture, isSettled, releaseFuture } from './future-core';
 import { handOff, rememberView } from './known-views';
 import { loadField } from '../fields';
@@ -50,6 +51,8 @@ export abstract class FutureView {
   declare protected id: number;
   /** Set while local and once let go: the state, kept in this view. */
   declare protected kept: Kept | undefined;
+  /** For an executor's future, in the submitting thread: the `submit` call's stack, appended to the task's error. */
+  declare [ORIGIN]: Origin | undefined;
   /** True while this view holds a reference on its block. */
   declare protected held: boolean;
   /** True while that reference is registered with `holdReference` (and the handle adopted). */
@@ -66,6 +69,7 @@ export abstract class FutureView {
     view.address = address;
     view.id = id;
     view.kept = kept;
+    view[ORIGIN] = undefined;
     view.held = address !== 0;
     view.registered = false;
     view.pins = 0;
@@ -179,6 +183,7 @@ export abstract class FutureView {
   private letGo(state: number): void {
     const raised = loadField(this.address, F.outcome) === EXCEPTION;
     const value = state === FINISHED ? loadValue(loadField(this.address, F.value)) : undefined;
+    if (raised) appendOrigin(value, this[ORIGIN]?.what ?? '', this[ORIGIN]?.stack);
     this.kept = { state, raised, value };
     this.dropIfFinal();
   }

@@ -4,6 +4,7 @@
  * so a submit allocates nothing but its future — CPython's idle semaphore, the flags, and what
  * the pool owns. The last reference frees the block and its interned task specs.
  */
+import { beginWait, endWait, WaitKind, type WaitToken } from '../diagnostics/wait-state';
 import { backend } from '../runtime';
 import { freeValue } from '../codec';
 import { addField, casField, loadField, storeField } from '../fields';
@@ -214,16 +215,20 @@ export async function waitForWork(pool: number): Promise<number> {
   addField(pool, Pool.idle, 1);
   const stats = statsOf(pool);
   addField(stats, S.idle, 1);
+  let token: WaitToken | undefined;
   try {
     const closed = (): boolean => loadField(pool, Pool.flags) !== 0;
     let item: number;
     for (item = popWork(pool); item === 0; item = popWork(pool)) {
       // Shut down: a push may have come between that pop and the flag, and none can come after it.
       if (closed()) return popWork(pool);
+      // An idle pool thread shows as waiting in the dump (and in a trace), though its wait is async.
+      token ??= beginWait(WaitKind.executorIdle, pool, false);
       await waitNonEmptyAsync(pool, closed);
     }
     return item;
   } finally {
+    if (token !== undefined) endWait(token);
     addField(stats, S.idle, -1);
   }
 }

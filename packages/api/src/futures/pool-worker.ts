@@ -12,6 +12,7 @@ import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { EXCEPTION, F, RESULT, releaseFuture, startOrNotify, takeArgs } from './future-core';
 import { beginTask, endTask, timeoutOf } from './task-control';
+import { flushTrace, traceEvent, traceNow, traceSpan, tracing } from '../diagnostics/trace';
 import { BROKEN_INITIALIZER, Pool, killAfterOf, poolRefs, popWork, slotOf, statsOf, waitForWork } from './pool-block';
 import { S, count, sharedNow, taskEnded, taskStarted } from './executor-stats';
 import { guardTask, unguardTask } from './hard-stop';
@@ -61,16 +62,17 @@ function call(item: number, w: Worker): Promise<void> | void {
   const control = loadField(item, F.control);
   const guarded = control !== 0 && w.killAfter !== Infinity;
   if (guarded) guardTask(w.record, loadField(item, F.id), start + timeoutOf(control), w.killAfter);
+  const traced = tracing() ? taskStarts(item) : 0;
   try {
     beginTask(item);
     result = fn(...takeArgs(item));
   } catch (error) {
-    return ended(item, w, start, guarded, EXCEPTION, error);
+    return ended(item, w, start, guarded, EXCEPTION, error, traced, fn);
   }
-  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, w, start, guarded, RESULT, result);
+  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, w, start, guarded, RESULT, result, traced, fn);
   return Promise.resolve(result).then(
-    (value) => ended(item, w, start, guarded, RESULT, value),
-    (error) => ended(item, w, start, guarded, EXCEPTION, error),
+    (value) => ended(item, w, start, guarded, RESULT, value, traced, fn),
+    (error) => ended(item, w, start, guarded, EXCEPTION, error, traced, fn),
   );
 }
 
@@ -78,13 +80,28 @@ function call(item: number, w: Worker): Promise<void> | void {
  * The task that {@link call} began at `start` has ended: done with its control block (which goes
  * with the future), counted, then finished — counted first, so that stats are exact once the
  * future is done. A guarded task whose thread is being killed leaves its future to the crash
- * hook and never settles (the thread takes no more work).
+ * hook and never settles (the thread takes no more work). When traced (`traced` is its start,
+ * µs), its span is named after `fn`.
  */
-function ended(item: number, w: Worker, start: number, guarded: boolean, outcome: number, value: unknown): Promise<void> | void {
+function ended(item: number, w: Worker, start: number, guarded: boolean, outcome: number, value: unknown, traced: number, fn: Callable): Promise<void> | void {
   if (guarded && !unguardTask(w.record)) return new Promise<void>(() => {});
+  if (traced !== 0) traceSpan(fn.name || 'task', 'task', traced, { future: loadField(item, F.id), raised: outcome === EXCEPTION });
   const late = endTask();
   taskEnded(w.stats, outcome === RESULT ? S.completed : late ? S.timedOut : S.failed, sharedNow() - start);
   finish(item, w.slot, outcome, value);
+}
+
+/** Trace: the flow arrow from the `submit` of future `item` ends here, where its task starts; returns the start (µs). */
+function taskStarts(item: number): number {
+  const ts = traceNow();
+  traceEvent({ name: 'submit', ph: 'f', bp: 'e', cat: 'flow', id: loadField(item, F.id), ts });
+  return ts;
+}
+
+/** A pool thread with no work hands its trace events over, then waits for work. */
+function idle(pool: number): Promise<number> {
+  flushTrace();
+  return waitForWork(pool);
 }
 
 /**
@@ -107,7 +124,7 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
     const w: Worker = { pool, slot: slotOf(pool, index), stats: statsOf(pool), record, killAfter: killAfterOf(pool), tasks: new Map() };
     const maxTasks = loadField(pool, Pool.maxTasks);
     let ran = 0;
-    for (let item = popWork(pool) || (await waitForWork(pool)); item !== 0; item = popWork(pool) || (await waitForWork(pool))) {
+    for (let item = popWork(pool) || (await idle(pool)); item !== 0; item = popWork(pool) || (await idle(pool))) {
       if (!startOrNotify(item)) {
         count(w.stats, S.cancelled);
         releaseFuture(item);

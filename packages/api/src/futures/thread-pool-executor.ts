@@ -6,6 +6,9 @@
  * its thread is done with it and by the submitter's view (pending-futures.ts); shut down with its
  * threads gone, the executor lets go of the pool block.
  */
+import { traceCounter, traceEvent, traceNow, traceSpan, tracing } from '../diagnostics/trace';
+import { captureOrigin, ORIGIN, type Origin } from '../threading/call-site';
+import { stacksOn } from '../diagnostics/wait-state';
 import { BrokenThreadPool, RuntimeError } from '../errors';
 import { ROOT, Root } from '../roots';
 import { backend, mustBlock } from '../runtime';
@@ -79,6 +82,8 @@ export class ThreadPoolExecutor extends Executor {
   };
   /** Interned task specs, by function source or TaskRef. */
   private readonly specs = new Map<unknown, number>();
+  /** The stack of the first `submit` of each interned spec (its "submitted at" unless stacks are on). */
+  private readonly firstSubmits = new Map<number, Origin>();
 
   /**
    * `new ThreadPoolExecutor(maxWorkers?, threadNamePrefix = '', initializer?, initargs = [])` or
@@ -133,10 +138,11 @@ export class ThreadPoolExecutor extends Executor {
   submitAsync(fn: TaskRef, ...args: unknown[]): Promise<QueuedFuture<unknown>>;
   submitAsync(fn: Callable, ...args: unknown[]): Promise<QueuedFuture<unknown>> {
     return new Promise((resolve, reject) => {
+      const traced = tracing() ? traceNow() : 0;
       const address = this.prepare(fn, args, undefined);
       void pushWaitingAsync(this.pool, address, 0).then((refused) => {
         try {
-          fulfilWithFuture(resolve, this.queued(address, refused, undefined));
+          fulfilWithFuture(resolve, this.queued(address, refused, undefined, fn, traced));
         } catch (error) {
           reject(error);
         }
@@ -145,8 +151,9 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   private enqueue(fn: Callable, args: unknown[], options: SubmitOptions | undefined): Future<unknown> {
+    const traced = tracing() ? traceNow() : 0;
     const address = this.prepare(fn, args, options);
-    return this.queued(address, pushWaiting(this.pool, address, options === undefined ? 0 : priorityOf(address)), options);
+    return this.queued(address, pushWaiting(this.pool, address, options === undefined ? 0 : priorityOf(address)), options, fn, traced);
   }
 
   /** Checks the call and makes its future block (two references: the work queue's and the view's). */
@@ -170,8 +177,11 @@ export class ThreadPoolExecutor extends Executor {
     return address;
   }
 
-  /** The future block at `address` was pushed (or `refused` with these flags): its Future, or the error. */
-  private queued(address: number, refused: number, options: SubmitOptions | undefined): Future<unknown> {
+  /**
+   * The future block at `address` was pushed (or `refused` with these flags): its Future, or the
+   * error. `traced`: when tracing, the submit's start (µs), for its span and flow arrow.
+   */
+  private queued(address: number, refused: number, options: SubmitOptions | undefined, fn: Callable, traced: number): Future<unknown> {
     if (refused !== 0) {
       releaseFuture(address);
       releaseFuture(address);
@@ -180,6 +190,9 @@ export class ThreadPoolExecutor extends Executor {
     count(statsOf(this.pool), S.submitted);
     this.adjustThreadCount();
     const future = Future.fromAddress<unknown>(address, false);
+    // Each submit's own stack costs a capture per call: only while stacks are on (THREADKIT_STACKS=1).
+    future[ORIGIN] = stacksOn() ? { stack: captureOrigin(), what: 'submitted at' } : this.firstSubmits.get(loadField(address, F.task));
+    if (traced !== 0) traceSubmit(fn, address, traced);
     this.pending.add(future);
     const signal = options?.signal;
     if (signal !== undefined) watchSignal(future, signal, this.signalledRunning);
@@ -259,7 +272,10 @@ export class ThreadPoolExecutor extends Executor {
   private specFor(fn: Callable): number {
     const key = typeof fn === 'function' ? Function.prototype.toString.call(fn) : fn;
     let task = this.specs.get(key);
-    if (task === undefined) this.specs.set(key, (task = internSpec(this.pool, storeValue(toTaskSpec(fn, 'submit')))));
+    if (task === undefined) {
+      this.specs.set(key, (task = internSpec(this.pool, storeValue(toTaskSpec(fn, 'submit')))));
+      this.firstSubmits.set(task, { stack: captureOrigin(), what: 'first submitted at' });
+    }
     return task;
   }
 
@@ -268,6 +284,7 @@ export class ThreadPoolExecutor extends Executor {
     const index = this.threads.length;
     if (takeIdle(this.pool) || index >= this.maxWorkers) return;
     this.threads.push(startPoolThread(this.pool, index, `${this.prefix}_${index}`, this.initializer, this.initargs, this.limits));
+    if (tracing()) traceCounter(`${this.prefix} threads`, 'threads', this.threads.length);
   }
 
   /** Sets the shutdown flag (cancelling queued work if asked); true when the caller should join. */
@@ -283,4 +300,12 @@ export class ThreadPoolExecutor extends Executor {
     }
     return wait;
   }
+}
+
+/** Trace: a `submit` span on the submitting thread, with the flow arrow to the task's start (the future's id). */
+function traceSubmit(fn: Callable, future: number, start: number): void {
+  const name = typeof fn === 'function' ? fn.name || 'task' : fn.exportName;
+  const id = loadField(future, F.id);
+  traceEvent({ name: 'submit', ph: 's', cat: 'flow', id, ts: start });
+  traceSpan(`submit ${name}`, 'submit', start, { future: id });
 }

@@ -13,6 +13,7 @@
  * held only while addresses move. These run on shared queues only; a local queue (`local.ts`)
  * does the same steps in its own memory and comes here once it is shared.
  */
+import { traceCounter, tracing } from '../diagnostics/trace';
 import { dropHeld, freeValue, type HeldValue, loadValue, storeHeld, storeValue } from '../codec';
 import { Empty, Full, ShutDown } from '../errors';
 import { backend } from '../runtime';
@@ -114,6 +115,11 @@ async function runAsync<T>(q: number, steps: Steps<T>): Promise<T> {
   }
 }
 
+/** Trace: the queue's size now, as a counter track named after the queue. */
+function traceSize(q: number): void {
+  traceCounter(`Queue 0x${(q >>> 0).toString(16)}`, 'size', loadField(q, Cell.SIZE));
+}
+
 function isShutDown(q: number): boolean {
   return loadField(q, Cell.SHUTDOWN) !== 0;
 }
@@ -136,6 +142,7 @@ function* putSteps(q: number, item: number, value: unknown, block: boolean, time
     }
   }
   pushItem(q, item, value);
+  if (tracing()) traceSize(q);
   addField(q, Cell.UNFINISHED, 1);
   bump(q, Cell.NOT_EMPTY);
 }
@@ -155,6 +162,7 @@ function* getSteps(q: number, block: boolean, timeout: number | undefined): Step
     }
   }
   const item = popItem(q);
+  if (tracing()) traceSize(q);
   bump(q, Cell.NOT_FULL);
   return item;
 }

@@ -47,7 +47,7 @@ import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { Lock, LOCK_KIND } from './lock';
 import { RLock, RLOCK_KIND } from './rlock';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { beginWait, endWait, WaitKind, withoutDeadlockRaise } from '../diagnostics/wait-state';
 
 const KIND = 'sync.Condition';
 const BLOCK_BYTES = 12;
@@ -263,10 +263,13 @@ export class Condition implements SharedObject {
     return 0;
   }
 
+  /** Re-acquires the lock after a wait; never raises DeadlockError (the caller's `using` needs the lock held). */
   private acquireRestore(saved: number): void {
     const lock = this.lock;
-    if (lock instanceof RLock) lock._acquireRestore(saved);
-    else lock.acquire();
+    withoutDeadlockRaise(() => {
+      if (lock instanceof RLock) lock._acquireRestore(saved);
+      else lock.acquire();
+    });
   }
 
   private async acquireRestoreAsync(saved: number): Promise<void> {

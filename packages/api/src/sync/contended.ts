@@ -7,8 +7,11 @@
  * the spin catches pays for the record.
  */
 import type { Backend } from '../spi';
-import { beginWait, endWait, type WaitKindValue } from '../diagnostics/wait-state';
+import { beginWait, endWait, isDeadlockVictim, type WaitKindValue } from '../diagnostics/wait-state';
+import { victimError } from '../diagnostics/deadlock-watch';
 import { spinOnLock } from '../host/core-lock';
+import { Root } from '../roots';
+import { Deadline } from '../timeout';
 
 /**
  * Acquires the core lock at `cell` for a caller whose first try failed; `ms` > 0 (Infinity =
@@ -18,8 +21,20 @@ export function acquireContended(b: Backend, view: Int32Array, cell: number, ms:
   if (spinOnLock(view, cell) && b.lockAcquire(cell, 0)) return true;
   const token = beginWait(kind, cell, ms !== Infinity);
   try {
-    return b.lockAcquire(cell, ms);
+    if (Atomics.load(view, Root.deadlockMode >> 2) !== 2) return b.lockAcquire(cell, ms);
+    // 'raise' mode: wait in slices, so that this wait can be the one that breaks a cycle closed
+    // by a wait that must not raise (a Condition's re-acquire; diagnostics/deadlock-watch.ts).
+    const deadline = new Deadline(ms);
+    for (;;) {
+      const remaining = deadline.remaining();
+      if (b.lockAcquire(cell, Math.min(remaining, VICTIM_POLL_MS))) return true;
+      if (isDeadlockVictim(token)) throw victimError(token.record);
+      if (remaining <= VICTIM_POLL_MS && remaining !== Infinity) return false;
+    }
   } finally {
     endWait(token);
   }
 }
+
+/** How often a Lock/RLock wait in 'raise' mode looks whether it was chosen to break a cycle (ms). */
+const VICTIM_POLL_MS = 20;

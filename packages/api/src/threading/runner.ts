@@ -9,11 +9,13 @@ import { ROOT, Root } from '../roots';
 import { waitWordAsync } from '../parking/word';
 import { freeValue, loadValue } from '../codec';
 import { reportThreadException } from './excepthook';
+import { appendOrigin } from './call-site';
 import { setCurrentThread } from './current';
 import { resolveTask, settlePreloads } from './task';
 import { endRunningView, MainThread, THREAD, Thread, threadView, type ThreadTask } from './thread';
 import { deadlockModeFromEnv } from '../diagnostics/deadlock-watch';
 import { setDumpStacks } from '../diagnostics/wait-state';
+import { flushTrace, traceFromEnv, traceNow, traceSpan, tracing } from '../diagnostics/trace';
 import { createRecord, Field, finishRecord, recordRefs, registerStarted } from './thread-record';
 import { exchangeField, loadField, storeField } from '../fields';
 
@@ -29,8 +31,10 @@ export async function runThreadTask(record: number, taskAddress: number, nativeI
   const first: Thread = threadView(Thread.prototype, record);
   let thread = first;
   setCurrentThread(thread, ident);
+  let task: ThreadTask | undefined;
+  const traced = tracing() ? traceNow() : 0;
   try {
-    const task = loadValue(taskAddress) as ThreadTask;
+    task = loadValue(taskAddress) as ThreadTask;
     freeValue(taskAddress);
     if (task.subclass) {
       const cls = (await resolveTask(task.spec!)) as unknown as { prototype: object };
@@ -44,8 +48,13 @@ export async function runThreadTask(record: number, taskAddress: number, nativeI
     await settlePreloads();
     await thread.run();
   } catch (error) {
+    appendOrigin(error, 'started at', task?.origin);
     await reportThreadException(error, thread);
   } finally {
+    if (traced !== 0) {
+      traceSpan(thread.name, 'thread', traced, { ident });
+      flushTrace();
+    }
     setCurrentThread(undefined, 0);
     endRunningView(thread);
     if (first !== thread) endRunningView(first);
@@ -80,11 +89,12 @@ export function initMainThread(nativeId: number): void {
   holdProcessForThreads();
 }
 
-/** `THREADKIT_DEADLOCK` (warn|raise|off) and `THREADKIT_STACKS` (1: record stacks at waits), read once at start. */
+/** `THREADKIT_DEADLOCK` (warn|raise|off), `THREADKIT_STACKS` (1: record stacks at waits) and `THREADKIT_TRACE` (a path), read once at start. */
 function diagnosticsFromEnv(): void {
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
   if (env === undefined) return;
   deadlockModeFromEnv(env.THREADKIT_DEADLOCK);
+  traceFromEnv(env.THREADKIT_TRACE);
   const stacks = env.THREADKIT_STACKS;
   if (stacks !== undefined && stacks !== '' && stacks !== '0') setDumpStacks(true);
 }

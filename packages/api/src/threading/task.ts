@@ -7,6 +7,8 @@
  * anything else it captured would be missing in the thread, so it is refused up front.
  */
 import { COMPILER_HELPERS } from './compiler-helpers';
+import { userFrames } from './call-site';
+import { laidOutBody, locateSource, type SourceSite } from './source-site';
 
 /** The type-only key of {@link TaskRef}'s function type (nothing at run time). */
 declare const TASK_FUNCTION: unique symbol;
@@ -33,7 +35,7 @@ export class TaskRef<F extends (...args: never[]) => unknown = (...args: any[]) 
 
 /** Plain data naming a thread's code; crosses threads with the codec. */
 export type TaskSpec =
-  | { readonly kind: 'source'; readonly source: string; readonly name: string }
+  | { readonly kind: 'source'; readonly source: string; readonly name: string; readonly site?: SourceSite }
   | { readonly kind: 'module'; readonly url: string; readonly name: string }
   | { readonly kind: 'builtin'; readonly name: string };
 
@@ -160,7 +162,9 @@ export function toTaskSpec(fn: unknown, what: string): TaskSpec {
         `Pass ${captured.length > 1 ? 'them as arguments' : 'it as an argument'}, or export the function from a module and use task(import.meta.url, '${fn.name || 'name'}')`,
     );
   }
-  const spec: TaskSpec = { kind: 'source', source: expression, name };
+  // Where the function was written, looked for in the files of the calling user code (once per source).
+  const site = locateSource(source, userFrames(new Error().stack));
+  const spec: TaskSpec = site === undefined ? { kind: 'source', source: expression, name } : { kind: 'source', source: expression, name, site };
   specCache.set(fn, spec);
   if (sourceCache.size >= SOURCE_CACHE_LIMIT) sourceCache.clear();
   sourceCache.set(source, spec);
@@ -169,11 +173,41 @@ export function toTaskSpec(fn: unknown, what: string): TaskSpec {
 
 const compiled = new Map<string, unknown>();
 
-function compile(source: string): unknown {
-  let fn = compiled.get(source);
+/**
+ * The body that compiles `spec`: its function laid out at its site (so that its frames name the
+ * user's file, line and column), or, without a site, the bare expression.
+ */
+function bodyOf(spec: { source: string; name: string; site?: SourceSite }): string {
+  const { source, site } = spec;
+  // An anonymous arrow gets its name back (`target`, `fn`) as V8 infers it from a binding, so
+  // that its frames read `at target (…)`, not `at eval (…)`.
+  const bind = /^[A-Za-z_$][\w$]*$/.test(spec.name) && !(spec.name in scope) ? spec.name : undefined;
+  const head = bind === undefined ? '"use strict"; return ' : `"use strict"; const ${bind} = `;
+  const tail = bind === undefined ? '' : ` return ${bind};`;
+  if (site !== undefined) {
+    // toExpression made `(text\n)` or `({text\n})["name"]`.
+    const method = source.startsWith('({');
+    const end = method ? source.lastIndexOf('\n})[') : source.length - 2;
+    const text = source.slice(method ? 2 : 1, end);
+    const body = laidOutBody(text, head + (method ? '({' : '('), (method ? source.slice(end + 1) : ')') + `;${tail}`, site);
+    if (body !== undefined) return body;
+  }
+  return `${head}${source};${tail}`;
+}
+
+function compile(spec: { source: string; name: string; site?: SourceSite }): unknown {
+  const key = spec.site === undefined ? spec.source : `${spec.site.file}\n${spec.source}`;
+  let fn = compiled.get(key);
   if (fn === undefined) {
-    fn = new Function(...scopeNames, `"use strict"; return ${source};`)(...scopeNames.map((n) => scope[n]));
-    compiled.set(source, fn);
+    const args = scopeNames.map((n) => scope[n]);
+    try {
+      fn = new Function(...scopeNames, bodyOf(spec))(...args);
+    } catch (error) {
+      // A layout or name that does not compile (a reserved word): the bare expression still does.
+      if (!(error instanceof SyntaxError)) throw error;
+      fn = new Function(...scopeNames, `"use strict"; return ${spec.source};`)(...args);
+    }
+    compiled.set(key, fn);
   }
   return fn;
 }
@@ -221,7 +255,7 @@ function requireModule(url: string): Record<string, unknown> | undefined {
 export function resolveTaskSync(spec: TaskSpec): (...args: unknown[]) => unknown {
   switch (spec.kind) {
     case 'source':
-      return compile(spec.source) as (...args: unknown[]) => unknown;
+      return compile(spec) as (...args: unknown[]) => unknown;
     case 'builtin': {
       const fn = builtins.get(spec.name);
       if (fn === undefined) throw new TypeError(`unknown builtin task '${spec.name}'`);

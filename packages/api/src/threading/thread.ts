@@ -14,6 +14,7 @@ import { storeValue } from '../codec';
 import { Deadline, waitTimeout } from '../timeout';
 import { currentIdent, currentThreadOrUndefined } from './current';
 import { TaskRef, toTaskSpec, type TaskSpec } from './task';
+import { userFrames } from './call-site';
 import {
   createRecord,
   Field,
@@ -48,6 +49,8 @@ export interface ThreadTask {
   readonly args: readonly unknown[];
   readonly subclass: boolean;
   readonly fields: Record<string, unknown>;
+  /** The user frames of the `start()` call (`at …` lines), appended to the thread's uncaught error. */
+  readonly origin?: string;
 }
 
 /** The hook a Thread subclass of the api overrides to act once its view has seen the thread finished. */
@@ -185,7 +188,10 @@ export class Thread<A extends unknown[] = any[]> {
     } else if (internal.target !== undefined && internal.target !== null) {
       spec = toTaskSpec(internal.target, 'Thread target');
     }
-    const task: ThreadTask = { spec, args: internal.args, subclass, fields };
+    const origin = userFrames(new Error().stack)
+      .map((frame) => `    at ${frame.text}`)
+      .join('\n');
+    const task: ThreadTask = { spec, args: internal.args, subclass, fields, origin };
     const taskAddress = storeValue(task, '');
     const record = internal.record;
     recordRefs.retain(record); // the running thread's, dropped when the record is finished

@@ -27,10 +27,10 @@ const USER_API = {
     'sleepAsync', 'waitAsync', 'AsCompletedIterator', 'task', 'TaskRef', 'Guard', 'taskSignal',
     'Value', 'SharedArray', 'shared', 'encode', 'decode', 'registerErrorClass', 'heapStats',
   ],
-  // Beyond Python: seeing inside a running program (thread dump, deadlock detection).
+  // Beyond Python: seeing inside a running program (thread dump, deadlock detection, tracing).
   diagnostics: [
     'dumpThreads', 'detectDeadlocks', 'setDeadlockMode', 'getDeadlockMode', 'setDumpStacks', 'enableDumpOnSignal',
-    'DeadlockError',
+    'DeadlockError', 'startTrace', 'stopTrace',
   ],
 };
 
