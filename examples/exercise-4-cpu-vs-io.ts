@@ -48,5 +48,6 @@ for (const threads of [1, 2, 4, 8]) {
 await server.close();
 
 console.log('CPU-bound: faster up to one thread per core, then flat. I/O-bound: faster with every thread.');
-check(cpu[0] / cpu[1] > 1.2, `CPU-bound work on 2 threads should beat 1 thread (${(cpu[0] / cpu[1]).toFixed(2)}x)`);
+check(cpu[0] / cpu[1] > 1.05, // one-sided and generous: CI shares its 2 cores with other work
+   `CPU-bound work on 2 threads should beat 1 thread (${(cpu[0] / cpu[1]).toFixed(2)}x)`);
 check(io[0] / io[3] >= 2, `I/O-bound work on 8 threads should be several times faster (${(io[0] / io[3]).toFixed(1)}x)`);
