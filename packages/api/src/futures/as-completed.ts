@@ -8,6 +8,7 @@ import { waitTimeout } from '../timeout';
 import { Future } from './future';
 import { isSettled } from './future-core';
 import { Waiter, deadlineAfter } from './waiter';
+import { helpWhile } from './fork-join';
 import { mustBlock } from '../runtime';
 import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
@@ -46,7 +47,9 @@ export class AsCompletedIterator<T> implements IterableIterator<Future<T>>, Asyn
       this.checkDeadline();
       const token = beginWait(WaitKind.asCompleted, 0, this.deadline !== Infinity);
       try {
-        this.waiter!.park(seq, this.deadline);
+        // In a pool thread waiting on its own pool's futures: run that pool's queued tasks until one completes (fork/join).
+        const addresses = this.pending.map((f) => Future.addressOf(f));
+        if (!helpWhile(addresses, () => !this.pending.some((f) => isSettled(Future.stateOf(f))), this.deadline)) this.waiter!.park(seq, this.deadline);
       } finally {
         endWait(token);
       }

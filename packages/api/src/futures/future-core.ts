@@ -4,7 +4,7 @@
  * `Future` class (future.ts) is a per-thread view over these functions, and the executor's
  * pool threads call them directly on the address (no JS object per task).
  *
- * Block layout (56 bytes, i32 cells, byte offsets):
+ * Block layout (64 bytes, i32 cells, byte offsets):
  *   +0  lock      core lock guarding state/outcome/value/waiters
  *   +4  state     PENDING | RUNNING | CANCELLED | CANCELLED_AND_NOTIFIED | FINISHED
  *   +8  seq       bumped on every transition a waiter cares about (not PENDING→RUNNING);
@@ -14,7 +14,8 @@
  *   +20 waiters   first link of the `wait()`/`asCompleted()` waiter list (link: +0 next, +4 waiter)
  *   +24 refs      references: one per thread view holding it, one per stored value naming it,
  *                 one while queued/running in an executor
- *   +28 next      executor work queue link
+ *   +28 next      executor work queue link; while running, the future this pool thread set
+ *                 aside to run it (fork-join.ts), 0 for a task the thread took from its loop
  *   +32 task      executor: address of the interned task spec value
  *   +36 args      executor: codec value address of the call's arguments (0 none; freed when the
  *                 call starts or the future is cancelled)
@@ -24,6 +25,10 @@
  *   +44 control   executor: address of the task's control block (`submitWith`'s options, see
  *                 task-control.ts), freed with the future; 0 for a plain `submit`
  *   +48 queuedAt  executor: f64, when it was queued (executor-stats.ts `sharedNow()`)
+ *   +56 prev      executor: the previous (older) future in a pool thread's own work deque
+ *                 (work-deque.ts)
+ *   +60 pool      executor: the pool block it was submitted to (0: not an executor's), so a
+ *                 pool thread waiting on it knows it may help its own pool (fork-join.ts)
  *
  * A waiter block (see waiter.ts) is one cell that every watched future bumps and wakes when
  * it reaches CANCELLED_AND_NOTIFIED or FINISHED, so `wait()` parks once for many futures.
@@ -66,9 +71,11 @@ export const F = {
   id: 40,
   control: 44,
   queuedAt: 48,
+  prev: 56,
+  pool: 60,
 } as const;
 
-const FUTURE_BYTES = 56;
+const FUTURE_BYTES = 64;
 const LINK_BYTES = 8;
 
 /** A new process-wide future id (never 0; wraps after 2^32 futures). */

@@ -21,6 +21,7 @@ import { dropHandedOff, viewWithId } from './known-views';
 import { FUTURE_KIND, FutureView, type Kept } from './future-view';
 import { loadField } from '../fields';
 import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { helpWhile } from './fork-join';
 
 /** A done callback: called with the future once it is done. */
 export type DoneCallback<T> = (future: Future<T>) => unknown;
@@ -219,7 +220,10 @@ export class Future<T = unknown> extends FutureView implements PromiseLike<T> {
     if (!this.held) this[MATERIALIZE]();
     const token = beginWait(WaitKind.futureResult, this.address, ms !== Infinity);
     try {
-      parkUntilDone(this.address, deadlineAfter(ms));
+      const address = this.address;
+      const deadline = deadlineAfter(ms);
+      // In a thread of the pool that runs it: run that pool's queued tasks meanwhile (fork/join).
+      if (!helpWhile([address], () => !isDone(loadField(address, F.state)), deadline)) parkUntilDone(address, deadline);
     } finally {
       endWait(token);
     }

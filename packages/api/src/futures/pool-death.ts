@@ -61,14 +61,17 @@ function poolThreadDied(pool: number, index: number, name: string, initializer: 
   const replace = reason !== 0 || loadField(pool, Pool.onDeath) === ON_DEATH_REPLACE;
   // Broken before the running future fails: whoever sees it fail sees the pool broken too.
   if (!replace) breakPool(pool, BROKEN_THREAD_DIED);
-  if (running !== 0 && loadField(running, F.state) === RUNNING) {
+  // The future it ran, and those it had set aside to run it while it waited (fork-join.ts).
+  for (let item = running, outer; item !== 0; item = outer) {
+    outer = loadField(item, F.next);
+    if (loadField(item, F.state) !== RUNNING) continue;
     taskKilled(stats, reason === STOP_TIMEOUT ? S.timedOut : reason === STOP_SIGNAL ? S.cancelled : S.failed);
     const error =
       reason === STOP_TIMEOUT ? new TimeoutError('the task ran past its timeout and was stopped (killAfter): its thread was terminated and replaced')
       : reason === STOP_SIGNAL ? new CancelledError('the task was signalled and stopped (killAfter): its thread was terminated and replaced')
       : replace ? new RuntimeError(DIED_REPLACED)
       : new BrokenThreadPool(BROKEN_MESSAGES[BROKEN_THREAD_DIED]);
-    finish(running, slot, EXCEPTION, error);
+    finish(item, item === running ? slot : 0, EXCEPTION, error);
   }
   if (replace) {
     try {
@@ -87,7 +90,7 @@ function poolThreadDied(pool: number, index: number, name: string, initializer: 
  * (unless the pool is closing with nothing queued). False when none could start (this one goes on).
  */
 export function handOver(pool: number, index: number, initializer: TaskSpec | null, initargs: unknown[], limits: ResourceLimits | null): boolean {
-  if (loadField(pool, Pool.flags) !== 0 && queued(pool) === 0) return true;
+  if (loadField(pool, Pool.flags) !== 0 && queued(pool) === 0 && loadField(pool, Pool.forked) === 0) return true;
   try {
     startPoolThread(pool, index, currentThread().name, initializer, initargs, limits);
     return true;

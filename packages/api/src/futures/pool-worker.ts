@@ -11,9 +11,11 @@ import { currentThread } from '../threading/current';
 import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { EXCEPTION, F, RESULT, releaseFuture, startOrNotify, takeArgs } from './future-core';
-import { beginTask, endTask, timeoutOf } from './task-control';
+import { beginTask, endTask, resumeTask, suspendTask, taskHasControl, timeoutOf } from './task-control';
 import { flushTrace, traceEvent, traceNow, traceSpan, tracing } from '../diagnostics/trace';
-import { BROKEN_INITIALIZER, Pool, killAfterOf, poolRefs, popWork, slotOf, statsOf, waitForWork } from './pool-block';
+import { BROKEN_INITIALIZER, Pool, killAfterOf, poolRefs, slotOf, statsOf, takeWork, waitForWork } from './pool-block';
+import { enterPoolThread } from './fork-join';
+import { takeInline } from './inline-work';
 import { S, count, sharedNow, taskEnded, taskStarted } from './executor-stats';
 import { guardTask, unguardTask } from './hard-stop';
 import { POOL_WORKER_TASK } from './pool-threads';
@@ -24,7 +26,7 @@ import type { ResourceLimits } from './recycling';
 
 
 /** What a pool thread's calls share. */
-interface Worker {
+export interface Worker {
   readonly pool: number;
   /** The cell of the future it runs. */
   readonly slot: number;
@@ -35,10 +37,15 @@ interface Worker {
   readonly killAfter: number;
   /** Compiled tasks by interned spec. */
   readonly tasks: Map<number, Callable>;
+  /** Interned specs that could not be compiled without waiting (run only by the loop, never inline). */
+  readonly notInline: Set<number>;
 }
 
-/** Calls the RUNNING item's task and finishes it; a promise only when the task is async or not compiled here yet (or its thread is being killed). */
-function call(item: number, w: Worker): Promise<void> | void {
+/**
+ * Calls the RUNNING item's task and finishes it (clearing `slot` when not 0); a promise only when
+ * the task is async or not compiled here yet (or its thread is being killed).
+ */
+function call(item: number, w: Worker, slot: number): Promise<void> | void {
   const spec = loadField(item, F.task);
   const fn = w.tasks.get(spec);
   if (fn === undefined) {
@@ -46,12 +53,12 @@ function call(item: number, w: Worker): Promise<void> | void {
     return (async () => resolveTask(loadValue(spec) as TaskSpec))().then(
       (compiled) => {
         w.tasks.set(spec, compiled);
-        return call(item, w);
+        return call(item, w, slot);
       },
       (error) => {
         taskStarted(w.stats, sharedNow() - backend().heap.f64[(item + F.queuedAt) >> 3]!);
         taskEnded(w.stats, S.failed, 0);
-        finish(item, w.slot, EXCEPTION, error);
+        finish(item, slot, EXCEPTION, error);
       },
     );
   }
@@ -67,13 +74,38 @@ function call(item: number, w: Worker): Promise<void> | void {
     beginTask(item);
     result = fn(...takeArgs(item));
   } catch (error) {
-    return ended(item, w, start, guarded, EXCEPTION, error, traced, fn);
+    return ended(item, w, slot, start, guarded, EXCEPTION, error, traced, fn);
   }
-  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, w, start, guarded, RESULT, result, traced, fn);
+  if (typeof (result as PromiseLike<unknown> | null)?.then !== 'function') return ended(item, w, slot, start, guarded, RESULT, result, traced, fn);
   return Promise.resolve(result).then(
-    (value) => ended(item, w, start, guarded, RESULT, value, traced, fn),
-    (error) => ended(item, w, start, guarded, EXCEPTION, error, traced, fn),
+    (value) => ended(item, w, slot, start, guarded, RESULT, value, traced, fn),
+    (error) => ended(item, w, slot, start, guarded, EXCEPTION, error, traced, fn),
   );
+}
+
+/**
+ * Runs the future `item`, just taken from the pool, inline in a wait of the task running now
+ * (fork-join.ts): that task is set aside — its future stays in the slot's chain (the new one's
+ * `next`), so a crash hook still finds it — and resumed after.
+ */
+function runInline(item: number, w: Worker): void {
+  if (!startOrNotify(item)) {
+    count(w.stats, S.cancelled);
+    releaseFuture(item);
+    return;
+  }
+  const outer = loadField(w.slot);
+  storeField(item, F.next, outer);
+  storeField(w.slot, 0, item);
+  const task = suspendTask();
+  try {
+    // Inline tasks are compiled and not async: this returns when the task has ended (a plain
+    // function that returns a promise ends later, on this thread's event loop).
+    void call(item, w, 0);
+  } finally {
+    resumeTask(task);
+    storeField(w.slot, 0, outer);
+  }
 }
 
 /**
@@ -83,12 +115,12 @@ function call(item: number, w: Worker): Promise<void> | void {
  * hook and never settles (the thread takes no more work). When traced (`traced` is its start,
  * µs), its span is named after `fn`.
  */
-function ended(item: number, w: Worker, start: number, guarded: boolean, outcome: number, value: unknown, traced: number, fn: Callable): Promise<void> | void {
+function ended(item: number, w: Worker, slot: number, start: number, guarded: boolean, outcome: number, value: unknown, traced: number, fn: Callable): Promise<void> | void {
   if (guarded && !unguardTask(w.record)) return new Promise<void>(() => {});
   if (traced !== 0) traceSpan(fn.name || 'task', 'task', traced, { future: loadField(item, F.id), raised: outcome === EXCEPTION });
   const late = endTask();
   taskEnded(w.stats, outcome === RESULT ? S.completed : late ? S.timedOut : S.failed, sharedNow() - start);
-  finish(item, w.slot, outcome, value);
+  finish(item, slot, outcome, value);
 }
 
 /** Trace: the flow arrow from the `submit` of future `item` ends here, where its task starts; returns the start (µs). */
@@ -99,9 +131,9 @@ function taskStarts(item: number): number {
 }
 
 /** A pool thread with no work hands its trace events over, then waits for work. */
-function idle(pool: number): Promise<number> {
+function idle(pool: number, index: number): Promise<number> {
   flushTrace();
-  return waitForWork(pool);
+  return waitForWork(pool, index);
 }
 
 /**
@@ -121,17 +153,24 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
         return breakPool(pool, BROKEN_INITIALIZER);
       }
     }
-    const w: Worker = { pool, slot: slotOf(pool, index), stats: statsOf(pool), record, killAfter: killAfterOf(pool), tasks: new Map() };
+    const w: Worker = { pool, slot: slotOf(pool, index), stats: statsOf(pool), record, killAfter: killAfterOf(pool), tasks: new Map(), notInline: new Set() };
+    enterPoolThread({
+      pool,
+      index,
+      mayHelp: () => !(taskHasControl() && w.killAfter !== Infinity),
+      takeInline: () => takeInline(w, index),
+      runInline: (item) => runInline(item, w),
+    });
     const maxTasks = loadField(pool, Pool.maxTasks);
     let ran = 0;
-    for (let item = popWork(pool) || (await idle(pool)); item !== 0; item = popWork(pool) || (await idle(pool))) {
+    for (let item = takeWork(pool, index) || (await idle(pool, index)); item !== 0; item = takeWork(pool, index) || (await idle(pool, index))) {
       if (!startOrNotify(item)) {
         count(w.stats, S.cancelled);
         releaseFuture(item);
         continue;
       }
       storeField(w.slot, 0, item);
-      const pending = call(item, w);
+      const pending = call(item, w, w.slot);
       if (pending !== undefined) await pending;
       if (maxTasks !== 0 && ++ran >= maxTasks) {
         if (handOver(pool, index, initializer, initargs, limits)) break;

@@ -215,6 +215,27 @@ export function beginTask(future: number): void {
   running = { control, deadline: performance.now() + timeout };
 }
 
+/** The running task's context, set aside while its thread runs another task as it waits (fork-join.ts). */
+export interface SuspendedTask {
+  readonly running: RunningTask | undefined;
+  readonly inTask: boolean;
+}
+
+/** Sets the running task aside (see {@link SuspendedTask}); {@link resumeTask} puts it back. */
+export function suspendTask(): SuspendedTask {
+  return { running, inTask };
+}
+
+/** Makes the task set aside by {@link suspendTask} the running one again. */
+export function resumeTask(task: SuspendedTask): void {
+  ({ running, inTask } = task);
+}
+
+/** True while this pool thread runs a task with a control block (`submitWith`'s signal or timeout). */
+export function taskHasControl(): boolean {
+  return running !== undefined && running.control !== 0;
+}
+
 /**
  * In a pool thread: the task ended; a pending async wait on its abort cell is released. True
  * when it had a timeout and ended after its deadline (stats count it as timed out if it failed).

@@ -13,13 +13,15 @@ import { BrokenThreadPool, RuntimeError } from '../errors';
 import { ROOT, Root } from '../roots';
 import { backend, mustBlock } from '../runtime';
 import { INSPECT } from '../inspect';
-import { storeValue } from '../codec';
+import { loadValue, storeValue } from '../codec';
+import { HANDLE, MATERIALIZE, adopt, dropReference, holdReference, registerKind, type Handle } from '../handle';
 import { TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
 import type { Thread } from '../threading/thread';
 import { Future } from './future';
 import { dropHandedOff } from './known-views';
 import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, statsOf, takeIdle } from './pool-block';
+import { poolIndexIn, pushForked } from './fork-join';
 import { fulfilWithFuture, pushWaiting, pushWaitingAsync } from './backpressure';
 import type { ResourceLimits } from './recycling';
 import { parsePoolOptions, type ThreadPoolExecutorOptions } from './pool-options';
@@ -33,7 +35,7 @@ import { joinPoolThreads, joinPoolThreadsAsync, poolThreadsAlive, signalRunning,
 import { PendingFutures } from './pending-futures';
 import { allocControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
 import { Executor, type Callable, type ShutdownOptions } from './executor';
-import { addField, loadField, storeField } from '../fields';
+import { addField, casField, loadField, storeField } from '../fields';
 
 /**
  * What `submitAsync` resolves to: the Future itself, typed without `then` — a thenable would be
@@ -48,6 +50,19 @@ const owners = new FinalizationRegistry<{ pool: number; pending: PendingFutures 
   poolRefs.release(pool);
   pending.release();
 });
+/** A collected executor received from another thread: its futures go to GC (its reference on the pool goes with `holdReference`). */
+const receivedViews = new FinalizationRegistry<PendingFutures>((pending) => pending.release());
+
+/** The handle kind of a `ThreadPoolExecutor`: its pool block. */
+const KIND = 'ThreadPoolExecutor';
+
+/** What starts a pool thread, kept in the pool block so that an executor received by another thread can start one too. */
+interface PoolConfig {
+  readonly prefix: string;
+  readonly initializer: TaskSpec | null;
+  readonly initargs: unknown[];
+  readonly limits: ResourceLimits | null;
+}
 
 /**
  * An executor that runs calls on a pool of at most `maxWorkers` threads, started lazily (a new
@@ -60,47 +75,83 @@ const owners = new FinalizationRegistry<{ pool: number; pending: PendingFutures 
  * to wait for it. A pool is used from the thread that created it.
  */
 export class ThreadPoolExecutor extends Executor {
+  declare readonly [HANDLE]: Handle;
   /** The most threads this pool starts. */
-  readonly maxWorkers: number;
+  declare readonly maxWorkers: number;
   /** The pool block; 0 once this executor let go of it (shut down, threads gone). */
-  private pool: number;
+  declare private pool: number;
+  /** True for the executor `new` made; false for one received from another thread (a view of the same pool). */
+  declare private owner: boolean;
   /** The pool's flags when it was let go. */
-  private finalFlags = 0;
+  declare private finalFlags: number;
   /** The pool's stats when it was let go. */
-  private finalStats: ExecutorStats | undefined;
+  declare private finalStats: ExecutorStats | undefined;
   /** This executor's futures not final when last looked at. */
-  private readonly pending = new PendingFutures();
-  private readonly prefix: string;
-  private readonly initializer: TaskSpec | null;
-  private readonly initargs: unknown[];
-  /** Node's resourceLimits for each pool thread, or null. */
-  private readonly limits: ResourceLimits | null;
-  private readonly threads: Thread[] = [];
-  /** A running task's signal aborted: its hard stop (if any) is set. */
-  private readonly signalledRunning = (running: number): void => {
-    if (this.pool !== 0) signalRunning(this.pool, running);
-  };
+  declare private pending: PendingFutures;
+  declare private config: PoolConfig;
+  /** The pool threads this executor (in this thread) started. */
+  declare private threads: Thread[];
   /** Interned task specs, by function source or TaskRef. */
-  private readonly specs = new Map<unknown, number>();
+  declare private specs: Map<unknown, number>;
   /** The stack of the first `submit` of each interned spec (its "submitted at" unless stacks are on). */
-  private readonly firstSubmits = new Map<number, Origin>();
+  declare private firstSubmits: Map<number, Origin>;
 
   /**
    * `new ThreadPoolExecutor(maxWorkers?, threadNamePrefix = '', initializer?, initargs = [])` or
    * `new ThreadPoolExecutor({ maxWorkers, threadNamePrefix, initializer, initargs })`.
    * RangeError('max_workers must be greater than 0') for `maxWorkers <= 0`; a TypeError when
    * `initializer` is not a runnable task or `initargs` cannot be copied.
+   *
+   * An executor is a shared handle: passed to a thread or to one of its own tasks, it is the same
+   * pool there (fork/join: a task may submit to its own pool and wait on those futures; see
+   * fork-join.ts). The executor made here owns the pool: collected, it shuts it down.
    */
   constructor(maxWorkers?: number | ThreadPoolExecutorOptions, threadNamePrefix = '', initializer?: Callable, initargs: unknown[] = []) {
     super();
     const options = parsePoolOptions(maxWorkers, threadNamePrefix, initializer, initargs);
-    this.maxWorkers = options.settings.maxWorkers;
-    this.initializer = options.initializer;
-    this.initargs = options.initargs;
-    this.limits = options.limits;
-    this.prefix = options.prefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
-    this.pool = allocPool(options.settings);
-    owners.register(this, { pool: this.pool, pending: this.pending }, this);
+    const prefix = options.prefix || `ThreadPoolExecutor-${addField(ROOT, Root.executorCounter, 1)}`;
+    const config: PoolConfig = { prefix, initializer: options.initializer, initargs: options.initargs, limits: options.limits };
+    const pool = allocPool(options.settings);
+    storeField(pool, Pool.config, storeValue(config));
+    this.setUp(pool, config, true);
+    owners.register(this, { pool, pending: this.pending }, this);
+    adopt(this, KIND, pool);
+  }
+
+  /** @internal This thread's executor for a pool made in another thread (the handle's reviver). */
+  static received(pool: number): ThreadPoolExecutor {
+    poolRefs.retain(pool);
+    const view = Object.create(ThreadPoolExecutor.prototype) as ThreadPoolExecutor;
+    view.setUp(pool, loadValue(loadField(pool, Pool.config)) as PoolConfig, false);
+    holdReference(view, KIND, pool);
+    receivedViews.register(view, view.pending);
+    return view;
+  }
+
+  private setUp(pool: number, config: PoolConfig, owner: boolean): void {
+    Object.assign(this, {
+      maxWorkers: loadField(pool, Pool.maxWorkers),
+      pool,
+      owner,
+      finalFlags: 0,
+      finalStats: undefined,
+      pending: new PendingFutures(),
+      config,
+      threads: [],
+      specs: new Map(),
+      firstSubmits: new Map(),
+    });
+  }
+
+  /** A running task's signal aborted: its hard stop (if any) is set. */
+  private signalledRunning(running: number): void {
+    if (this.pool !== 0) signalRunning(this.pool, running);
+  }
+
+  /** The handle leaves this thread: the pool must still be there. */
+  [MATERIALIZE](): void {
+    this.dropPoolIfDone();
+    if (this.pool === 0) throw new RuntimeError('cannot send an executor that was shut down and whose threads have ended');
   }
 
   /**
@@ -153,7 +204,10 @@ export class ThreadPoolExecutor extends Executor {
   private enqueue(fn: Callable, args: unknown[], options: SubmitOptions | undefined): Future<unknown> {
     const traced = tracing() ? traceNow() : 0;
     const address = this.prepare(fn, args, options);
-    return this.queued(address, pushWaiting(this.pool, address, options === undefined ? 0 : priorityOf(address)), options, fn, traced);
+    // A plain submit by one of this pool's own threads is a fork: its thread's own deque (fork-join.ts).
+    const index = options === undefined ? poolIndexIn(this.pool) : -1;
+    const refused = index >= 0 ? pushForked(this.pool, index, address) : pushWaiting(this.pool, address, options === undefined ? 0 : priorityOf(address));
+    return this.queued(address, refused, options, fn, traced);
   }
 
   /** Checks the call and makes its future block (two references: the work queue's and the view's). */
@@ -173,6 +227,7 @@ export class ThreadPoolExecutor extends Executor {
     storeField(address, F.task, task);
     storeField(address, F.args, encodedArgs);
     storeField(address, F.control, control);
+    storeField(address, F.pool, this.pool);
     backend().heap.f64[(address + F.queuedAt) >> 3] = sharedNow();
     return address;
   }
@@ -195,7 +250,7 @@ export class ThreadPoolExecutor extends Executor {
     if (traced !== 0) traceSubmit(fn, address, traced);
     this.pending.add(future);
     const signal = options?.signal;
-    if (signal !== undefined) watchSignal(future, signal, this.signalledRunning);
+    if (signal !== undefined) watchSignal(future, signal, (running) => this.signalledRunning(running));
     return future;
   }
 
@@ -206,14 +261,20 @@ export class ThreadPoolExecutor extends Executor {
    */
   override shutdown(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): void {
     if ((typeof wait === 'object' && wait !== null ? wait.wait ?? true : wait) === true) mustBlock('shutdownAsync()');
-    if (this.stop(wait, options)) joinPoolThreads(this.pool);
+    if (this.stop(wait, options)) {
+      if (poolIndexIn(this.pool) >= 0) throw new RuntimeError('cannot join current thread');
+      joinPoolThreads(this.pool);
+    }
     this.dropPoolIfDone();
     this.pending.sweep();
   }
 
   /** {@link shutdown} that waits without blocking the event loop. */
   override async shutdownAsync(wait: boolean | ShutdownOptions = true, options: ShutdownOptions = {}): Promise<void> {
-    if (this.stop(wait, options)) await joinPoolThreadsAsync(this.pool);
+    if (this.stop(wait, options)) {
+      if (poolIndexIn(this.pool) >= 0) throw new RuntimeError('cannot join current thread');
+      await joinPoolThreadsAsync(this.pool);
+    }
     this.dropPoolIfDone();
     this.pending.sweep();
   }
@@ -234,7 +295,8 @@ export class ThreadPoolExecutor extends Executor {
   override toString(): string {
     const flags = this.flags();
     const state = flags & BROKEN ? ' broken' : flags & SHUTDOWN ? ' shutdown' : '';
-    return `<ThreadPoolExecutor ${this.prefix} threads=${this.threads.length}/${this.maxWorkers}${state}>`;
+    const started = this.pool === 0 ? this.maxWorkers : Math.min(loadField(this.pool, Pool.started), this.maxWorkers);
+    return `<ThreadPoolExecutor ${this.config.prefix} threads=${started}/${this.maxWorkers}${state}>`;
   }
 
   /** Node's `util.inspect` shows the repr. */
@@ -251,13 +313,16 @@ export class ThreadPoolExecutor extends Executor {
   /** Once shut down with every pool thread ended (no flag changes any more), lets go of the pool block. */
   private dropPoolIfDone(): void {
     const pool = this.pool;
-    if (pool === 0 || (loadField(pool, Pool.flags) & SHUTDOWN) === 0 || poolThreadsAlive(pool) > 0) return;
+    // A received executor keeps its reference until it is collected.
+    if (pool === 0 || !this.owner || (loadField(pool, Pool.flags) & SHUTDOWN) === 0 || poolThreadsAlive(pool) > 0) return;
     // Each Thread this executor started sees its end (and lets go of its record) now, not at GC.
     for (const thread of this.threads) thread.isAlive();
     this.finalFlags = loadField(pool, Pool.flags);
     this.finalStats = readStats(statsOf(pool), queued(pool), 0);
     this.pool = 0;
     owners.unregister(this);
+    // A later receipt of this address (a new pool there) must not find this executor.
+    dropReference(this);
     poolRefs.release(pool);
     // Every call has ended: the futures still kept are final.
     this.pending.sweep();
@@ -279,12 +344,22 @@ export class ThreadPoolExecutor extends Executor {
     return task;
   }
 
-  /** CPython's `_adjust_thread_count`: reuse an idle thread, else start one if below max. */
+  /**
+   * CPython's `_adjust_thread_count`: reuse an idle thread, else start one if below max. The
+   * count of started threads is the pool's, so an executor received by a pool thread (a fork)
+   * starts the next one as the owner would.
+   */
   private adjustThreadCount(): void {
-    const index = this.threads.length;
-    if (takeIdle(this.pool) || index >= this.maxWorkers) return;
-    this.threads.push(startPoolThread(this.pool, index, `${this.prefix}_${index}`, this.initializer, this.initargs, this.limits));
-    if (tracing()) traceCounter(`${this.prefix} threads`, 'threads', this.threads.length);
+    const pool = this.pool;
+    if (takeIdle(pool)) return;
+    let index = loadField(pool, Pool.started);
+    for (let seen; index < this.maxWorkers; index = seen) {
+      if ((seen = casField(pool, Pool.started, index, index + 1)) === index) break;
+    }
+    if (index >= this.maxWorkers) return;
+    const { prefix, initializer, initargs, limits } = this.config;
+    this.threads.push(startPoolThread(pool, index, `${prefix}_${index}`, initializer, initargs, limits));
+    if (tracing()) traceCounter(`${prefix} threads`, 'threads', index + 1);
   }
 
   /** Sets the shutdown flag (cancelling queued work if asked); true when the caller should join. */
@@ -309,3 +384,5 @@ function traceSubmit(fn: Callable, future: number, start: number): void {
   traceEvent({ name: 'submit', ph: 's', cat: 'flow', id, ts: start });
   traceSpan(`submit ${name}`, 'submit', start, { future: id });
 }
+
+registerKind(KIND, (pool) => ThreadPoolExecutor.received(pool), poolRefs);

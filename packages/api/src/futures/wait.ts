@@ -7,6 +7,7 @@ import { isSettled } from './future-core';
 import { Waiter, deadlineAfter } from './waiter';
 import { mustBlock } from '../runtime';
 import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { helpWhile } from './fork-join';
 
 /** `wait()` returns when any future finishes or is cancelled. */
 export const FIRST_COMPLETED = 'FIRST_COMPLETED';
@@ -40,6 +41,8 @@ class WaitCall<T> {
   readonly deadline: number;
   readonly returnWhen: ReturnWhen;
   private readonly pinned: Future<T>[] = [];
+  /** The pinned futures' blocks. */
+  readonly addresses: number[] = [];
 
   constructor(fs: Iterable<Future<T>>, timeoutOrOptions: number | WaitOptions | undefined, returnWhen: ReturnWhen | undefined) {
     let timeout: number | undefined;
@@ -96,8 +99,10 @@ class WaitCall<T> {
     const waiter = new Waiter();
     for (const f of this.futures) {
       if (isSettled(Future.stateOf(f))) continue;
-      waiter.watch(Future.pin(f));
+      const address = Future.pin(f);
+      waiter.watch(address);
       this.pinned.push(f);
+      this.addresses.push(address);
     }
     return waiter;
   }
@@ -106,6 +111,7 @@ class WaitCall<T> {
     waiter.uninstall();
     for (const f of this.pinned) Future.unpin(f);
     this.pinned.length = 0;
+    this.addresses.length = 0;
   }
 }
 
@@ -125,6 +131,8 @@ export function wait<T>(fs: Iterable<Future<T>>, timeout?: number | WaitOptions,
   const waiter = call.install();
   const token = beginWait(WaitKind.futuresWait, 0, call.deadline !== Infinity);
   try {
+    // In a pool thread waiting on its own pool's futures: run that pool's queued tasks meanwhile (fork/join).
+    if (helpWhile(call.addresses, () => !call.satisfied() && !call.expired(), call.deadline)) return call.result();
     for (;;) {
       const seq = waiter.seq();
       if (call.satisfied() || call.expired()) return call.result();

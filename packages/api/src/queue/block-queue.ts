@@ -65,6 +65,11 @@ export function insert(q: number, block: number, link: number, before: (queued: 
   append(q, block, link);
 }
 
+/** The first queued block, or 0 (lock held). */
+export function first(q: number): number {
+  return loadField(q, BlockQueue.head);
+}
+
 /** The last queued block, or 0 (lock held). */
 export function last(q: number): number {
   return loadField(q, BlockQueue.tail);
