@@ -42,4 +42,6 @@ await server.close();
 const ratio = sequential / threaded;
 console.log(`3 threads: ${threaded.toFixed(0)} ms, sequential: ${sequential.toFixed(0)} ms (${ratio.toFixed(1)}x faster)`);
 check(results.every((status) => status === 200), `statuses ${results}`);
-check(ratio >= 2, `threads only ${ratio.toFixed(2)}x faster than sequential (expected >= 2x)`);
+// One-sided and generous: ~3x when the machine is quiet (three 500 ms waits overlap), but thread
+// start-up and a busy shared CI machine eat into it.
+check(ratio >= 1.5, `threads only ${ratio.toFixed(2)}x faster than sequential (expected >= 1.5x)`);

@@ -212,6 +212,22 @@ export const FIGURES = [
     ],
   },
   {
+    id: 'fork-join-sort',
+    title: 'fork/join merge sort',
+    workload:
+      "merge sort of n doubles in shared memory on a 2-thread pool, 16 leaves sorted by the typed array's sort, then merged — threadkit: each task forks its left half into its own pool and joins it with result(); piscina/tinypool: the same split by hand from the main thread (leaves, then merges level by level); speed-up over one thread's Float64Array.prototype.sort, best of 3 alternating runs",
+    kind: 'factor',
+    n: { full: 10_000_000, quick: 100_000 },
+    anchors: { piscina: 'piscina, split by hand', tinypool: 'tinypool, split by hand' },
+    goals: [
+      {
+        text: '≥ 1.7× on 2 cores',
+        check: (m) => ({ measured: fmtRatio(m.value()), met: m.value() >= 1.7 }),
+        self: 1.7,
+      },
+    ],
+  },
+  {
     id: 'rss-thread',
     title: 'memory: RSS per idle thread',
     workload: 'k threads blocked waiting; (RSS after − RSS before) / k, fresh process each sample',

@@ -1,14 +1,16 @@
 /**
  * The thread-pool libraries people use today, as anchors: piscina and tinypool, each with the
- * same task file (pool-task.mjs), in their promise API. Figures: tiny tasks (2 threads) and CPU
- * scaling (1 vs 2 threads).
+ * same task file (pool-task.mjs), in their promise API. Figures: tiny tasks (2 threads), CPU
+ * scaling (1 vs 2 threads), and the fork/join sort split by hand (fork-join.mjs).
  */
 import { bestOfAsync, CPU_REPEATS } from './best-of.mjs';
 import { packageVersion } from './discover.mjs';
+import { handSplitForkJoin } from './fork-join.mjs';
 
 const now = () => process.hrtime.bigint();
 const since = (t0) => Number(now() - t0);
 const TASK = new URL('./pool-task.mjs', import.meta.url).href;
+const FORK_JOIN_TASK = new URL('./fork-join-task.mjs', import.meta.url).href;
 
 export async function load(name) {
   const Pool =
@@ -40,6 +42,7 @@ export async function load(name) {
       },
       end: (state) => Promise.all((state.pools ?? []).map((p) => p.destroy())),
     },
+    'fork-join-sort': handSplitForkJoin((threads) => new Pool({ filename: FORK_JOIN_TASK, minThreads: threads, maxThreads: threads })),
   };
   return { info: { module: `${name}@${version}` }, figures };
 }

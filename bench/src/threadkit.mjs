@@ -7,6 +7,7 @@
 import { HANDLE } from '@threadkit/api/spi';
 import { bestOf, CPU_REPEATS } from './best-of.mjs';
 import { settle, threadRss } from './memory.mjs';
+import { threadkitForkJoin } from './fork-join.mjs';
 
 const now = () => process.hrtime.bigint();
 const since = (t0) => Number(now() - t0);
@@ -438,5 +439,6 @@ export async function load(moduleName) {
     return { value: stride, extra: { js_handle_bytes: Math.round(jsBytes), uniform_stride: uniform } };
   }
 
+  figures['fork-join-sort'] = threadkitForkJoin(tk);
   return { info: { module: moduleName }, figures };
 }

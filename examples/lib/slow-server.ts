@@ -27,6 +27,10 @@ const server = createServer((req, res) => {
   }, workerData.delayMs);
   res.on('close', () => clearTimeout(timer));
 });
+// Idle keep-alive connections stay open for the whole run: with Node's 5 s default, a client that
+// reuses a pooled connection just as the server times it out (likely when a loaded machine delays
+// timers) gets 'fetch failed' (the socket closed under the request).
+server.keepAliveTimeout = 10 * 60 * 1000;
 server.listen(0, '127.0.0.1', () => parentPort.postMessage({ port: server.address().port }));
 parentPort.on('message', () => {
   server.close(() => parentPort.postMessage('closed'));

@@ -56,7 +56,7 @@ export { Executor, type Callable, type ShutdownOptions, type MapOptions } from '
 // codec and shared data (helper B edits only this section)
 export { encode, decode, registerErrorClass, type ErrorClass } from './codec';
 export { Value, type ValueOf } from './shared/value';
-export { SharedArray } from './shared/shared-array';
+export { SharedArray, type TypedArrayOf } from './shared/shared-array';
 export { shared } from './shared/registry';
 export { type Typecode, type NumberTypecode, type BigIntTypecode } from './shared/typecode';
 

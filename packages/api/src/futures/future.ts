@@ -219,12 +219,14 @@ export class Future<T = unknown> extends FutureView implements PromiseLike<T> {
     if (isDone(state) || ms === 0) return state;
     if (!this.held) this[MATERIALIZE]();
     const token = beginWait(WaitKind.futureResult, this.address, ms !== Infinity);
+    // Pinned: a thread that helps (below) runs tasks whose submits may sweep this executor's views.
+    const address = this.pin();
     try {
-      const address = this.address;
       const deadline = deadlineAfter(ms);
       // In a thread of the pool that runs it: run that pool's queued tasks meanwhile (fork/join).
       if (!helpWhile([address], () => !isDone(loadField(address, F.state)), deadline)) parkUntilDone(address, deadline);
     } finally {
+      this.unpin();
       endWait(token);
     }
     return this.state();

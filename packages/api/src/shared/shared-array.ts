@@ -32,6 +32,7 @@ import {
   parseTypecode,
   readElement,
   toElement,
+  type BigIntTypecode,
   type NumberTypecode,
   type Typecode,
   writeElement,
@@ -39,6 +40,22 @@ import {
 import type { ValueOf } from './value';
 
 const KIND = 'shared.SharedArray';
+
+/** The typed array of a typecode's elements (see `SharedArray.typedArray()`). */
+export type TypedArrayOf<C extends Typecode> = C extends 'd' | 'float64'
+  ? Float64Array
+  : C extends 'i' | 'int32'
+    ? Int32Array
+    : C extends 'I' | 'uint32'
+      ? Uint32Array
+      : C extends BigIntTypecode
+        ? BigInt64Array
+        : Float64Array | Int32Array | Uint32Array | BigInt64Array;
+
+/** The typed array constructor of each {@link Code}. */
+const TYPED_ARRAYS = [Int32Array, Uint32Array, Float64Array, BigInt64Array] as const;
+/** The property of a typed array from `typedArray()` that keeps its SharedArray (and block) alive. */
+const OWNER = Symbol('threadkit.SharedArray');
 const HEADER_BYTES = 16;
 const LOCK = 4;
 const LENGTH = 8;
@@ -156,6 +173,23 @@ export class SharedArray<C extends Typecode = NumberTypecode> implements SharedO
   /** Plain write of element `index` (not atomic with a preceding `get`). */
   set(index: number, value: ValueOf<C> | number): void {
     writeElement(this.heap, this.code, this.at(index), toElement(this.code, value));
+  }
+
+  /**
+   * The elements as a typed array over the shared memory itself (beyond Python, where
+   * `memoryview(arr.get_obj())` does this): a Float64Array for 'd', Int32Array for 'i',
+   * Uint32Array for 'I', BigInt64Array for 'q'. No copy: every thread sees what it writes, with
+   * plain (non-atomic) accesses as `get`/`set` — so bulk work (`sort()`, `subarray()`, `fill()`,
+   * `set()`) runs at typed-array speed, e.g. each thread sorting its own part. The typed array
+   * keeps this SharedArray, and so its memory, alive. A local array moves to shared memory first.
+   */
+  typedArray(): TypedArrayOf<C> {
+    this[MATERIALIZE]();
+    const start = this.address + HEADER_BYTES;
+    const Typed = TYPED_ARRAYS[this.code] as Float64ArrayConstructor;
+    const view = new Typed(this.heap.u8.buffer as ArrayBuffer, start, this.length);
+    Object.defineProperty(view, OWNER, { value: this });
+    return view as TypedArrayOf<C>;
   }
 
   /** Atomic read of element `index`. */

@@ -148,6 +148,28 @@ describe('SharedArray', () => {
     a.add(0, 10n);
     expect(a.toArray()).toEqual([11n, 2n]);
   });
+
+  it('typedArray() is the elements themselves, as the typecode\'s typed array, in every thread (no copy)', () => {
+    const d = new SharedArray('d', [3.5, -1, 2, 0.25]);
+    const view = d.typedArray();
+    expect(view).toBeInstanceOf(Float64Array);
+    expect(Array.from(view)).toEqual([3.5, -1, 2, 0.25]);
+    view[1] = 1;
+    expect(d.get(1)).toBe(1);
+    // Another thread sorts half of it in place through its own typed array.
+    const t = new Thread({ target: (arr: SharedArray) => void arr.typedArray().subarray(0, 2).sort(), args: [d] });
+    t.start();
+    t.join();
+    expect(d.toArray()).toEqual([1, 3.5, 2, 0.25]);
+    const sorted = new Thread({ target: (arr: SharedArray) => void arr.typedArray().sort(), args: [d] });
+    sorted.start();
+    sorted.join();
+    expect(Array.from(view)).toEqual([0.25, 1, 2, 3.5]);
+    expect(new SharedArray('i', [1, -2]).typedArray()).toEqual(Int32Array.from([1, -2]));
+    expect(new SharedArray('I', [1, 2]).typedArray()).toBeInstanceOf(Uint32Array);
+    expect(new SharedArray('q', [5n]).typedArray()).toEqual(BigInt64Array.from([5n]));
+    expect(new SharedArray('d', 0).typedArray().length).toBe(0);
+  });
 });
 
 describe('shared(name, factory)', () => {
