@@ -53,6 +53,18 @@ describe('executor fork/join: tasks that submit to their own pool and wait', () 
     expect(viaAsCompleted.result(10_000)).toEqual([2, 3, 4]);
   });
 
+  it('a future awaited by two nested waits in one thread (the inner one run while the outer helps) stays valid for both', () => {
+    using ex = new tk.ThreadPoolExecutor(1);
+    const f = ex.submit((e: tk.ThreadPoolExecutor) => {
+      const x = e.submit((n: number) => n + 1, 41);
+      // Run inline by the outer wait below (the newest fork); it waits on the same future.
+      const inner = e.submit((fx: tk.Future<number>) => fx.result() * 2, x);
+      const outer = x.result();
+      return [outer, inner.result(), x.result()];
+    }, ex);
+    expect(f.result(10_000)).toEqual([42, 84, 42]);
+  });
+
   it('a waiting pool thread runs its own forks newest first', () => {
     using ex = new tk.ThreadPoolExecutor(1);
     const order = ex.submit((e: tk.ThreadPoolExecutor) => {
