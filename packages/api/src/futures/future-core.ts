@@ -23,7 +23,8 @@
  *                 final) recognises a later receipt of it, or of a new block made for the same
  *                 future, by this id (see `Future[SAME_AT]`)
  *   +44 control   executor: address of the task's control block (`submitWith`'s options, see
- *                 task-control.ts), freed with the future; 0 for a plain `submit`
+ *                 task-control.ts): the bytes right after this block, in its allocation; 0 for a
+ *                 plain `submit`
  *   +48 queuedAt  executor: f64, when it was queued (executor-stats.ts `sharedNow()`)
  *   +56 prev      executor: the previous (older) future in a pool thread's own work deque
  *                 (work-deque.ts)
@@ -75,7 +76,8 @@ export const F = {
   pool: 60,
 } as const;
 
-const FUTURE_BYTES = 64;
+/** Bytes of a future block (an executor's task with `submitWith` options has its control block right after, in the same allocation). */
+export const FUTURE_BYTES = 64;
 const LINK_BYTES = 8;
 
 /** A new process-wide future id (never 0; wraps after 2^32 futures). */
@@ -85,11 +87,12 @@ export function nextFutureId(): number {
 
 /**
  * Allocates a future block holding `refs` references, for the future `id`, in `state` (PENDING
- * by default) with `outcome` and the stored `value` (which the block then owns).
+ * by default) with `outcome` and the stored `value` (which the block then owns), and `extraBytes`
+ * after it in the same allocation (an executor task's control block).
  */
-export function allocFuture(refs: number, id: number, state = PENDING, outcome = 0, value = 0): number {
+export function allocFuture(refs: number, id: number, state = PENDING, outcome = 0, value = 0, extraBytes = 0): number {
   const b = backend();
-  const address = b.alloc(FUTURE_BYTES);
+  const address = b.alloc(FUTURE_BYTES + extraBytes);
   storeField(address, F.refs, refs);
   storeField(address, F.id, id);
   storeField(address, F.outcome, outcome);
@@ -111,8 +114,6 @@ export function releaseFuture(address: number): void {
   if (value !== 0) freeValue(value);
   const args = loadField(address, F.args);
   if (args !== 0) freeValue(args);
-  const control = loadField(address, F.control);
-  if (control !== 0) b.free(control);
   let link = loadField(address, F.waiters);
   while (link !== 0) {
     const next = loadField(link, 0);

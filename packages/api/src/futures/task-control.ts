@@ -1,7 +1,8 @@
 /**
  * Control over an executor task beyond Python's: `submitWith`'s options and the running task's
  * `taskSignal()`. A task submitted with options has a control block, named by its future's
- * `control` field and freed with the future:
+ * `control` field: the bytes right after the future block, in its allocation (one allocation per
+ * task, as for a plain submit — a second one made the allocator's lock the options' main cost):
  *
  *   +0  abort     NONE, then SIGNALLED (the submitter's AbortSignal fired while it ran) or DONE
  *                 (it ended first); set once, by compare-and-swap from NONE, and woken
@@ -33,15 +34,23 @@ export interface SubmitOptions {
 
 /** Byte offsets inside a control block. */
 const Control = { abort: 0, priority: 4, timeout: 8 } as const;
-const CONTROL_BYTES = 16;
+/** Bytes of a control block (allocated with its future: `allocFuture`'s `extraBytes`). */
+export const CONTROL_BYTES = 16;
+
+/** What a task's control block holds, from checked `submitWith` options. */
+export interface ControlOptions {
+  readonly priority: number;
+  /** Ms from the task's start; Infinity: none. */
+  readonly timeout: number;
+}
 
 /** `abort` states. */
 const NONE = 0;
 const SIGNALLED = 1;
 const DONE = 2;
 
-/** Checks `options`; the control block they ask for, or 0 when they ask for nothing a plain submit lacks. */
-export function allocControl(options: SubmitOptions): number {
+/** Checks `options`; what its control block holds, or null when they ask for nothing a plain submit lacks. */
+export function parseControl(options: SubmitOptions): ControlOptions | null {
   if (typeof options !== 'object' || options === null) throw new TypeError('submitWith options must be an object');
   const { signal, timeout, priority = 0 } = options;
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal');
@@ -50,11 +59,14 @@ export function allocControl(options: SubmitOptions): number {
   if (typeof priority !== 'number' || !Number.isInteger(priority) || Math.abs(priority) > 0x7fffffff) {
     throw new TypeError('priority must be an integer');
   }
-  if (signal === undefined && timeout === undefined && priority === 0) return 0;
-  const b = backend();
-  const control = b.alloc(CONTROL_BYTES);
-  storeField(control, Control.priority, priority);
-  b.heap.f64[(control + Control.timeout) >> 3] = timeout ?? Infinity;
+  if (signal === undefined && timeout === undefined && priority === 0) return null;
+  return { priority, timeout: timeout ?? Infinity };
+}
+
+/** Writes the control block at `control` (zeroed memory, {@link CONTROL_BYTES}); returns `control`. */
+export function initControl(control: number, options: ControlOptions): number {
+  storeField(control, Control.priority, options.priority);
+  backend().heap.f64[(control + Control.timeout) >> 3] = options.timeout;
   return control;
 }
 

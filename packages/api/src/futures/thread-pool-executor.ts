@@ -19,7 +19,7 @@ import { TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
 import type { Thread } from '../threading/thread';
 import { Future } from './future';
 import { dropHandedOff } from './known-views';
-import { F, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
+import { F, FUTURE_BYTES, PENDING, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
 import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, statsOf, takeIdle } from './pool-block';
 import { poolIndexIn, pushForked } from './fork-join';
 import { fulfilWithFuture, pushWaiting, pushWaitingAsync } from './backpressure';
@@ -33,7 +33,7 @@ import { BROKEN_MESSAGES } from './pool-death';
 import './pool-worker';
 import { joinPoolThreads, joinPoolThreadsAsync, poolThreadsAlive, signalRunning, startPoolThread } from './pool-threads';
 import { PendingFutures } from './pending-futures';
-import { allocControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
+import { CONTROL_BYTES, initControl, parseControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
 import { Executor, type Callable, type ShutdownOptions } from './executor';
 import { addField, casField, loadField, storeField } from '../fields';
 
@@ -215,18 +215,12 @@ export class ThreadPoolExecutor extends Executor {
     dropHandedOff();
     this.checkUsable(this.flags());
     const task = this.specFor(fn);
-    const control = options === undefined ? 0 : allocControl(options);
-    let encodedArgs: number;
-    try {
-      encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
-    } catch (error) {
-      if (control !== 0) backend().free(control);
-      throw error;
-    }
-    const address = allocFuture(2, nextFutureId());
+    const control = options === undefined ? null : parseControl(options);
+    const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
+    const address = allocFuture(2, nextFutureId(), PENDING, 0, 0, control === null ? 0 : CONTROL_BYTES);
     storeField(address, F.task, task);
     storeField(address, F.args, encodedArgs);
-    storeField(address, F.control, control);
+    if (control !== null) storeField(address, F.control, initControl(address + FUTURE_BYTES, control));
     storeField(address, F.pool, this.pool);
     backend().heap.f64[(address + F.queuedAt) >> 3] = sharedNow();
     return address;
