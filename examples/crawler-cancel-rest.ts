@@ -57,9 +57,13 @@ let cancelled = 0;
 let aborted = 0;
 let finished = 0;
 for (const f of rest) {
-  if (f.cancelled()) cancelled++;
-  else if ((f.exception() as Error | null)?.name === 'AbortError') aborted++;
-  else if (f.exception() === null) finished++;
+  if (f.cancelled()) {
+    cancelled++;
+    continue;
+  }
+  const error = f.exception() as Error | undefined; // undefined: it returned (Python's None)
+  if (error === undefined) finished++;
+  else if (error.name === 'AbortError') aborted++;
 }
 console.log(`the other ${rest.length} submitted pages: ${cancelled} cancelled while queued, ${aborted} aborted while running, ${finished} finished before the abort`);
 const stats = ex.stats();
