@@ -6,6 +6,7 @@
 import { ThreadPoolExecutor } from '#threading';
 import { availableParallelism } from 'node:os';
 import { check } from './lib/check';
+import { parallelCeiling } from './lib/machine-ceiling';
 import { startSlowServer } from './lib/slow-server';
 import { warmUp } from './lib/warm-up';
 
@@ -48,6 +49,9 @@ for (const threads of [1, 2, 4, 8]) {
 await server.close();
 
 console.log('CPU-bound: faster up to one thread per core, then flat. I/O-bound: faster with every thread.');
-check(cpu[0] / cpu[1] > 1.05, // one-sided and generous: CI shares its 2 cores with other work
+const ceiling = await parallelCeiling();
+console.log(`(this machine gives plain worker_threads ${ceiling.toFixed(2)}x on 2 threads right now)`);
+// One-sided and generous, and only when the machine can show it (lib/machine-ceiling.ts).
+check(ceiling < 1.5 || cpu[0] / cpu[1] > 1.05,
    `CPU-bound work on 2 threads should beat 1 thread (${(cpu[0] / cpu[1]).toFixed(2)}x)`);
 check(io[0] / io[3] >= 2, `I/O-bound work on 8 threads should be several times faster (${(io[0] / io[3]).toFixed(1)}x)`);
