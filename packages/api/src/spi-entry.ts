@@ -49,6 +49,7 @@ export {
   type HostedBackend,
 } from './host/warm-workers';
 export { eventLoopTurn } from './host/idle-turn';
+export { watchHardStops } from './futures/hard-stop';
 
 // the codec's error-class registry (for wire codecs that rebuild errors as the registered class)
 export { errorClassKey, errorClass } from './codec/error-classes';

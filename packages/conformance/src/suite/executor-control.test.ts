@@ -237,7 +237,7 @@ describe('executor control: maxQueue backpressure and map buffersize', () => {
     const second = ex.submitAsync((x: number) => x + 1, 1);
     void second.then(() => { settled = true; });
     // Turns of the event loop go by (it is not blocked) and the queue stays full.
-    for (let i = 0; i < 20; i++) await new Promise((resolve) => setImmediate(resolve));
+    for (let i = 0; i < 20; i++) await new Promise((resolve) => setTimeout(resolve, 0));
     expect(settled).toBe(false);
     gate.set();
     expect(await (await second).resultAsync(10_000)).toBe(2);
