@@ -73,6 +73,81 @@ export function userFrames(stack: string | undefined): Frame[] {
   return first === -1 ? [] : frames.slice(first, first + KEPT_FRAMES);
 }
 
+/** What a V8-style structured stack frame offers (`Error.prepareStackTrace`'s call sites; Bun's too). */
+interface CallSite {
+  getFileName(): string | null | undefined;
+  getLineNumber(): number | null;
+  getColumnNumber(): number | null;
+  getFunctionName(): string | null;
+  isConstructor(): boolean;
+  isAsync?(): boolean;
+  isToplevel?(): boolean;
+  getTypeName?(): string | null;
+}
+
+const asCallSites = (_error: Error, sites: CallSite[]): CallSite[] => sites;
+
+/** True when the runtime maps stack positions through source maps (Node's `--enable-source-maps`): then only its own formatting has the right lines. */
+function sourceMapsOn(): boolean {
+  const proc = (globalThis as { process?: { sourceMapsEnabled?: boolean; execArgv?: string[] } }).process;
+  return proc?.sourceMapsEnabled === true || (proc?.execArgv?.includes('--enable-source-maps') ?? false);
+}
+
+/** True for no `Error.prepareStackTrace` or the runtime's own (Node's and Bun's are named so); a program's own (source-map-support's) is left to format. */
+function isRuntimeDefault(prepare: unknown): boolean {
+  return prepare === undefined || (typeof prepare === 'function' && prepare.name === 'ErrorPrepareStackTrace');
+}
+
+/** One call site as V8 prints it after `at `: `name (file:line:col)`, or the location alone. */
+function siteText(site: CallSite, file: string | undefined): string {
+  const location = file === undefined ? '<anonymous>' : `${file}:${site.getLineNumber() ?? 0}:${site.getColumnNumber() ?? 0}`;
+  let name = site.getFunctionName();
+  if (name === null || name === '') return location;
+  if (site.isConstructor()) return `new ${name} (${location})`;
+  if (site.isToplevel?.() === false) {
+    const type = site.getTypeName?.();
+    if (typeof type === 'string' && type !== '' && !name.startsWith(type)) name = `${type}.${name}`;
+  }
+  return `${site.isAsync?.() === true ? 'async ' : ''}${name} (${location})`;
+}
+
+/**
+ * The call site of a threadkit entry point, as the `at …` lines of its user frames. It is taken
+ * on every `Thread.start`, so it costs as little as it can: the stack is captured with only the
+ * frames it keeps (`ownDepth` frames of threadkit — this function counted — then
+ * {@link KEPT_FRAMES}) and, where the runtime offers structured call sites and no source maps
+ * are on, only the kept frames' positions are looked up (formatting a whole stack is most of the
+ * cost). A program that lowered `Error.stackTraceLimit` (to 0: no call sites) gets at most that.
+ */
+export function callerText(ownDepth: number): string {
+  const E = Error as ErrorConstructor & { prepareStackTrace?: unknown; stackTraceLimit: number };
+  const limit = E.stackTraceLimit;
+  const prepare = E.prepareStackTrace;
+  const structured = isRuntimeDefault(prepare) && !sourceMapsOn();
+  let stack: unknown;
+  try {
+    if (typeof limit === 'number') E.stackTraceLimit = Math.min(limit, ownDepth + KEPT_FRAMES);
+    if (structured) E.prepareStackTrace = asCallSites;
+    stack = new Error().stack;
+  } finally {
+    E.stackTraceLimit = limit;
+    if (structured) E.prepareStackTrace = prepare;
+  }
+  if (!Array.isArray(stack)) return formatFrames(userFrames(stack as string | undefined));
+  const lines: string[] = [];
+  for (const site of stack as CallSite[]) {
+    const file = site.getFileName() ?? undefined;
+    if (lines.length === 0 && isOwn({ text: '', file, line: 0 })) continue;
+    if (lines.length === KEPT_FRAMES) break;
+    lines.push(`    at ${siteText(site, file)}`);
+  }
+  return lines.join('\n');
+}
+
+function formatFrames(frames: Frame[]): string {
+  return frames.map((frame) => `    at ${frame.text}`).join('\n');
+}
+
 /** Where an executor's future keeps the stack of the `submit` that made it (in the submitting thread). */
 export const ORIGIN: unique symbol = Symbol('threadkit.origin') as never;
 

@@ -14,7 +14,7 @@ import { storeValue } from '../codec';
 import { Deadline, waitTimeout } from '../timeout';
 import { currentIdent, currentThreadOrUndefined } from './current';
 import { TaskRef, toTaskSpec, type TaskSpec } from './task';
-import { userFrames } from './call-site';
+import { callerText } from './call-site';
 import {
   createRecord,
   Field,
@@ -188,9 +188,8 @@ export class Thread<A extends unknown[] = any[]> {
     } else if (internal.target !== undefined && internal.target !== null) {
       spec = toTaskSpec(internal.target, 'Thread target');
     }
-    const origin = userFrames(new Error().stack)
-      .map((frame) => `    at ${frame.text}`)
-      .join('\n');
+    // The user's call of start() (this frame and callerText's are threadkit's own).
+    const origin = callerText(2);
     const task: ThreadTask = { spec, args: internal.args, subclass, fields, origin };
     const taskAddress = storeValue(task, '');
     const record = internal.record;
