@@ -126,4 +126,13 @@ export interface Backend {
 
   /** Writes text to the process's standard error at once (even while other threads block). */
   writeStderr(text: string): void;
+
+  /**
+   * Optional: hears OS signal `signum` off every JS thread — from now on each delivery adds one
+   * to the cell at `address` and wakes its waiters (even while every JS thread blocks). Returns
+   * false where the platform cannot. The thread dump on a signal uses it first.
+   */
+  watchSignal?(signum: number, address: number): boolean;
+  /** Optional: stops {@link watchSignal} for `signum` (the handler from before comes back). */
+  unwatchSignal?(signum: number): void;
 }

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 /// Registers the functions on `exports` and this thread's state.
 pub fn register(env: Env, exports: napi_value) -> Result<(), String> {
     ThreadState::install(env)?;
-    let methods: [(&str, Method); 11] = [
+    let methods: [(&str, Method); 13] = [
         ("attach", attach),
         ("format", format),
         ("alloc", alloc),
@@ -27,6 +27,8 @@ pub fn register(env: Env, exports: napi_value) -> Result<(), String> {
         ("lockAcquire", lock_acquire),
         ("threadId", thread_id),
         ("shutdown", shutdown),
+        ("watchSignal", watch_signal),
+        ("unwatchSignal", unwatch_signal),
     ];
     for (name, method) in methods {
         env.export(exports, name, method)?;
@@ -167,5 +169,32 @@ fn thread_id(call: &Call) -> Result<napi_value, String> {
 /// `shutdown()`: the process is exiting; see `park::shutdown`.
 fn shutdown(call: &Call) -> Result<napi_value, String> {
     park::shutdown();
+    Ok(call.env().undefined())
+}
+
+/// `watchSignal(signum, address) → 1`: from now on the signal adds one to the cell and wakes
+/// its waiters, from a native thread (see `signals`); 0 where the platform has no signals.
+fn watch_signal(call: &Call) -> Result<napi_value, String> {
+    let signum = call.number(0)?;
+    let cell = heap(call)?.cell(call.number(1)?)?;
+    #[cfg(unix)]
+    {
+        crate::signals::watch(signum as i32, cell)?;
+        Ok(call.env().number(1.0))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (signum, cell);
+        Ok(call.env().number(0.0))
+    }
+}
+
+/// `unwatchSignal(signum)`: the handler from before `watchSignal` comes back.
+fn unwatch_signal(call: &Call) -> Result<napi_value, String> {
+    let signum = call.number(0)?;
+    #[cfg(unix)]
+    crate::signals::unwatch(signum as i32);
+    #[cfg(not(unix))]
+    let _ = signum;
     Ok(call.env().undefined())
 }

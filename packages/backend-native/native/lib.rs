@@ -13,6 +13,8 @@ mod js;
 mod layout;
 mod napi_sys;
 mod park;
+#[cfg(unix)]
+mod signals;
 #[cfg(target_os = "linux")]
 mod sys_futex;
 #[cfg(any(test, threadkit_check_all, not(any(target_os = "linux", target_os = "macos"))))]

@@ -40,6 +40,10 @@ export interface NativeAddon {
   threadId(): number;
   /** The process is exiting: wakes sleeping threads so Node can end them. */
   shutdown(): void;
+  /** Each delivery of signal `signum` adds one to the cell and wakes its waiters, from a native thread: 1, or 0 where the platform has no signals. */
+  watchSignal(signum: number, address: number): 1 | 0;
+  /** Puts back the handler from before {@link NativeAddon.watchSignal}. */
+  unwatchSignal(signum: number): void;
 }
 
 const PUBLISHED = ['linux-x64-gnu'];

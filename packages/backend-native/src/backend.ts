@@ -88,4 +88,12 @@ export class NativeBackend extends AtomicsNodeBackend implements HostedBackend {
   unpark(address: number, count: number): number {
     return addon.unpark(address, count);
   }
+
+  watchSignal(signum: number, address: number): boolean {
+    return addon.watchSignal(signum, address) === 1;
+  }
+
+  unwatchSignal(signum: number): void {
+    addon.unwatchSignal(signum);
+  }
 }

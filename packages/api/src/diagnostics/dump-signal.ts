@@ -47,8 +47,8 @@ export function enableDumpOnSignal(signal = 'SIGUSR2'): void {
     throw new RangeError(`enableDumpOnSignal(): not a signal that can be caught: ${JSON.stringify(signal)}`);
   }
   const b = backend();
-  Atomics.store(b.heap.i32, Root.dumpSignal >> 2, number);
-  b.unpark(Root.dumpSignal, 0x7fffffff);
+  // The main thread's listener first: a backend's own C handler (Backend.watchSignal), installed
+  // by the supervisor next, then finds the runtime's handler in place and calls it after its own.
   if (!listening.has(signal)) {
     listening.add(signal);
     proc.on(signal, () => {
@@ -58,6 +58,8 @@ export function enableDumpOnSignal(signal = 'SIGUSR2'): void {
       backend().writeStderr(dumpThreads());
     });
   }
+  Atomics.store(b.heap.i32, Root.dumpSignal >> 2, number);
+  b.unpark(Root.dumpSignal, 0x7fffffff);
 }
 
 /** Reads `THREADKIT_DUMP_ON_SIGNAL` at start (`1` means SIGUSR2); a bad name is a RangeError. */

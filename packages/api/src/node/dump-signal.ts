@@ -8,7 +8,9 @@
  * `signal_wrap` binding (the one `process.on` uses), reached through `process.binding`, which
  * Node deprecates (DEP0111) and gives a worker on Node 20 but no longer on Node 26. Where it is missing, the
  * supervisor says so in `Root.dumpSignalListener`, and the main thread's listener takes over
- * (it then works only while the main thread is not blocked).
+ * (it then works only while the main thread is not blocked). A backend with its own way to hear
+ * a signal off the JS threads (`Backend.watchSignal`: the native addon's C handler) is used first,
+ * on every Node.
  */
 import { Root } from '../roots';
 import type { Backend } from '../spi';
@@ -41,7 +43,7 @@ function signalClass(): SignalClass | undefined {
 
 /** Runs on the supervisor for the life of the process: listens for the signal the roots name. */
 export async function watchDumpSignal(b: Backend): Promise<void> {
-  let handle: SignalHandle | undefined;
+  let handle: { close(): void } | undefined;
   let current = 0;
   for (;;) {
     const wanted = Atomics.load(b.heap.i32, Root.dumpSignal >> 2);
@@ -49,7 +51,7 @@ export async function watchDumpSignal(b: Backend): Promise<void> {
       handle?.close();
       handle = undefined;
       current = wanted;
-      if (wanted !== 0) handle = listen(b, wanted);
+      if (wanted !== 0) handle = listenThroughBackend(b, wanted) ?? listen(b, wanted);
       Atomics.store(b.heap.i32, Root.dumpSignalListener >> 2, handle !== undefined ? Listener.supervisor : Listener.unavailable);
       if (wanted !== 0 && handle === undefined) {
         b.writeStderr(
@@ -59,6 +61,42 @@ export async function watchDumpSignal(b: Backend): Promise<void> {
     }
     await b.parkAsync(Root.dumpSignal, wanted, Infinity, false);
   }
+}
+
+/**
+ * The backend's own watch where it has one (native: a C handler and a relay thread, on any Node):
+ * each signal bumps a heap cell this loop waits on asynchronously. The cell is never freed (the
+ * relay may still write it as a watch ends; a few bytes per change of signal).
+ */
+function listenThroughBackend(b: Backend, signum: number): { close(): void } | undefined {
+  if (b.watchSignal === undefined) return undefined;
+  const cell = b.alloc(4);
+  try {
+    if (!b.watchSignal(signum, cell)) return undefined;
+  } catch {
+    return undefined;
+  }
+  let closed = false;
+  void (async () => {
+    let seen = 0;
+    for (;;) {
+      await b.parkAsync(cell, seen, Infinity, false);
+      if (closed) return;
+      const now = Atomics.load(b.heap.i32, cell >> 2);
+      if (now !== seen) {
+        seen = now;
+        b.writeStderr(dumpThreads());
+      }
+    }
+  })();
+  return {
+    close() {
+      closed = true;
+      b.unwatchSignal?.(signum);
+      Atomics.add(b.heap.i32, cell >> 2, 1);
+      b.unpark(cell, 1);
+    },
+  };
 }
 
 function listen(b: Backend, signum: number): SignalHandle | undefined {

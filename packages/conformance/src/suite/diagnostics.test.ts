@@ -13,7 +13,7 @@ import {
   sleep,
   Thread,
 } from '#backend';
-import { fx, spawnChild } from './support';
+import { backendSpecifier, fx, spawnChild } from './support';
 import { currentRuntime, runtimeLabel } from '../runtime';
 
 /** Polls `dumpThreads()` until `done(dump)` holds (a handshake on the threads' state, not a timing); returns that dump. */
@@ -176,10 +176,12 @@ describe('dumpThreads', () => {
   });
 
   it('a signal prints the dump to stderr from outside, while the main thread is blocked in join()', async (ctx) => {
-    // The supervisor hears the signal through Node's own signal handle; Bun and Deno have none
-    // for a worker (the main thread's listener there cannot run while it is blocked).
+    // The supervisor hears the signal through the native addon's C handler (the native backend,
+    // on any Node) or through Node's own signal handle for a worker (Node 20); Bun and Deno have
+    // neither (the main thread's listener there cannot run while it is blocked).
     if (currentRuntime().name !== 'node') ctx.skip(`needs Node's signal handle in a worker, which ${runtimeLabel()} does not have`);
-    if (!(await workersHaveSignalHandle())) ctx.skip(`needs Node's signal handle in a worker (process.binding('signal_wrap')), which ${runtimeLabel()} no longer gives`);
+    const ownWatch = backendSpecifier() === '@threadkit/backend-native';
+    if (!ownWatch && !(await workersHaveSignalHandle())) ctx.skip(`needs Node's signal handle in a worker (process.binding('signal_wrap')), which ${runtimeLabel()} no longer gives`);
     const child = spawnChild('child-diagnostics.mjs', ['signal'], { THREADKIT_DUMP_ON_SIGNAL: 'SIGUSR2' });
     let stdout = '';
     let stderr = '';
