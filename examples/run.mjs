@@ -164,8 +164,9 @@ if (backends.length === 0) {
   console.error('no threadkit backend is installed (npm ci at the repo root)');
   process.exit(2);
 }
-// `--skip name` leaves an example out of --all (CI runs the slowest on one backend only).
-const files = allExamples().filter((file) => !options.skip.has(file.replace(/^.*\//, '').slice(0, -3)));
+// `--skip name` leaves an example out; names given with --all pick those only (a table and a total, as --all).
+const picked = (name) => !options.skip.has(name) && (options.names.length === 0 || options.names.includes(name));
+const files = allExamples().filter((file) => picked(file.slice(0, -3)));
 const rows = [];
 const totalStart = performance.now();
 for (const backend of backends) {
