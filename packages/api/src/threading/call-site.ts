@@ -144,6 +144,7 @@ export function callerText(ownDepth: number): string {
   return lines.join('\n');
 }
 
+/** Frames as the `at …` lines of a stack. */
 function formatFrames(frames: Frame[]): string {
   return frames.map((frame) => `    at ${frame.text}`).join('\n');
 }
@@ -175,7 +176,7 @@ export function originText(what: string, origin: Error | string | undefined): st
   if (origin === undefined) return '';
   const frames = typeof origin === 'string' ? parseFrames(origin) : userFrames(origin.stack);
   if (frames.length === 0) return '';
-  return `\n    --- ${what} ---\n${frames.map((frame) => `    at ${frame.text}`).join('\n')}`;
+  return `\n    --- ${what} ---\n${formatFrames(frames)}`;
 }
 
 /**
