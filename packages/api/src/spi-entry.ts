@@ -51,5 +51,8 @@ export {
 export { eventLoopTurn } from './host/idle-turn';
 export { watchHardStops } from './futures/hard-stop';
 
+// the time histograms of stats() (for executors that keep theirs in a SharedArray)
+export { HISTOGRAM_BUCKETS, histogramBucket, histogramMicros, readTimeHistogram } from './futures/time-histogram';
+
 // the codec's error-class registry (for wire codecs that rebuild errors as the registered class)
 export { errorClassKey, errorClass } from './codec/error-classes';

@@ -10,6 +10,7 @@ import {
   acquireLockAsync,
   outOfSharedMemory,
   spinOnLock,
+  LOCK_UNLOCKED,
   WaitAsyncParking,
   type HeapStats,
   type HostedBackend,
@@ -119,9 +120,24 @@ export class WasmBackend implements HostedBackend {
   lockAcquire(address: number, timeoutMs: number): boolean {
     if (this.wasm.lockTry(address) === 1) return true;
     if (timeoutMs === 0) return false;
-    if (!this.canBlock) cannotBlock();
+    if (!this.canBlock) return this.spinAcquire(address, timeoutMs);
     if (spinOnLock(this.heap.i32, address) && this.wasm.lockTry(address) === 1) return true;
     return this.wasm.lockAcquire(address, timeoutMs) === 1;
+  }
+
+  /**
+   * A lock taken on a thread that may not block (a browser's main thread): only the api's own
+   * short critical sections get here (a queue's or a future's lock, a parking-lot bucket, the
+   * excepthook's) — every user-facing blocking call refuses up front (`mustBlock`) — so the
+   * thread spins until the holder, inside a few instructions, lets go. Failing instead made any
+   * such race an error on the page (a main-thread setExcepthook while a thread read the hook).
+   */
+  private spinAcquire(address: number, timeoutMs: number): boolean {
+    const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+    for (let spins = 1; ; spins++) {
+      if (Atomics.load(this.heap.i32, address >> 2) === LOCK_UNLOCKED && this.wasm.lockTry(address) === 1) return true;
+      if ((spins & 1023) === 0 && performance.now() >= deadline) return false;
+    }
   }
 
   lockAcquireAsync(address: number, timeoutMs: number): Promise<boolean> {

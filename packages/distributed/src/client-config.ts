@@ -21,6 +21,6 @@ export interface ClientConfig {
 
 /** A request from the executor to its I/O thread. */
 export type ClientRequest =
-  | { readonly kind: 'submit'; readonly jobId: string; readonly future: Future<unknown>; readonly data: JobData; readonly priority: number }
+  | { readonly kind: 'submit'; readonly jobId: string; readonly future: Future<unknown>; readonly data: JobData; readonly priority: number; readonly submittedAt: number }
   | { readonly kind: 'abort'; readonly jobId: string }
   | { readonly kind: 'shutdown'; readonly cancelFutures: boolean };

@@ -17,6 +17,10 @@ export interface Entry {
   readonly future: Future<unknown>;
   readonly data: JobData;
   readonly priority: number;
+  /** When `submit` was called: ms since the epoch (the clock every thread shares). */
+  readonly submittedAt: number;
+  /** When its `active` event came (same clock); 0 before. */
+  startedAt: number;
   phase: Phase;
   /** True while the entry is counted in `queued` or `running`. */
   counted: boolean;

@@ -17,10 +17,14 @@ import type { ClientConfig, ClientRequest } from './client-config';
 import { describeConnection } from './connection';
 import { JobLostError } from './errors';
 import { bullPriority } from './options';
-import { cancelChannel, failureFromLogs, remoteException, type ResultEnvelope } from './protocol';
+import { cancelChannel, failureFromLogs, remoteException, threadsOfWorkers, type ResultEnvelope } from './protocol';
 import { S } from './stats';
 import { fromWire } from './wire-codec';
 import { finish, uncount, type Entry } from './client-entry';
+import { recordTime, RUN_TIME, WAIT_TIME } from './time-histograms';
+
+/** Now, on the clock `submit` used: ms since the epoch. */
+const now = (): number => performance.timeOrigin + performance.now();
 
 /** Ms a finished job stays in Redis for a client that missed its event (BullMQ's removeOnComplete/removeOnFail age, in s). */
 const KEEP_COMPLETED_S = 3600;
@@ -50,6 +54,7 @@ class Client {
     private readonly config: ClientConfig,
     private readonly requests: SimpleQueue<ClientRequest | { kind: 'wake' }>,
     private readonly counters: SharedArray<'i'>,
+    private readonly histograms: SharedArray<'d'>,
   ) {
     const connection = this.connectionOptions();
     this.where = `${describeConnection(config.connection)} (queue ${config.queue})`;
@@ -150,7 +155,7 @@ class Client {
   }
 
   private submit(request: Extract<ClientRequest, { kind: 'submit' }>): void {
-    const entry: Entry = { jobId: request.jobId, future: request.future, data: request.data, priority: request.priority, phase: 'held', counted: true };
+    const entry: Entry = { jobId: request.jobId, future: request.future, data: request.data, priority: request.priority, submittedAt: request.submittedAt, startedAt: 0, phase: 'held', counted: true };
     if (this.broken !== undefined) {
       if (!finish(this.counters, entry, true, this.broken, S.failed) && entry.counted) {
         uncount(this.counters, entry);
@@ -219,6 +224,7 @@ class Client {
   private started(jobId: string): void {
     const entry = this.entries.get(jobId);
     if (entry === undefined || entry.phase === 'started') return;
+    const startedAt = now(); // before the future shows RUNNING, so that a run time covers all a thread saw running
     // Cancelled meanwhile: the worker holds the job, so abort it (the entry is settled as cancelled).
     if (entry.future.done() || !entry.future.setRunningOrNotifyCancel()) return void this.abort(jobId);
     if (entry.counted) {
@@ -226,11 +232,14 @@ class Client {
       this.counters.add(S.running, 1);
     }
     entry.phase = 'started';
+    entry.startedAt = startedAt;
+    recordTime(this.histograms, WAIT_TIME, entry.startedAt - entry.submittedAt);
   }
 
   private completed(jobId: string, returnvalue: unknown): void {
     const entry = this.entries.get(jobId);
     if (entry === undefined || entry.future.done()) return;
+    this.ended(entry);
     let value: unknown;
     try {
       const envelope = (typeof returnvalue === 'string' ? JSON.parse(returnvalue) : returnvalue) as ResultEnvelope;
@@ -251,11 +260,17 @@ class Client {
       // The reason alone, below.
     }
     if (entry.future.done()) return;
+    this.ended(entry);
     const failure = failureFromLogs(logs);
     if (failure === undefined) {
       return this.fail(entry, new RuntimeError(`job ${jobId} (task ${entry.data.name} from ${entry.data.module}) failed: ${failedReason}`));
     }
     if (finish(this.counters, entry, true, remoteException(failure, jobId), S.failed) && failure.timedOut) this.counters.add(S.timedOut, 1);
+  }
+
+  /** A started job's worker finished it (its event, or its record in Redis): its run time, before its future completes. */
+  private ended(entry: Entry): void {
+    if (entry.startedAt !== 0) recordTime(this.histograms, RUN_TIME, now() - entry.startedAt);
   }
 
   /** The job is gone from Redis before it finished. */
@@ -309,14 +324,18 @@ class Client {
 
   /**
    * The periodic check: every job this executor has in Redis still exists, and one that finished
-   * without its event reaching us is completed from its record; the queue's depth is sampled.
+   * without its event reaching us is completed from its record; the queue's depth and its workers' threads are sampled.
    */
   private async check(): Promise<void> {
     this.lastCheck = performance.now();
     if (this.broken !== undefined) return;
     try {
-      const counts = await this.queue.getJobCounts('wait', 'prioritized', 'delayed');
-      this.counters.store(S.queueDepth, Object.values(counts).reduce((a, b) => a + b, 0));
+      const [counts, workers] = await Promise.all([this.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active'), this.queue.getWorkers()]);
+      const { active = 0, ...waiting } = counts;
+      this.counters.store(S.queueDepth, Object.values(waiting).reduce((a, b) => a + b, 0));
+      const threads = threadsOfWorkers(workers);
+      this.counters.store(S.threads, threads);
+      this.counters.store(S.idleThreads, Math.max(0, threads - active));
       const inRedis = [...this.entries.values()].filter((e) => e.phase === 'queued' || e.phase === 'started');
       if (inRedis.length === 0) return;
       const client = this.redis;
@@ -358,6 +377,11 @@ class Client {
  * The I/O thread's target (a module export, run by `new Thread`): serves `requests` until the
  * executor shuts down and every future is done, then closes its Redis connections.
  */
-export async function runClient(config: ClientConfig, requests: SimpleQueue<ClientRequest | { kind: 'wake' }>, counters: SharedArray<'i'>): Promise<void> {
-  await new Client(config, requests, counters).run();
+export async function runClient(
+  config: ClientConfig,
+  requests: SimpleQueue<ClientRequest | { kind: 'wake' }>,
+  counters: SharedArray<'i'>,
+  histograms: SharedArray<'d'>,
+): Promise<void> {
+  await new Client(config, requests, counters, histograms).run();
 }

@@ -19,6 +19,7 @@ import type { ClientConfig, ClientRequest } from './client-config';
 import type { JobData } from './protocol';
 import { S, STATS_LENGTH, type DistributedStats } from './stats';
 import { toWire } from './wire-codec';
+import { allocHistograms, readHistogram, RUN_TIME, WAIT_TIME } from './time-histograms';
 import { checkOptions, type Backoff, type DistributedSubmitOptions } from './options';
 
 /** Options of `new DistributedExecutor(...)`. */
@@ -95,6 +96,7 @@ function moduleTask(fn: unknown): { module: string; name: string } {
 export class DistributedExecutor extends Executor {
   private readonly requests = new SimpleQueue<ClientRequest>();
   private readonly counters = new SharedArray('i', STATS_LENGTH);
+  private readonly histograms = allocHistograms();
   private readonly io: Thread;
   private readonly idPrefix = randomUUID().slice(0, 8);
   private readonly where: string;
@@ -128,10 +130,10 @@ export class DistributedExecutor extends Executor {
       pollInterval: positiveInteger(options.pollInterval, 'pollInterval', 1000),
     };
     this.where = `${describeConnection(connection)} queue=${options.queue}`;
-    this.counters.store(S.queueDepth, -1);
+    for (const sampled of [S.queueDepth, S.threads, S.idleThreads]) this.counters.store(sampled, -1);
     this.io = new Thread({
       target: task(new URL('./client-thread.js', import.meta.url), 'runClient'),
-      args: [config, this.requests, this.counters],
+      args: [config, this.requests, this.counters, this.histograms],
       name: `DistributedExecutor(${options.queue})`,
       daemon: true,
     });
@@ -170,7 +172,7 @@ export class DistributedExecutor extends Executor {
     const jobId = `${this.idPrefix}-${++this.nextJob}`;
     this.counters.add(S.submitted, 1);
     this.counters.add(S.queued, 1);
-    this.requests.put({ kind: 'submit', jobId, future, data, priority: options?.priority ?? 0 });
+    this.requests.put({ kind: 'submit', jobId, future, data, priority: options?.priority ?? 0, submittedAt: performance.timeOrigin + performance.now() });
     this.pending.add(future);
     if (this.pending.size >= this.pruneAt) this.prune();
     const signal = options?.signal;
@@ -234,6 +236,10 @@ export class DistributedExecutor extends Executor {
       queued: c.load(S.queued),
       running: c.load(S.running),
       queueDepth: c.load(S.queueDepth),
+      threads: c.load(S.threads),
+      idleThreads: c.load(S.idleThreads),
+      waitTime: readHistogram(this.histograms, WAIT_TIME),
+      runTime: readHistogram(this.histograms, RUN_TIME),
     };
   }
 

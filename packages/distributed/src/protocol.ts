@@ -90,3 +90,28 @@ export function remoteException(failure: RemoteFailure, jobId: string): unknown 
   }
   return error;
 }
+
+/**
+ * The BullMQ worker name a threadkit-worker runs under (Redis shows it as the connection's
+ * client name): its thread count, pid and a random tag, so that a client can add up the threads
+ * that serve its queue (`stats().threads`) from `Queue.getWorkers()`.
+ */
+export function workerName(threads: number, pid: number, tag: string): string {
+  return `threadkit-worker.${threads}-threads.${pid}.${tag}`;
+}
+
+/**
+ * The threads of the threadkit-workers among `clients` (`Queue.getWorkers()`'s answer: one per
+ * connection, so a worker may be listed more than once; other BullMQ workers are not counted).
+ */
+export function threadsOfWorkers(clients: readonly { readonly name?: string; readonly rawname?: string }[]): number {
+  const seen = new Map<string, number>();
+  for (const { name, rawname } of clients) {
+    // BullMQ lists a worker's `name` as the queue's; its full client name is `rawname`.
+    const match = /(?:^|:w:)(threadkit-worker\.(\d+)-threads\.\S+)$/.exec(rawname ?? name ?? '');
+    if (match !== null) seen.set(match[1]!, Number(match[2]));
+  }
+  let threads = 0;
+  for (const n of seen.values()) threads += n;
+  return threads;
+}

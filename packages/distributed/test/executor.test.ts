@@ -227,6 +227,50 @@ describe.skipIf(!HAVE_REDIS)(`DistributedExecutor${SKIP_REASON}`, () => {
     expect(stats).toMatchObject({ submitted: 6, completed: 4, failed: 1, cancelled: 1, queued: 0, running: 0 });
   });
 
+  it('stats() times each job: waitTime from submit to start, runTime from start to outcome', async () => {
+    await using ex = new DistributedExecutor({ connection: url, queue: QUEUE });
+    const key = `h:${Math.random()}`;
+    const held = ex.submit(gate, url, key, 'held');
+    await untilRunning([held]);
+    // Held running for at least 100 ms (measured, not a handshake): its run time is at least that.
+    const heldFrom = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const heldMs = performance.now() - heldFrom;
+    await redis.rpush(`${key}:go`, 'x');
+    expect(await held).toBe('held');
+    const sums = await Promise.all(Array.from({ length: 10 }, (_, i) => ex.submit(add, i, 1)));
+    expect(sums).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+    const { waitTime, runTime } = ex.stats();
+    expect(waitTime.count).toBe(11);
+    expect(runTime.count).toBe(11);
+    expect(runTime.max).toBeGreaterThanOrEqual(heldMs - 1);
+    for (const h of [waitTime, runTime]) {
+      expect(h.mean).toBeGreaterThan(0);
+      expect(h.p50).toBeLessThanOrEqual(h.p90);
+      expect(h.p90).toBeLessThanOrEqual(h.p99);
+      expect(h.p99).toBeLessThanOrEqual(h.max);
+    }
+  });
+
+  it("stats() samples the queue's workers: threads (each worker's --threads) and idle ones", async () => {
+    await using ex = new DistributedExecutor({ connection: url, queue: QUEUE, pollInterval: 20 });
+    const key = `w:${Math.random()}`;
+    const held = ex.submit(gate, url, key, 'held');
+    try {
+      await untilRunning([held]);
+      // Two workers of 2 threads each; one job runs. Sampled every 20 ms: wait for a sample taken now.
+      const deadline = performance.now() + 20_000;
+      while (ex.stats().idleThreads !== 3) {
+        if (performance.now() > deadline) throw new Error(`idleThreads stayed ${ex.stats().idleThreads}`);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(ex.stats().threads).toBe(4);
+    } finally {
+      await redis.rpush(`${key}:go`, 'x'); // the other tests need that thread back, whatever happened
+    }
+    expect(await held).toBe('held');
+  });
+
   it('map with a timeout: TimeoutError from the iterator, the calls not yet yielded cancelled', async () => {
     await using ex = new DistributedExecutor({ connection: url, queue: QUEUE, maxInFlight: 2 });
     const key = `mt:${Math.random()}`;

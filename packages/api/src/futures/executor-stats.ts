@@ -18,9 +18,8 @@
  *   +32 wait        histogram of the time from submit to start
  *   +32+H run       histogram of the time from start to end
  *
- * A histogram: +0 count, +4 max (µs, saturating at 2^31 − 1), +8 sum (µs, i64), then
- * {@link BUCKETS} counts on a fixed log scale, four per octave of µs, so a percentile is read
- * within ±9 % (the middle of its bucket, never above the exact max).
+ * A histogram: +0 count, +4 max (µs, saturating at 2^31 − 1), +8 sum (µs, i64), then the
+ * bucket counts of time-histogram.ts's log scale (a percentile is read within ±9 %).
  *
  * Each counter is exact; a snapshot reads them one by one, so while tasks run it may see a task
  * in two places or in none for an instant. Counts are updated before a future completes, so
@@ -29,6 +28,9 @@
  */
 import { backend } from '../runtime';
 import { addField, casField, loadField } from '../fields';
+import { HISTOGRAM_BUCKETS, histogramBucket, histogramMicros, readTimeHistogram, type TimeHistogram } from './time-histogram';
+
+export type { TimeHistogram } from './time-histogram';
 
 /** Byte offsets of the counters inside a stats block. */
 export const S = {
@@ -42,29 +44,12 @@ export const S = {
   wait: 32,
 } as const;
 
-/** Log-scale buckets per histogram: bucket 0 is < 1 µs, bucket i ≥ 1 starts at 2^((i−1)/4) µs. */
-const BUCKETS = 128;
 /** Byte offsets inside a histogram. */
 const H = { count: 0, max: 4, sum: 8, buckets: 16 } as const;
-const HISTOGRAM_BYTES = H.buckets + 4 * BUCKETS;
+const HISTOGRAM_BYTES = H.buckets + 4 * HISTOGRAM_BUCKETS;
 /** Offset of the run-time histogram. */
 const RUN = S.wait + HISTOGRAM_BYTES;
 const STATS_BYTES = RUN + HISTOGRAM_BYTES;
-const MAX_US = 0x7fffffff;
-
-/** A time histogram of `stats()`, in ms. */
-export interface TimeHistogram {
-  /** How many times were recorded. */
-  readonly count: number;
-  /** Their mean (exact, µs resolution); 0 when none. */
-  readonly mean: number;
-  /** Median, 90th and 99th percentiles, within ±9 % (log-scale buckets); 0 when none. */
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  /** The largest (exact, µs resolution; saturates at about 35 minutes). */
-  readonly max: number;
-}
 
 /** What `ThreadPoolExecutor.stats()` returns: a snapshot of the pool's counters. */
 export interface ExecutorStats {
@@ -107,13 +92,9 @@ export function count(stats: number, offset: number, delta = 1): void {
   addField(stats, offset, delta);
 }
 
-function bucketOf(us: number): number {
-  return us < 1 ? 0 : Math.min(BUCKETS - 1, 1 + Math.floor(4 * Math.log2(us)));
-}
-
 function record(histogram: number, ms: number): void {
-  const us = Math.min(MAX_US, Math.max(0, Math.round(ms * 1000)));
-  addField(histogram, H.buckets + 4 * bucketOf(us), 1);
+  const us = histogramMicros(ms);
+  addField(histogram, H.buckets + 4 * histogramBucket(us), 1);
   Atomics.add(backend().heap.i64, (histogram + H.sum) >> 3, BigInt(us));
   for (let max = loadField(histogram, H.max); us > max; max = loadField(histogram, H.max)) {
     if (casField(histogram, H.max, max, us) === max) break;
@@ -141,28 +122,10 @@ export function taskKilled(stats: number, outcome: number): void {
   addField(stats, S.running, -1);
 }
 
-/** The value of bucket `i` reported for a percentile: its geometric middle. */
-function bucketValueUs(i: number): number {
-  return i === 0 ? 0.5 : 2 ** ((i - 1 + 0.5) / 4);
-}
-
 function readHistogram(histogram: number): TimeHistogram {
   const count = loadField(histogram, H.count);
-  if (count === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p99: 0, max: 0 };
-  const max = loadField(histogram, H.max);
   const sum = Number(Atomics.load(backend().heap.i64, (histogram + H.sum) >> 3));
-  const counts = Array.from({ length: BUCKETS }, (_, i) => loadField(histogram, H.buckets + 4 * i));
-  const total = counts.reduce((a, b) => a + b, 0);
-  const percentile = (q: number): number => {
-    const rank = Math.max(1, Math.ceil(q * total));
-    let seen = 0;
-    for (let i = 0; i < BUCKETS; i++) {
-      seen += counts[i]!;
-      if (seen >= rank) return Math.min(bucketValueUs(i), max) / 1000;
-    }
-    return max / 1000;
-  };
-  return { count, mean: sum / count / 1000, p50: percentile(0.5), p90: percentile(0.9), p99: percentile(0.99), max: max / 1000 };
+  return readTimeHistogram(count, sum, loadField(histogram, H.max), (i) => loadField(histogram, H.buckets + 4 * i));
 }
 
 /** A snapshot of the block's counters; `queued` and `threads` come from the pool and its owner. */

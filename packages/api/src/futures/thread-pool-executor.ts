@@ -91,7 +91,7 @@ export class ThreadPoolExecutor extends Executor {
   declare private config: PoolConfig;
   /** The pool threads this executor (in this thread) started. */
   declare private threads: Thread[];
-  /** Interned task specs, by function source or TaskRef. */
+  /** Interned task specs, by function source or module export. */
   declare private specs: Map<unknown, number>;
   /** The stack of the first `submit` of each interned spec (its "submitted at" unless stacks are on). */
   declare private firstSubmits: Map<number, Origin>;
@@ -327,9 +327,12 @@ export class ThreadPoolExecutor extends Executor {
     if (flags & SHUTDOWN) throw new RuntimeError('cannot schedule new futures after shutdown');
   }
 
-  /** The interned task spec of `fn`, checked and stored once per function source (a new arrow each time has the same) or TaskRef. */
+  /**
+   * The interned task spec of `fn`, checked and stored once per function source (a new arrow each
+   * time has the same) or module export (a new `task(url, name)` per submit names the same one).
+   */
   private specFor(fn: Callable): number {
-    const key = typeof fn === 'function' ? Function.prototype.toString.call(fn) : fn;
+    const key = typeof fn === 'function' ? Function.prototype.toString.call(fn) : fn instanceof TaskRef ? `\0${fn.url}\0${fn.exportName}` : fn;
     let task = this.specs.get(key);
     if (task === undefined) {
       this.specs.set(key, (task = internSpec(this.pool, storeValue(toTaskSpec(fn, 'submit')))));

@@ -144,6 +144,11 @@ describe('memory: futures and executors churned in a synchronous loop are reclai
     expect(churn('submit', n).sum).toBe((n * (n + 1)) / 2);
   });
 
+  it('200k submits, each of a new task(url, name) for the same export', () => {
+    const n = 200_000;
+    expect(churn('submitTask', n).sum).toBe((n * (n + 1)) / 2);
+  });
+
   it('200k executor.map items consumed', () => {
     const n = 200_000;
     const report = churn('map', n);

@@ -10,7 +10,8 @@ import { Redis } from 'ioredis';
 import { UnrecoverableError, Worker, type ConnectionOptions, type Job } from 'bullmq';
 import { hostname } from 'node:os';
 import { redisOptions, type Connection } from '../connection';
-import { cancelChannel, failureLogRow, taskLabel, type JobData, type RemoteFailure } from '../protocol';
+import { cancelChannel, failureLogRow, taskLabel, workerName, type JobData, type RemoteFailure } from '../protocol';
+import { randomUUID } from 'node:crypto';
 import { fromWire, toWire } from '../wire-codec';
 import { TaskResolver } from './task-resolver';
 
@@ -90,6 +91,7 @@ export async function startWorker(options: WorkerOptions): Promise<RunningWorker
   const worker = new Worker(options.queue, processor, {
     connection: { ...connection, maxRetriesPerRequest: null } as ConnectionOptions,
     prefix,
+    name: workerName(options.threads, process.pid, randomUUID().slice(0, 8)),
     concurrency: options.threads,
     ...(options.lockDuration !== undefined ? { lockDuration: options.lockDuration } : {}),
     ...(options.stalledInterval !== undefined ? { stalledInterval: options.stalledInterval } : {}),
