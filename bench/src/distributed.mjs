@@ -1,7 +1,8 @@
 /**
  * The distributed figures (issue 16): a DistributedExecutor (`threadkit`, on the contender's
  * backend) against BullMQ used directly (`bullmq`: Queue.addBulk / add + Job.waitUntilFinished on
- * QueueEvents, a Worker calling the function in its own process). Both send the same tasks
+ * QueueEvents, a Worker calling the function in its own process), and against the local
+ * executor (`local`: the same tasks on a ThreadPoolExecutor, no Redis). The first two send the same tasks
  * (dist-tasks.mjs) through a private redis-server to worker processes that the figure starts
  * once (on its first sample) and stops at its end.
  */
@@ -47,14 +48,36 @@ async function bullmqClient(url, queue) {
   };
 }
 
+/**
+ * The local anchor: the same tasks on a local ThreadPoolExecutor (workers backend) with as many
+ * threads as the figure's workers have in all — what the network and Redis cost over staying home.
+ */
+async function localClient(id) {
+  const { ThreadPoolExecutor, task } = await import('@threadkit/backend-workers');
+  const [procs, threads] = SHAPES[id];
+  const ex = new ThreadPoolExecutor(procs * threads);
+  const module = new URL('./dist-tasks.mjs', import.meta.url).href;
+  const tasks = { add: task(module, 'add'), crunch: task(module, 'crunch') };
+  return {
+    run: (name, argsList) => Promise.all(argsList.map((args) => ex.submit(tasks[name], ...args))),
+    one: (name, args) => ex.submit(tasks[name], ...args),
+    close: () => ex.shutdownAsync(),
+  };
+}
+
 /** `{ sample, end }` of a figure for client `kind`; the cluster and client start on the first sample. */
 function figure(kind, id, measure) {
   return {
     async sample(n, state) {
-      if (state.client === undefined) {
+      if (state.client === undefined && kind === 'local') {
+        state.client = await localClient(id);
+      } else if (state.client === undefined) {
         const [procs, threads] = SHAPES[id];
         state.cluster = await startCluster(kind, id, procs, threads);
         state.client = await (kind === 'threadkit' ? threadkitClient : bullmqClient)(state.cluster.url, id);
+      }
+      if (!state.warm) {
+        state.warm = true;
         await state.client.run('add', Array.from({ length: 20 }, (_, i) => [i, 1])); // warm-up: workers, threads, modules
         await state.client.run('crunch', [[1000], [1000]]);
       }
@@ -67,7 +90,7 @@ function figure(kind, id, measure) {
   };
 }
 
-/** The figures for contender `kind` ('threadkit' or 'bullmq'). */
+/** The figures for contender `kind` ('threadkit', 'bullmq' or 'local'). */
 export function distributedFigures(kind) {
   return {
     'dist-tiny': figure(kind, 'dist-tiny', async (client, n) => {
@@ -90,8 +113,9 @@ export function distributedFigures(kind) {
   };
 }
 
-/** runner.mjs's entry for the `bullmq` contender. */
-export async function load() {
+/** runner.mjs's entry for the `bullmq` contender, and for `local` (the local executor anchor). */
+export async function load(kind) {
+  if (kind === 'local') return { info: { module: '@threadkit/backend-workers ThreadPoolExecutor' }, figures: distributedFigures('local') };
   const { createRequire } = await import('node:module');
   const version = createRequire(import.meta.url)('bullmq/package.json').version;
   return { info: { module: `bullmq@${version}` }, figures: distributedFigures('bullmq') };

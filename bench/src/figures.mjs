@@ -297,7 +297,7 @@ export const FIGURES = [
     kind: 'time',
     distributed: true,
     n: { full: 2_000, quick: 20 },
-    anchors: { bullmq: 'BullMQ directly (addBulk + waitUntilFinished)' },
+    anchors: { bullmq: 'BullMQ directly (addBulk + waitUntilFinished)', local: 'local ThreadPoolExecutor(2), no Redis' },
     goals: [ratioGoal('bullmq', 1 / 1.15, 'overhead ≤ 15% over raw BullMQ', overBullmq)],
   },
   {
@@ -307,7 +307,7 @@ export const FIGURES = [
     kind: 'time',
     distributed: true,
     n: { full: 300, quick: 5 },
-    anchors: { bullmq: 'BullMQ directly (add + waitUntilFinished)' },
+    anchors: { bullmq: 'BullMQ directly (add + waitUntilFinished)', local: 'local ThreadPoolExecutor(2), no Redis' },
     goals: [ratioGoal('bullmq', 1 / 1.15, 'overhead ≤ 15% over raw BullMQ', overBullmq)],
   },
   {
@@ -317,7 +317,7 @@ export const FIGURES = [
     kind: 'time',
     distributed: true,
     n: { full: 30_000_000, quick: 1_000 },
-    anchors: { bullmq: 'BullMQ directly, 2 worker processes' },
+    anchors: { bullmq: 'BullMQ directly, 2 worker processes', local: 'local ThreadPoolExecutor(2), no Redis' },
     goals: [ratioGoal('bullmq', 1 / 1.15, 'overhead ≤ 15% over raw BullMQ', overBullmq)],
   },
 ];

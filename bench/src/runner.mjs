@@ -7,7 +7,7 @@
  * `{ sample(n, state) -> { value, extra } | number, end?(state) }`.
  */
 const [contender, arg] = process.argv.slice(2);
-const modules = { threadkit: './threadkit.mjs', raw: './raw.mjs', piscina: './pools.mjs', tinypool: './pools.mjs', bullmq: './distributed.mjs' };
+const modules = { threadkit: './threadkit.mjs', raw: './raw.mjs', piscina: './pools.mjs', tinypool: './pools.mjs', bullmq: './distributed.mjs', local: './distributed.mjs' };
 
 const { load } = await import(modules[contender]);
 const { info, figures } = await load(arg ?? contender);
