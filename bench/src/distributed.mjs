@@ -10,8 +10,8 @@ import { startCluster } from './dist-cluster.mjs';
 
 const now = () => process.hrtime.bigint();
 const since = (t0) => Number(now() - t0);
-/** Where each figure's workers run: processes × threads. */
-const SHAPES = { 'dist-tiny': [1, 2], 'dist-latency': [1, 2], 'dist-cpu': [2, 1] };
+/** Where each figure's workers run: processes × threads (a raw BullMQ worker: × concurrency). */
+const SHAPES = { 'dist-tiny': [1, 2], 'dist-tiny-2p': [2, 2], 'dist-latency': [1, 2], 'dist-cpu': [2, 1], 'dist-cpu-1p': [1, 2] };
 
 /** A client of one kind: `run(name, argsList)` → results in order; `one(name, args)` → result. */
 async function threadkitClient(url, queue) {
@@ -90,26 +90,34 @@ function figure(kind, id, measure) {
   };
 }
 
+/** N tiny tasks at once, all awaited: time per task. */
+async function tiny(client, n) {
+  const t0 = now();
+  const results = await client.run('add', Array.from({ length: n }, (_, i) => [i, 1]));
+  const ns = since(t0) / n;
+  if (results[n - 1] !== n) throw new Error(`wrong result ${results[n - 1]}`);
+  return ns;
+}
+
+/** 4 CPU tasks at once: time per task. */
+async function cpu(client, n) {
+  const t0 = now();
+  await client.run('crunch', [[n], [n], [n], [n]]);
+  return since(t0) / 4;
+}
+
 /** The figures for contender `kind` ('threadkit', 'bullmq' or 'local'). */
 export function distributedFigures(kind) {
   return {
-    'dist-tiny': figure(kind, 'dist-tiny', async (client, n) => {
-      const t0 = now();
-      const results = await client.run('add', Array.from({ length: n }, (_, i) => [i, 1]));
-      const ns = since(t0) / n;
-      if (results[n - 1] !== n) throw new Error(`wrong result ${results[n - 1]}`);
-      return ns;
-    }),
+    'dist-tiny': figure(kind, 'dist-tiny', tiny),
+    'dist-tiny-2p': figure(kind, 'dist-tiny-2p', tiny),
     'dist-latency': figure(kind, 'dist-latency', async (client, n) => {
       const t0 = now();
       for (let i = 0; i < n; i++) if ((await client.one('add', [i, 1])) !== i + 1) throw new Error('wrong result');
       return since(t0) / n;
     }),
-    'dist-cpu': figure(kind, 'dist-cpu', async (client, n) => {
-      const t0 = now();
-      await client.run('crunch', [[n], [n], [n], [n]]);
-      return since(t0) / 4;
-    }),
+    'dist-cpu': figure(kind, 'dist-cpu', cpu),
+    'dist-cpu-1p': figure(kind, 'dist-cpu-1p', cpu),
   };
 }
 
