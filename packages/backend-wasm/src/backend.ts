@@ -40,6 +40,9 @@ export interface ThreadTraits {
   readonly module?: WebAssembly.Module;
 }
 
+/** The longest a thread that may not block spins for a lock before it gives up (see `spinAcquire`). */
+const NON_BLOCKING_SPIN_MS = 50;
+
 /** Throws the error for a blocking call on a thread that may not block. */
 function cannotBlock(): never {
   throw new Error(
@@ -126,17 +129,22 @@ export class WasmBackend implements HostedBackend {
   }
 
   /**
-   * A lock taken on a thread that may not block (a browser's main thread): only the api's own
-   * short critical sections get here (a queue's or a future's lock, a parking-lot bucket, the
-   * excepthook's) — every user-facing blocking call refuses up front (`mustBlock`) — so the
-   * thread spins until the holder, inside a few instructions, lets go. Failing instead made any
-   * such race an error on the page (a main-thread setExcepthook while a thread read the hook).
+   * A lock taken on a thread that may not block (a browser's main thread). The api's own short
+   * critical sections get here (a queue's or a future's lock, a parking-lot bucket, the
+   * excepthook's) — every user-facing blocking call refuses up front (`mustBlock`) — so the thread
+   * spins while the holder, inside a few instructions, lets go: failing at once made any such race
+   * an error on the page (a main-thread setExcepthook while a thread read the hook). A lock still
+   * held after {@link NON_BLOCKING_SPIN_MS} is not one of those (the caller may hold it itself):
+   * that throws as any blocking call here does; a shorter timeout just runs out.
    */
   private spinAcquire(address: number, timeoutMs: number): boolean {
-    const deadline = timeoutMs === Infinity ? Infinity : performance.now() + timeoutMs;
+    const deadline = performance.now() + Math.min(timeoutMs, NON_BLOCKING_SPIN_MS);
     for (let spins = 1; ; spins++) {
       if (Atomics.load(this.heap.i32, address >> 2) === LOCK_UNLOCKED && this.wasm.lockTry(address) === 1) return true;
-      if ((spins & 1023) === 0 && performance.now() >= deadline) return false;
+      if ((spins & 1023) === 0 && performance.now() >= deadline) {
+        if (timeoutMs <= NON_BLOCKING_SPIN_MS) return false;
+        cannotBlock();
+      }
     }
   }
 

@@ -25,11 +25,7 @@ onStart<SupervisorInit>(async ({ memory, module }) => {
     // The slot block stays allocated: a terminated Web Worker may still run for an instant and sends no exit event.
     workerLost(slot);
   };
-  void watchHardStops((record) => {
-    for (const [slot, worker] of workers) {
-      if (Atomics.load(backend.heap.i32, slot >> 2) === record) lose(slot, worker);
-    }
-  });
+  void watchHardStops(workers, lose);
   await superviseWorkers((slot) => {
     const worker = new Worker(new URL('./browser-worker.js', import.meta.url), { type: 'module', name: 'threadkit-worker' });
     workers.set(slot, worker);

@@ -1,4 +1,5 @@
 /** The core lock and parking, run in wasm; what a thread that may not block does. */
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { freshBackend } from './support';
 
@@ -45,7 +46,26 @@ describe('core lock', () => {
     const lock = b.alloc(4);
     expect(b.lockAcquire(lock, Infinity)).toBe(true);
     expect(b.lockAcquire(lock, 0)).toBe(false);
+    // Held past the short spin such a thread allows itself (here by the caller itself): it throws.
     expect(() => b.lockAcquire(lock, Infinity)).toThrow(/Async/);
+    // Released by another thread while this one spins (a race on an internal lock): taken. The
+    // other thread is spinning already and lets go as soon as it sees `go`, set just before.
+    const flags = b.alloc(8);
+    const [ready, go] = [flags >> 2, (flags >> 2) + 1];
+    const other = new Worker(
+      `const { workerData: { buffer, lock, ready, go } } = require('node:worker_threads');
+       const i32 = new Int32Array(buffer);
+       Atomics.store(i32, ready, 1);
+       Atomics.notify(i32, ready);
+       while (Atomics.load(i32, go) === 0);
+       Atomics.store(i32, lock, 0);`,
+      { eval: true, workerData: { buffer: b.heap.buffer, lock: lock >> 2, ready, go } },
+    );
+    const i32 = new Int32Array(b.heap.buffer);
+    await Atomics.waitAsync(i32, ready, 0).value;
+    Atomics.store(i32, go, 1);
+    expect(b.lockAcquire(lock, Infinity)).toBe(true);
+    await new Promise((resolve) => other.once('exit', resolve));
     expect(() => b.park(lock, 1, 10)).toThrow(/Async/);
     expect(await b.parkAsync(lock, 1, 10)).toBe('timed-out');
     // Internal locks (the allocator's) spin instead of parking.

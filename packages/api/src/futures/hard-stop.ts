@@ -149,10 +149,16 @@ function claimKill(record: number, now: number): number {
 
 /**
  * The watch, for a thread that can terminate others and whose event loop stays free (the host's
- * supervisor): forever, kills every guarded task past its stop time with `terminate(record)`,
- * then sleeps until the next stop time or a new one is set. Never keeps the process alive.
+ * supervisor): forever, kills every guarded task past its stop time, then sleeps until the next
+ * stop time or a new one is set. Never keeps the process alive. `workers` are the host's live
+ * workers by slot block: the task's thread runs on the one whose slot holds its record, and
+ * `terminate(slot, worker)` ends that worker.
  */
-export async function watchHardStops(terminate: (record: number) => void): Promise<never> {
+export async function watchHardStops<W>(workers: ReadonlyMap<number, W>, terminate: (slot: number, worker: W) => void): Promise<never> {
+  const i32 = (): Int32Array => backend().heap.i32;
+  const kill = (record: number): void => {
+    for (const [slot, worker] of workers) if (Atomics.load(i32(), slot >> 2) === record) terminate(slot, worker);
+  };
   for (;;) {
     const seen = loadField(ROOT, Root.hardStopBell);
     // Scanning: a stop time set meanwhile rings (the scan may have passed its record).
@@ -161,7 +167,7 @@ export async function watchHardStops(terminate: (record: number) => void): Promi
     let next = Infinity;
     for (const record of liveRecords()) {
       const at = claimKill(record, now);
-      if (at === -1) terminate(record);
+      if (at === -1) kill(record);
       else next = Math.min(next, at);
       recordRefs.release(record);
     }

@@ -95,11 +95,7 @@ export async function runSupervisor<Shared>(host: NodeHost<Shared>): Promise<nev
   void watchDumpSignal(backend);
   // The workers by slot block, so that a hard stop (futures/hard-stop.ts) can terminate the one running a thread.
   const workers = new Map<number, Worker>();
-  void watchHardStops((record) => {
-    for (const [slot, worker] of workers) {
-      if (Atomics.load(backend.heap.i32, slot >> 2) === record) void worker.terminate();
-    }
-  });
+  void watchHardStops(workers, (_slot, worker) => void worker.terminate());
   const startWorker = (slot: number, dedicated?: DedicatedRequest): void => {
     const worker = new Worker(host.workerEntry, {
       workerData: { shared, slot, dedicated: dedicated?.task },
