@@ -26,7 +26,7 @@ const SKIPPED = new Map([
   ['npx threadkit-conformance --backend ./path/to/module.js', 'a template: ./path/to/module.js stands for a third-party backend'],
   ['npm run example -- <name> [--backend workers|wasm|native]', 'a template with placeholders (npm run examples runs every example)'],
   ['npm run examples', 'long-running (~6 min): .ci/run\'s examples section runs every example, the five slowest on workers only'],
-  ['npm run bench', 'long-running (~7 min) and machine-bound: .ci/run runs its smoke form, npm run bench -- --quick'],
+  ['npm run bench', 'long-running (~25 min) and machine-bound: .ci/run runs its smoke form, npm run bench -- --quick'],
   ['node scripts/readme-commands.mjs', 'this test itself'],
   [
     'npx threadkit-worker --connection redis://127.0.0.1:6379 --queue jobs --tasks ./tasks.js --threads 4',
