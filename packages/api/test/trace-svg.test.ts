@@ -11,7 +11,7 @@ import { KIND_COLOURS, renderTraceSvg, type RenderEvent } from '../src/trace-svg
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
-/** A small trace: main submits two tasks to two pool threads, one of which waits on a lock. */
+/** A small trace: main submits two tasks to two pool threads, one of which waits on a lock; main also awaits a queue. */
 function sampleTrace(): RenderEvent[] {
   const ms = 1000;
   const t0 = 1_700_000_000_000_000;
@@ -29,6 +29,9 @@ function sampleTrace(): RenderEvent[] {
     { name: 'submit crunch', ph: 'X', cat: 'submit', ts: t0 + 15 * ms, dur: 8 * ms, tid: 1 },
     { name: 'submit', ph: 's', cat: 'flow', id: 2, ts: t0 + 15 * ms, tid: 1 },
     { name: 'Future.result <Future state=running> 0x80', ph: 'X', cat: 'wait', ts: t0 + 30 * ms, dur: 60 * ms, tid: 1 },
+    // An …Async wait (an async span) that overlaps the sync wait: a lane of its own.
+    { name: 'Queue.get <Queue size=0> 0x600', ph: 'b', cat: 'await', id: '1.1', ts: t0 + 40 * ms, tid: 1 },
+    { name: 'Queue.get <Queue size=0> 0x600', ph: 'e', cat: 'await', id: '1.1', ts: t0 + 70 * ms, tid: 1 },
     { name: 'pool_0', ph: 'X', cat: 'thread', ts: t0 + 2 * ms, dur: 95 * ms, tid: 2 },
     { name: 'submit', ph: 'f', bp: 'e', cat: 'flow', id: 1, ts: t0 + 20 * ms, tid: 2 },
     { name: 'crunch', ph: 'X', cat: 'task', ts: t0 + 20 * ms, dur: 50 * ms, tid: 2 },
@@ -119,7 +122,7 @@ describe('threadkit-trace: the SVG timeline in headless Chromium', () => {
         return [0, 1, 2].filter((k) => close(result.probes[i + k]!, KIND_COLOURS[b.kind]!)).length >= 2;
       };
       expect(boxes.filter((b) => !drawn(b)).map((b) => `${b.kind} ${b.name}`)).toEqual([]);
-      expect(new Set(boxes.map((b) => b.kind))).toEqual(new Set(['thread', 'task', 'submit', 'wait']));
+      expect(new Set(boxes.map((b) => b.kind))).toEqual(new Set(['thread', 'task', 'submit', 'wait', 'await']));
       // Rows: one lifetime bar per thread, in the thread order, one below the other.
       const lifetimes = boxes.filter((b) => b.kind === 'thread');
       expect(lifetimes.map((b) => b.name)).toEqual(['MainThread', 'pool_0', 'pool_1']);
@@ -130,6 +133,12 @@ describe('threadkit-trace: the SVG timeline in headless Chromium', () => {
       const wait = boxes.find((b) => b.kind === 'wait' && b.y > lifetimes[2]!.y)!;
       expect(wait.y).toBeGreaterThan(task.y);
       expect(wait.x).toBeGreaterThan(task.x);
+      // Main's async wait, in main's row, below the sync wait it overlaps.
+      const awaited = boxes.find((b) => b.kind === 'await')!;
+      const mainWait = boxes.find((b) => b.kind === 'wait' && b.y < lifetimes[1]!.y)!;
+      expect(awaited.name.startsWith('Queue.get ')).toBe(true);
+      expect(awaited.y).toBeGreaterThan(mainWait.y);
+      expect(awaited.y).toBeLessThan(lifetimes[1]!.y);
     } finally {
       await browser.close();
     }

@@ -3,7 +3,8 @@
  * `chrome://tracing` open it): a track per thread (pid = the process, tid = the thread's ident,
  * named by `thread_name` metadata); thread lifetimes; executor tasks as spans named after their
  * function, with flow arrows from `submit` to the task's start; blocking waits as spans naming
- * the object; queue sizes and pool sizes as counters.
+ * the object, `…Async` waits as async spans (which may overlap); queue sizes and pool sizes as
+ * counters.
  *
  * Every thread appends its events to a buffer of its own isolate, and hands a full buffer to the
  * tracer through a shared queue (`threadkit.trace`) — when the buffer is full, before the
@@ -24,8 +25,8 @@ import { shared } from '../shared/registry';
 export interface TraceEvent {
   /** Span, counter or metadata name. */
   name: string;
-  /** Phase: X (complete span), C (counter), M (metadata), s/f (flow start/finish). */
-  ph: 'X' | 'C' | 'M' | 's' | 'f' | 'i';
+  /** Phase: X (complete span), C (counter), M (metadata), s/f (flow start/finish), b/e (async span begin/end). */
+  ph: 'X' | 'C' | 'M' | 's' | 'f' | 'i' | 'b' | 'e';
   /** Microseconds (since the Unix epoch). */
   ts: number;
   /** The process. */
@@ -36,8 +37,8 @@ export interface TraceEvent {
   cat?: string;
   /** A span's duration in µs. */
   dur?: number;
-  /** A flow's id (the future's id). */
-  id?: number;
+  /** A flow's id (the future's id), or an async span's (`ident.n`: its thread and its number there). */
+  id?: number | string;
   /** A flow finish binds to its enclosing slice. */
   bp?: 'e';
   /** Arguments shown with the event. */
@@ -114,6 +115,20 @@ export function traceSpan(name: string, cat: string, start: number, args?: Recor
   const event: Omit<TraceEvent, 'pid' | 'tid'> = { name, ph: 'X', cat, ts: start, dur: traceNow() - start };
   if (args !== undefined) event.args = args;
   traceEvent(event);
+}
+
+/** Async spans this thread has written (the second part of their ids). */
+let asyncSpans = 0;
+
+/**
+ * An async span that began at `start` and ends now, on this thread's track: Chrome's nestable
+ * async events ('b' and 'e', matched by id), since a thread's `…Async` waits may overlap each
+ * other and its other spans, where complete spans ('X') must nest.
+ */
+export function traceAsyncSpan(name: string, cat: string, start: number): void {
+  const id = `${currentIdentOrZero()}.${++asyncSpans}`;
+  traceEvent({ name, ph: 'b', cat, id, ts: start });
+  traceEvent({ name, ph: 'e', cat, id, ts: traceNow() });
 }
 
 /** A counter's value now (`name` is the track, `series` the line). */

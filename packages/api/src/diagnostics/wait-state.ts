@@ -14,6 +14,8 @@
  * Sync waits are recorded (a thread blocked in one cannot be in another); an `…Async` wait
  * leaves its thread's event loop free, and the thread shows as running — except a pool thread's
  * wait for work, the one thing that thread does (a sync wait its loop runs meanwhile nests).
+ * A trace shows `…Async` waits too, as async spans of the thread that awaits
+ * ({@link beginAsyncWait}, {@link endAsyncWait}).
  */
 import { freeValue, storeValue } from '../codec';
 import { Root } from '../roots';
@@ -24,7 +26,7 @@ import { Field } from '../threading/thread-record';
 import { loadField, storeField } from '../fields';
 import { watchForDeadlock } from './deadlock-watch';
 import { describeWait } from './describe';
-import { flushTraceIfStale, traceNow, traceSpan, tracing } from './trace';
+import { flushTraceIfStale, traceAsyncSpan, traceNow, traceSpan, tracing } from './trace';
 
 /** What a thread waits in. The numbers are stored in the record's `waitKind` cell. */
 export const WaitKind = {
@@ -170,6 +172,29 @@ export function endWait(token: WaitToken): void {
     write(record, saved.kind, saved.object, saved.flags, saved.since);
     Atomics.store(i32, at + Field.waitSeq / 4, seq + 1);
   }
+}
+
+/** A traced `…Async` wait: when it began, and what it waits in (named when it began, as a sync wait's span is). */
+export interface AsyncWaitToken {
+  readonly started: number;
+  readonly what: string;
+}
+
+/**
+ * An `…Async` wait of `kind` on the object at `address`, whose fast path failed, is about to
+ * park: when a trace is on, returns the token for {@link endAsyncWait}, else undefined (the off
+ * cost: one read of a shared cell).
+ */
+export function beginAsyncWait(kind: WaitKindValue, address: number): AsyncWaitToken | undefined {
+  return tracing() ? { started: traceNow(), what: traceName(kind, address) } : undefined;
+}
+
+/**
+ * The `…Async` wait of `token` is over: the trace gets an async span on this thread's track,
+ * in category `await` (the thread's event loop was free meanwhile). Nothing when untraced.
+ */
+export function endAsyncWait(token: AsyncWaitToken | undefined): void {
+  if (token !== undefined) traceAsyncSpan(token.what, 'await', token.started);
 }
 
 /** True for the waits whose object has an owner: a Lock, an RLock, a thread being joined. */

@@ -10,7 +10,7 @@ import { isSettled } from './future-core';
 import { Waiter, deadlineAfter } from './waiter';
 import { helpWhile } from './fork-join';
 import { mustBlock } from '../runtime';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind, type AsyncWaitToken } from '../diagnostics/wait-state';
 
 /**
  * The iterator returned by {@link asCompleted}: both iterable and async-iterable. Use one
@@ -79,13 +79,19 @@ export class AsCompletedIterator<T> implements IterableIterator<Future<T>>, Asyn
   /** The async form of {@link next}: waits without blocking the event loop. */
   private async nextAsync(): Promise<IteratorResult<Future<T>>> {
     this.start();
-    for (;;) {
-      const step = this.step();
-      if (step !== undefined) return step;
-      const seq = this.waiter!.seq();
-      if (this.collect()) continue;
-      this.checkDeadline();
-      await this.waiter!.parkAsync(seq, this.deadline);
+    let token: AsyncWaitToken | undefined;
+    try {
+      for (;;) {
+        const step = this.step();
+        if (step !== undefined) return step;
+        const seq = this.waiter!.seq();
+        if (this.collect()) continue;
+        this.checkDeadline();
+        token ??= beginAsyncWait(WaitKind.asCompleted, 0);
+        await this.waiter!.parkAsync(seq, this.deadline);
+      }
+    } finally {
+      endAsyncWait(token);
     }
   }
 

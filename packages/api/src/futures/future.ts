@@ -20,7 +20,7 @@ import { deadlineAfter } from './waiter';
 import { dropHandedOff, viewWithId } from './known-views';
 import { FUTURE_KIND, FutureView, type Kept } from './future-view';
 import { loadField } from '../fields';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind } from '../diagnostics/wait-state';
 import { helpWhile } from './fork-join';
 
 /** A done callback: called with the future once it is done. */
@@ -237,10 +237,12 @@ export class Future<T = unknown> extends FutureView implements PromiseLike<T> {
     const state = this.state();
     if (isDone(state) || ms === 0) return state;
     const address = this.pin();
+    const token = beginAsyncWait(WaitKind.futureResult, address);
     try {
       await parkUntilDoneAsync(address, deadlineAfter(ms));
     } finally {
       this.unpin();
+      endAsyncWait(token);
     }
     return this.state();
   }

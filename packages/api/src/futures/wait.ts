@@ -6,7 +6,7 @@ import { Future } from './future';
 import { isSettled } from './future-core';
 import { Waiter, deadlineAfter } from './waiter';
 import { mustBlock } from '../runtime';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind } from '../diagnostics/wait-state';
 import { helpWhile } from './fork-join';
 
 /** `wait()` returns when any future finishes or is cancelled. */
@@ -155,6 +155,7 @@ export async function waitAsync<T>(
   call.checkReturnWhen();
   if (call.expired()) return call.result();
   const waiter = call.install();
+  const token = beginAsyncWait(WaitKind.futuresWait, 0);
   try {
     for (;;) {
       const seq = waiter.seq();
@@ -162,6 +163,7 @@ export async function waitAsync<T>(
       await waiter.parkAsync(seq, call.deadline);
     }
   } finally {
+    endAsyncWait(token);
     call.uninstall(waiter);
   }
 }

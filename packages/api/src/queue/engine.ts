@@ -22,7 +22,7 @@ import { Cell, drainItems, isFull, maxsizeOf, popItem, pushItem, setMaxsize } fr
 import { parkAsync, unpark } from '../parking/lot';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { addField, loadField, storeField } from '../fields';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 /** A request to wait: wait on `q + cell` while it holds `seen`, for at most `remaining` ms. */
 interface Wait {
@@ -111,7 +111,12 @@ async function runAsync<T>(q: number, steps: Steps<T>): Promise<T> {
     }
     const { cell: park, seen, remaining } = step.value;
     unlock(q);
-    await waitWordAsync(q + park, seen, remaining);
+    const token = beginAsyncWait(waitKindOf(park), q);
+    try {
+      await waitWordAsync(q + park, seen, remaining);
+    } finally {
+      endAsyncWait(token);
+    }
   }
 }
 

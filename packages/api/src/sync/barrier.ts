@@ -34,7 +34,7 @@ import { Deadline, waitTimeout } from '../timeout';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { allocCounted, registerCounted } from './counted-cell';
 import { addField, loadField } from '../fields';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const KIND = 'sync.Barrier';
 const BLOCK_BYTES = 36;
@@ -341,7 +341,12 @@ export class Barrier implements SharedObject {
     const b = backend();
     const seq = loadField(this.address, Field.seq);
     b.lockRelease(this.address);
-    await waitWordAsync(this.address + Field.seq, seq, ms);
+    const token = beginAsyncWait(WaitKind.barrier, this.address);
+    try {
+      await waitWordAsync(this.address + Field.seq, seq, ms);
+    } finally {
+      endAsyncWait(token);
+    }
     await b.lockAcquireAsync(this.address, Infinity);
   }
 

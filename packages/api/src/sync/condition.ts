@@ -47,7 +47,7 @@ import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { Lock, LOCK_KIND } from './lock';
 import { RLock, RLOCK_KIND } from './rlock';
-import { beginWait, endWait, WaitKind, withoutDeadlockRaise } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind, withoutDeadlockRaise } from '../diagnostics/wait-state';
 
 const KIND = 'sync.Condition';
 const BLOCK_BYTES = 12;
@@ -188,9 +188,11 @@ export class Condition implements SharedObject {
       saved = this.releaseSave();
       released = true;
     };
+    const token = beginAsyncWait(WaitKind.condition, this.address);
     try {
       return (await parkAsync(this.address, always, release, ms)) === 'unparked';
     } finally {
+      endAsyncWait(token);
       if (released) await this.acquireRestoreAsync(saved);
     }
   }

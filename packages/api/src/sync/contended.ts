@@ -7,7 +7,7 @@
  * the spin catches pays for the record.
  */
 import type { Backend } from '../spi';
-import { beginWait, endWait, isDeadlockVictim, type WaitKindValue } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, isDeadlockVictim, type WaitKindValue } from '../diagnostics/wait-state';
 import { victimError } from '../diagnostics/deadlock-watch';
 import { spinOnLock } from '../host/core-lock';
 import { Root } from '../roots';
@@ -33,6 +33,22 @@ export function acquireContended(b: Backend, view: Int32Array, cell: number, ms:
     }
   } finally {
     endWait(token);
+  }
+}
+
+/**
+ * The async acquire of the core lock at `cell` (a Lock's or RLock's, after its local fast path):
+ * one try, then, unless `ms` is 0, the backend's async acquire — an `…Async` wait, so a trace
+ * shows it (diagnostics/wait-state.ts). True once acquired.
+ */
+export async function acquireContendedAsync(b: Backend, cell: number, ms: number, kind: WaitKindValue): Promise<boolean> {
+  if (b.lockAcquire(cell, 0)) return true;
+  if (ms === 0) return false;
+  const token = beginAsyncWait(kind, cell);
+  try {
+    return await b.lockAcquireAsync(cell, ms);
+  } finally {
+    endAsyncWait(token);
   }
 }
 

@@ -31,7 +31,7 @@ import { Deadline, waitTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { loadField, storeField } from '../fields';
 import { takesNoArguments } from '../arguments';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const KIND = 'sync.Event';
 const FLAG = 1;
@@ -154,11 +154,16 @@ export class Event implements SharedObject {
     const entry = Atomics.load(i32, at);
     if ((entry & FLAG) !== 0) return true;
     const deadline = new Deadline(ms);
-    for (let left = ms; left > 0; left = deadline.remaining()) {
-      await waitWordAsync(this.cell, entry, left);
-      if (Atomics.load(i32, at) !== entry) return true;
+    const token = beginAsyncWait(WaitKind.event, this.cell);
+    try {
+      for (let left = ms; left > 0; left = deadline.remaining()) {
+        await waitWordAsync(this.cell, entry, left);
+        if (Atomics.load(i32, at) !== entry) return true;
+      }
+      return false;
+    } finally {
+      endAsyncWait(token);
     }
-    return false;
   }
 
   /** `<Event set>` / `<Event unset>` */

@@ -25,7 +25,7 @@ import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { currentIdentOrZero } from '../threading/current';
 import { WaitKind } from '../diagnostics/wait-state';
-import { acquireContended } from './contended';
+import { acquireContended, acquireContendedAsync } from './contended';
 import { LockRegistry } from '../diagnostics/lock-registry';
 import { Root } from '../roots';
 
@@ -150,13 +150,11 @@ export class Lock implements SharedObject {
       }
       // The continuation keeps this view (and so the block) alive while the wait is pending.
       const cell = this.shared();
-      return backend()
-        .lockAcquireAsync(cell, ms)
-        .then((acquired) => {
-          void this;
-          if (acquired) this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
-          return acquired;
-        });
+      return acquireContendedAsync(backend(), cell, ms, WaitKind.lock).then((acquired) => {
+        void this;
+        if (acquired) this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
+        return acquired;
+      });
     } catch (error) {
       return Promise.reject(error);
     }
@@ -192,7 +190,7 @@ export class Lock implements SharedObject {
   async holdAsync(): Promise<Guard<Lock>> {
     if (this.cell !== 0 || !this.tryLocal()) {
       const cell = this.shared();
-      await backend().lockAcquireAsync(cell, Infinity);
+      await acquireContendedAsync(backend(), cell, Infinity, WaitKind.lock);
       this.view![(cell + LOCK_HOLDER) >> 2] = currentIdentOrZero();
     }
     return new Guard(this);

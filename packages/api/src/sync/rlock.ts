@@ -25,7 +25,7 @@ import { lockTimeout } from '../timeout';
 import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { WaitKind } from '../diagnostics/wait-state';
-import { acquireContended } from './contended';
+import { acquireContended, acquireContendedAsync } from './contended';
 import { LockRegistry } from '../diagnostics/lock-registry';
 import { Root } from '../roots';
 
@@ -163,7 +163,7 @@ export class RLock implements SharedObject {
       b.heap.i32[at + COUNT / 4]++;
       return true;
     }
-    if (!(await b.lockAcquireAsync(cell, ms))) return false;
+    if (!(await acquireContendedAsync(b, cell, ms, WaitKind.rlock))) return false;
     b.heap.i32[at + OWNER / 4] = me;
     b.heap.i32[at + COUNT / 4] = 1;
     return true;

@@ -24,7 +24,7 @@ import { allocCounted, registerCounted } from './counted-cell';
 import { Guard } from './guard';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
 import { loadField, storeField } from '../fields';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 const SEMAPHORE_KIND = 'sync.Semaphore';
 const BOUNDED_KIND = 'sync.BoundedSemaphore';
@@ -126,11 +126,16 @@ export class Semaphore implements SharedObject {
     if (ms === 0) return false;
     const address = this.shared();
     const deadline = new Deadline(ms);
-    for (;;) {
-      const left = deadline.remaining();
-      if (left === 0) return false;
-      await waitWordAsync(address, 0, left);
-      if (this.take()) return true;
+    const token = beginAsyncWait(WaitKind.semaphore, address);
+    try {
+      for (;;) {
+        const left = deadline.remaining();
+        if (left === 0) return false;
+        await waitWordAsync(address, 0, left);
+        if (this.take()) return true;
+      }
+    } finally {
+      endAsyncWait(token);
     }
   }
 

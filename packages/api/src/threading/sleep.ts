@@ -1,7 +1,7 @@
 /** Blocking and async sleeps (`time.sleep`), in milliseconds. */
 import { backend, mustBlock } from '../runtime';
 import { Deadline } from '../timeout';
-import { beginWait, endWait, WaitKind } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind } from '../diagnostics/wait-state';
 
 let sleepCell = 0;
 
@@ -29,5 +29,11 @@ export function sleep(ms: number): void {
 /** Resolves after `ms` milliseconds without blocking the event loop. */
 export function sleepAsync(ms: number): Promise<void> {
   checkDelay(ms);
-  return new Promise((resolve) => setTimeout(resolve, ms));
+  const token = beginAsyncWait(WaitKind.sleep, 0);
+  return new Promise((resolve) =>
+    setTimeout(() => {
+      endAsyncWait(token);
+      resolve();
+    }, ms),
+  );
 }

@@ -26,7 +26,7 @@ import {
 } from './thread-record';
 import { waitWord, waitWordAsync } from '../parking/word';
 import { addField, loadField, storeField } from '../fields';
-import { beginWait, endWait, WaitKind, type WaitToken } from '../diagnostics/wait-state';
+import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind, type AsyncWaitToken, type WaitToken } from '../diagnostics/wait-state';
 
 /**
  * Options of `new Thread(...)`, Python's keyword arguments. `A` is the target's parameter list:
@@ -239,13 +239,20 @@ export class Thread<A extends unknown[] = any[]> {
     this.checkJoinable();
     const deadline = new Deadline(waitTimeout(timeout));
     if (this[THREAD].ended !== undefined) return;
-    const cell = this[THREAD].record + Field.state;
-    for (;;) {
-      const s = loadField(cell);
-      if (s === State.FINISHED) return this.end();
-      const remaining = deadline.remaining();
-      if (remaining === 0) return;
-      await waitWordAsync(cell, s, remaining);
+    const record = this[THREAD].record;
+    const cell = record + Field.state;
+    let token: AsyncWaitToken | undefined;
+    try {
+      for (;;) {
+        const s = loadField(cell);
+        if (s === State.FINISHED) return this.end();
+        const remaining = deadline.remaining();
+        if (remaining === 0) return;
+        token ??= beginAsyncWait(WaitKind.join, record);
+        await waitWordAsync(cell, s, remaining);
+      }
+    } finally {
+      endAsyncWait(token);
     }
   }
 

@@ -2,7 +2,9 @@
  * Renders a trace written by `stopTrace` (Chrome Trace Event JSON) as an SVG timeline: one row
  * per thread (named by its `thread_name` metadata), its spans coloured by kind — the thread's
  * lifetime, executor tasks, `submit` calls, waits — nested spans stacked, flow arrows from a
- * `submit` to its task, one row per counter (a step line), a legend and a time axis in ms.
+ * `submit` to its task, one row per counter (a step line), a legend and a time axis in ms. An
+ * `…Async` wait (an async span: a 'b' and an 'e' event with one id) is drawn as a span of its
+ * thread's row, in its own colour: the thread was free meanwhile.
  * Pure: no file system, no DOM; the `threadkit-trace` command writes what it returns.
  */
 
@@ -34,6 +36,7 @@ export const KIND_COLOURS: Readonly<Record<string, string>> = {
   task: '#2f6fd0',
   submit: '#f08c00',
   wait: '#d62828',
+  await: '#f4a6a6',
   flow: '#2a9d3a',
   counter: '#8e44ad',
 };
@@ -43,6 +46,7 @@ const LEGEND: readonly [kind: string, label: string][] = [
   ['task', 'executor task'],
   ['submit', 'submit'],
   ['wait', 'blocked (lock, condition, queue, join, future…)'],
+  ['await', 'awaited (…Async: the thread stays free)'],
   ['flow', 'submit → task start'],
   ['counter', 'counter (queue size, pool size)'],
 ];
@@ -88,6 +92,22 @@ function laneSpans(spans: RenderEvent[]): { spans: Row['spans']; lanes: number }
   return { spans: placed, lanes };
 }
 
+/** The async spans ('b' … 'e' with one id, on one thread) as complete spans, for the rows. */
+function asyncSpans(events: readonly RenderEvent[]): RenderEvent[] {
+  const begun = new Map<string, RenderEvent>();
+  const spans: RenderEvent[] = [];
+  for (const e of events) {
+    const key = `${e.tid} ${String(e.id)}`;
+    if (e.ph === 'b') begun.set(key, e);
+    if (e.ph !== 'e') continue;
+    const begin = begun.get(key);
+    if (begin === undefined) continue;
+    begun.delete(key);
+    spans.push({ ...begin, ph: 'X', dur: Math.max(0, e.ts - begin.ts) });
+  }
+  return spans;
+}
+
 /** A tick step of 1, 2 or 5 × 10^k µs giving about `count` ticks over `span` µs. */
 function tickStep(span: number, count: number): number {
   const raw = span / count;
@@ -115,10 +135,11 @@ export function renderTraceSvg(trace: { traceEvents: readonly RenderEvent[] } | 
   const plotWidth = width - LABEL_WIDTH - RIGHT_MARGIN;
   const x = (ts: number): number => LABEL_WIDTH + ((ts - start) / span) * plotWidth;
 
-  const tids = [...new Set(timed.filter((e) => e.ph === 'X' || e.ph === 's' || e.ph === 'f').map((e) => e.tid))];
+  const spansOf = [...timed.filter((e) => e.ph === 'X'), ...asyncSpans(timed)];
+  const tids = [...new Set(timed.filter((e) => e.ph === 'X' || e.ph === 's' || e.ph === 'f' || e.ph === 'b').map((e) => e.tid))];
   tids.sort((a, b) => (order.get(a) ?? a) - (order.get(b) ?? b));
   const rows: Row[] = tids.map((tid) => {
-    const { spans, lanes } = laneSpans(timed.filter((e) => e.ph === 'X' && e.tid === tid));
+    const { spans, lanes } = laneSpans(spansOf.filter((e) => e.tid === tid));
     return { tid, name: names.get(tid) ?? `thread ${tid}`, spans, lanes, y: 0 };
   });
   let y = TOP;
@@ -162,7 +183,7 @@ export function renderTraceSvg(trace: { traceEvents: readonly RenderEvent[] } | 
       if (w > 40) {
         const chars = Math.floor((w - 6) / 6);
         const text = event.name.length > chars ? `${event.name.slice(0, Math.max(1, chars - 1))}…` : event.name;
-        out.push(`<text x="${(left + 3).toFixed(2)}" y="${top + 10}" fill="${kind === 'thread' ? '#333333' : '#ffffff'}" font-size="10">${escape(text)}</text>`);
+        out.push(`<text x="${(left + 3).toFixed(2)}" y="${top + 10}" fill="${kind === 'thread' || kind === 'await' ? '#333333' : '#ffffff'}" font-size="10">${escape(text)}</text>`);
       }
     }
   });

@@ -88,7 +88,7 @@ describe('diagnostics: tracing', () => {
       const events = parsed.traceEvents;
       for (const e of events) {
         expect(typeof e.name).toBe('string');
-        expect(['X', 'C', 'M', 's', 'f']).toContain(e.ph);
+        expect(['X', 'C', 'M', 's', 'f', 'b', 'e']).toContain(e.ph);
         expect(Number.isFinite(e.ts)).toBe(true);
         expect(Number.isInteger(e.pid) && Number.isInteger(e.tid)).toBe(true);
         if (e.ph === 'X') expect(e.dur).toBeGreaterThanOrEqual(0);
@@ -130,6 +130,57 @@ describe('diagnostics: tracing', () => {
     } finally {
       if (path !== undefined) rmSync(path, { force: true });
     }
+  });
+
+  it('…Async waits are async spans (b, e) of the awaiting thread, named as sync waits are: Lock, Queue, join, Future', async () => {
+    tk.startTrace();
+    const gate = new tk.Event();
+    const lock = new tk.Lock();
+    expect(lock.acquire(false)).toBe(true);
+    const queue = new tk.Queue<string>();
+    const helper = new tk.Thread({
+      name: 'trace-async-helper',
+      target: (g: tk.Event, l: tk.Lock, q: tk.Queue<string>) => {
+        g.wait();
+        l.release();
+        q.put('x');
+      },
+      args: [gate, lock, queue],
+    });
+    helper.start();
+    // Each call finds its fast path shut before the gate opens (the lock is main's own, the queue
+    // empty, the helper waiting for the gate), so each one waits.
+    const acquired = lock.acquireAsync();
+    const got = queue.getAsync();
+    const joined = helper.joinAsync();
+    gate.set();
+    expect(await acquired).toBe(true);
+    expect(await got).toBe('x');
+    await joined;
+    lock.release();
+    const ex = new tk.ThreadPoolExecutor(1, 'traceasync');
+    const go = new tk.Event();
+    const future = ex.submit((e: tk.Event) => { e.wait(); return 7; }, go); // prettier-ignore
+    const result = future.resultAsync();
+    go.set();
+    expect(await result).toBe(7);
+    await ex.shutdownAsync();
+    const events = tk.stopTrace().traceEvents;
+    const main = tidOf(events, 'MainThread');
+    const spans = events.filter((e) => e.ph === 'b' && e.cat === 'await' && e.tid === main);
+    const named = (prefix: string): Ev[] => spans.filter((e) => e.name.startsWith(prefix));
+    expect(named('Lock.acquire <Lock locked> 0x')).toHaveLength(1);
+    expect(named('Queue.get <Queue')).toHaveLength(1);
+    expect(named('join(<Thread(trace-async-helper')).toHaveLength(1);
+    expect(named('Future.result <Future state=')).toHaveLength(1);
+    // Each begin has one end: same thread, id and name, not earlier.
+    for (const begin of spans) {
+      const ends = events.filter((e) => e.ph === 'e' && e.id === begin.id);
+      expect(ends).toHaveLength(1);
+      expect(ends[0]).toMatchObject({ tid: main, name: begin.name, cat: 'await' });
+      expect(ends[0]!.ts).toBeGreaterThanOrEqual(begin.ts);
+    }
+    expect(new Set(spans.map((e) => e.id)).size).toBe(spans.length);
   });
 
   it('THREADKIT_TRACE=path traces a whole run and writes the file at exit', (ctx) => {
