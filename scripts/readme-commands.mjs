@@ -34,6 +34,7 @@ const SKIPPED = new Map([
   ],
   ['node client.js', 'the client of the Scaling out sketch (client.js is the code block below it); the distributed example runs one'],
   ['npm run changeset', 'interactive: it asks which packages changed'],
+  ['npx threadkit-dump <pid>', 'a template: <pid> stands for a running process (the conformance area diagnostics runs threadkit-dump against one)'],
   ['npm run lint', '.ci/run\'s lint section runs exactly this'],
   ['node examples/run.mjs --all --backend workers --runtime bun', 'long-running (~1 min): .ci/run\'s Bun and Deno examples sections run exactly this (and its Deno form)'],
   ['bun packages/conformance/bin/threadkit-conformance.mjs --backend workers', 'long-running (~2 min): .ci/run\'s Bun section runs exactly this'],

@@ -72,6 +72,8 @@ export const Root = {
   traceCounter: 132,
   /** The second (since the Unix epoch) the current trace started: its events' times count from it. */
   traceEpoch: 136,
+  /** Bumped (and woken) by each thread dump asked for through the inspector (diagnostics/dump-request.ts); the supervisor prints one. */
+  dumpRequests: 140,
 } as const;
 
 const last = Math.max(...Object.values(Root));

@@ -64,6 +64,21 @@ export async function watchDumpSignal(b: Backend): Promise<void> {
 }
 
 /**
+ * Runs on the supervisor for the life of the process: prints the dump each time a dump is
+ * asked for through the inspector (`Root.dumpRequests`; diagnostics/dump-request.ts).
+ */
+export async function watchDumpRequests(b: Backend): Promise<void> {
+  let seen = Atomics.load(b.heap.i32, Root.dumpRequests >> 2);
+  for (;;) {
+    await b.parkAsync(Root.dumpRequests, seen, Infinity, false);
+    const now = Atomics.load(b.heap.i32, Root.dumpRequests >> 2);
+    if (now === seen) continue;
+    seen = now;
+    b.writeStderr(dumpThreads());
+  }
+}
+
+/**
  * The backend's own watch where it has one (native: a C handler and a relay thread, on any Node):
  * each signal bumps a heap cell this loop waits on asynchronously. The cell is never freed (the
  * relay may still write it as a watch ends; a few bytes per change of signal).

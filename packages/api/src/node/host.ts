@@ -22,7 +22,8 @@ import { finishThreadSlot, runThreadTask } from '../threading/runner';
 import { workerExecArgv } from './exec-argv';
 import { watchHardStops } from '../futures/hard-stop';
 import { writeStdioDirectly } from './stdio';
-import { watchDumpSignal } from './dump-signal';
+import { watchDumpRequests, watchDumpSignal } from './dump-signal';
+import { installDumpRequestHook } from '../diagnostics/dump-request';
 import { dumpOnSignalFromEnv } from '../diagnostics/dump-signal';
 
 /** What a thread knows of itself when it attaches a backend. */
@@ -77,6 +78,7 @@ export function startMain<Shared>(host: NodeHost<Shared>): void {
   startMainThread(host.attach(shared, { isMain: true, nativeId: process.pid, beforeSpawn: startSupervisor }));
   enableDedicatedWorkers();
   dumpOnSignalFromEnv(process.env.THREADKIT_DUMP_ON_SIGNAL);
+  installDumpRequestHook();
   startSupervisor();
 }
 
@@ -93,6 +95,7 @@ export async function runSupervisor<Shared>(host: NodeHost<Shared>): Promise<nev
   // The supervisor's own loop must stay alive (its parent unrefs it, so this holds nothing else open).
   setInterval(noop, 2 ** 30);
   void watchDumpSignal(backend);
+  void watchDumpRequests(backend);
   // The workers by slot block, so that a hard stop (futures/hard-stop.ts) can terminate the one running a thread.
   const workers = new Map<number, Worker>();
   void watchHardStops(workers, (_slot, worker) => void worker.terminate());

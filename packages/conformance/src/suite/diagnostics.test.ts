@@ -13,7 +13,8 @@ import {
   sleep,
   Thread,
 } from '#backend';
-import { backendSpecifier, fx, spawnChild } from './support';
+import { apiBin, backendSpecifier, freePort, fx, runNodeAsync, spawnChild, type ChildResult } from './support';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { currentRuntime, runtimeLabel } from '../runtime';
 
 /** Polls `dumpThreads()` until `done(dump)` holds (a handshake on the threads' state, not a timing); returns that dump. */
@@ -48,6 +49,40 @@ async function workersHaveSignalHandle(): Promise<boolean> {
     });
     worker.once('error', () => resolve(false));
   });
+}
+
+/**
+ * Runs the `signal` child with `env` (its main thread blocked in join() until the test writes to
+ * its stdin), calls `ask(child)` once it is ready, then waits for the dump on its stderr and checks
+ * it: main waiting in that join, the other thread running, and a clean exit after.
+ */
+async function dumpFromOutside(env: Record<string, string>, ask: (child: ChildProcessWithoutNullStreams) => void): Promise<void> {
+  const child = spawnChild('child-diagnostics.mjs', ['signal'], env);
+  let stdout = '';
+  let stderr = '';
+  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  await new Promise<void>((resolve) => {
+    let asked = false;
+    const check = (): void => {
+      if (!asked && stdout.includes('ready')) {
+        asked = true;
+        ask(child);
+      }
+      if (stderr.includes('deadlock')) resolve();
+    };
+    child.stdout.on('data', (chunk) => { stdout += chunk; check(); }); // prettier-ignore
+    child.stderr.on('data', (chunk) => { stderr += chunk; check(); }); // prettier-ignore
+    void exited.then(() => resolve());
+  });
+  child.stdin.end('go\n');
+  const code = await exited;
+  clearTimeout(killer);
+  expect(stderr).toMatch(/threadkit thread dump \(\w+ backend/);
+  expect(stderr).toMatch(/"MainThread" \(ident 1\) nativeId=\d+: waiting in join\(<Thread\(stdin-reader, started \d+\)>\) for \d+ ms/);
+  expect(stderr).toMatch(/"stdin-reader" \(ident \d+\) nativeId=\d+: running/);
+  expect(stdout).toContain('main joined');
+  expect(code).toBe(0);
 }
 
 describe('dumpThreads', () => {
@@ -181,32 +216,22 @@ describe('dumpThreads', () => {
     // neither (the main thread's listener there cannot run while it is blocked).
     if (currentRuntime().name !== 'node') ctx.skip(`needs Node's signal handle in a worker, which ${runtimeLabel()} does not have`);
     const ownWatch = backendSpecifier() === '@threadkit/backend-native';
-    if (!ownWatch && !(await workersHaveSignalHandle())) ctx.skip(`needs Node's signal handle in a worker (process.binding('signal_wrap')), which ${runtimeLabel()} no longer gives`);
-    const child = spawnChild('child-diagnostics.mjs', ['signal'], { THREADKIT_DUMP_ON_SIGNAL: 'SIGUSR2' });
-    let stdout = '';
-    let stderr = '';
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) => {
-      let signalled = false;
-      const check = (): void => {
-        if (!signalled && stdout.includes('ready')) {
-          signalled = true;
-          child.kill('SIGUSR2');
-        }
-        if (stderr.includes('deadlock')) resolve();
-      };
-      child.stdout.on('data', (chunk) => { stdout += chunk; check(); });
-      child.stderr.on('data', (chunk) => { stderr += chunk; check(); });
-      void exited.then(() => resolve());
+    if (!ownWatch && !(await workersHaveSignalHandle())) ctx.skip(`needs Node's signal handle in a worker (process.binding('signal_wrap')), which ${runtimeLabel()} no longer gives: threadkit-dump <pid> does it there (next test)`);
+    await dumpFromOutside({ THREADKIT_DUMP_ON_SIGNAL: 'SIGUSR2' }, (child) => void child.kill('SIGUSR2'));
+  });
+
+  it('threadkit-dump <pid> makes the process print the dump through its inspector, while the main thread is blocked in join()', async (ctx) => {
+    if (currentRuntime().name !== 'node') ctx.skip(`opens the process's inspector with SIGUSR1, which ${runtimeLabel()} does not`);
+    if (backendSpecifier() === '@threadkit/backend-native') ctx.skip("the native backend's main thread parks in the addon, out of reach of V8's interrupts: its dump comes from its own signal watch (test above)");
+    const port = await freePort();
+    let asked: Promise<ChildResult> | undefined;
+    let pid = 0;
+    await dumpFromOutside({ NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${port}` }, (child) => {
+      pid = child.pid!;
+      asked = runNodeAsync([apiBin('threadkit-dump.mjs'), String(pid), '--port', String(port)]);
     });
-    child.stdin.end('go\n');
-    const code = await exited;
-    clearTimeout(killer);
-    expect(stderr).toMatch(/threadkit thread dump \(\w+ backend/);
-    expect(stderr).toMatch(/"MainThread" \(ident 1\) nativeId=\d+: waiting in join\(<Thread\(stdin-reader, started \d+\)>\) for \d+ ms/);
-    expect(stderr).toMatch(/"stdin-reader" \(ident \d+\) nativeId=\d+: running/);
-    expect(stdout).toContain('main joined');
-    expect(code).toBe(0);
+    const r = await asked!;
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`threadkit-dump: threadkit: process ${pid} prints its thread dump on its stderr`);
   });
 });

@@ -3,7 +3,8 @@
  * API live in `../fixtures/threads.mjs` and are reached with {@link fx}).
  */
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { isAbsolute, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { task, type TaskRef } from '#backend';
 
@@ -68,6 +69,38 @@ export function spawnChild(name: string, args: string[] = [], env: Record<string
   return spawn(process.execPath, [script, ...args], {
     env: { ...process.env, ...env, THREADKIT_BACKEND_SPECIFIER: backendSpecifier() },
     stdio: ['pipe', 'pipe', 'pipe'],
+  });
+}
+
+/** Runs `node args…` (the Node running the suite) without blocking the event loop; resolves once it exits. */
+export function runNodeAsync(args: string[], timeoutMs = 30_000): Promise<ChildResult> {
+  requireNode('child processes');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('exit', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** The path of the api package's command `name` (in its `bin/`). */
+export function apiBin(name: string): string {
+  const entry = createRequire(import.meta.url).resolve('@threadkit/api');
+  return join(dirname(entry), '..', 'bin', name);
+}
+
+/** A TCP port free on 127.0.0.1 right now (the system's pick for port 0). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
   });
 }
 
