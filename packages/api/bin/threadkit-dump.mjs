@@ -12,7 +12,11 @@ import { fileURLToPath } from 'node:url';
 const USAGE = 'usage: threadkit-dump <pid> [--port N] [--timeout ms]';
 
 if (typeof WebSocket === 'undefined') {
-  // Node 20 has WebSocket behind a flag: run again with it.
+  // Node 20 has WebSocket behind a flag (from 20.10): run again with it.
+  if (process.execArgv.includes('--experimental-websocket')) {
+    console.error(`threadkit-dump: this Node (${process.version}) has no WebSocket: it needs Node 20.10 or later`);
+    process.exit(1);
+  }
   const again = spawnSync(process.execPath, ['--experimental-websocket', '--no-warnings', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
   process.exit(again.status ?? 1);
 }
