@@ -6,12 +6,13 @@
  * the object, `…Async` waits as async spans (which may overlap); queue sizes and pool sizes as
  * counters.
  *
- * Every thread appends its events to a buffer of its own isolate, and hands a full buffer to the
- * tracer through a shared queue (`threadkit.trace`) — when the buffer is full, before the
- * thread blocks (if what it holds is older than {@link STALE_MS}), when a pool thread goes idle
- * and when a thread ends; `stopTrace` collects what was handed over. No event goes through the
- * main thread's event loop. Events a thread still holds at `stopTrace` (a thread busy in a long
- * computation since before its last hand-over) are not in the file.
+ * Every thread appends its events to a buffer of its own isolate, and hands it to the tracer
+ * through a shared queue (`threadkit.trace`) — when the buffer is full, at an event once what it
+ * holds is older than {@link STALE_MS} (so a busy thread's events reach the tracer as it goes),
+ * before the thread blocks (on the same condition), when a pool thread goes idle and when a
+ * thread ends; `stopTrace` collects what was handed over. No event goes through the main
+ * thread's event loop. Events a thread still holds at `stopTrace` (those of its last
+ * {@link STALE_MS}, or of a thread busy in a long computation since) are not in the file.
  *
  * Off, a trace point costs one read of the shared `Root.trace` cell ({@link tracing}).
  */
@@ -55,14 +56,17 @@ export interface TraceData {
 
 /** Buffered events a thread hands over at the latest. */
 const FLUSH_AT = 512;
-/** A thread about to block hands over what it holds when the oldest of it is older than this. */
+/** A thread hands over what it holds once the oldest of it is older than this: at its next event, or as it is about to block. */
 const STALE_MS = 20;
+const STALE_NS = STALE_MS * 1e6;
 
 const PID = (globalThis as { process?: { pid?: number } }).process?.pid ?? 1;
 
 let buffer: TraceEvent[] = [];
 /** The trace (its `Root.trace` value) the buffered events belong to. */
 let bufferTrace = 0;
+/** When the oldest timed event in the buffer happened (its trace time, ns), 0 when it holds none. */
+let oldest = 0;
 /** Threads of this isolate whose name was written into the current trace. */
 const named = new Set<number>();
 /** True while the tracer itself runs (its own queue operations are not traced). */
@@ -94,6 +98,7 @@ export function traceEvent(event: Omit<TraceEvent, 'pid' | 'tid'>): void {
   if (trace === 0 || busy) return;
   if (trace !== bufferTrace) {
     buffer = [];
+    oldest = 0;
     named.clear();
     bufferTrace = trace;
   }
@@ -107,7 +112,10 @@ export function traceEvent(event: Omit<TraceEvent, 'pid' | 'tid'>): void {
   (event as TraceEvent).pid = PID;
   (event as TraceEvent).tid = tid;
   buffer.push(event as TraceEvent);
-  if (buffer.length >= FLUSH_AT) flushTrace();
+  // An event's end is now: its time, plus its duration for a span.
+  const now = event.ts + (event.dur ?? 0);
+  if (oldest === 0) oldest = event.ts;
+  if (buffer.length >= FLUSH_AT || now - oldest > STALE_NS) flushTrace();
 }
 
 /** A complete span that began at `start` (µs) and ends now. */
@@ -141,6 +149,7 @@ export function flushTrace(): void {
   if (buffer.length === 0 || busy) return;
   const events = buffer;
   buffer = [];
+  oldest = 0;
   if (loadField(ROOT, Root.trace) !== bufferTrace) return;
   busy = true;
   try {
@@ -152,8 +161,7 @@ export function flushTrace(): void {
 
 /** Hands the buffer over when its oldest event is older than {@link STALE_MS} (a thread about to block). */
 export function flushTraceIfStale(): void {
-  const first = buffer.find((event) => event.ph !== 'M');
-  if (first !== undefined && traceNow() - first.ts > STALE_MS * 1e6) flushTrace();
+  if (oldest !== 0 && traceNow() - oldest > STALE_NS) flushTrace();
 }
 
 /** Where the main thread's own lifetime span of the current trace starts. */

@@ -183,6 +183,41 @@ describe('diagnostics: tracing', () => {
     expect(new Set(spans.map((e) => e.id)).size).toBe(spans.length);
   });
 
+  it('a thread that stays busy hands its events over as it goes: what is older than the hand-over age reaches stopTrace', async () => {
+    tk.startTrace();
+    const queue = new tk.Queue<number>();
+    const done = new tk.Event();
+    const stopped = new tk.Event();
+    const busy = new tk.Thread({
+      name: 'trace-busy',
+      // 40 rounds of a put and a get on a shared queue (a size counter event each), ≥ 1 ms apart:
+      // ~80 events over ≥ 40 ms, far fewer than a full buffer. Then it spins, emitting nothing and
+      // never blocking or ending, until the trace has stopped.
+      target: (q: tk.Queue<number>, d: tk.Event, s: tk.Event) => {
+        for (let i = 0; i < 40; i++) {
+          q.put(i);
+          q.get();
+          const next = performance.now() + 1;
+          while (performance.now() < next);
+        }
+        d.set();
+        while (!s.isSet());
+      },
+      args: [queue, done, stopped],
+    });
+    busy.start();
+    await done.waitAsync();
+    const events = tk.stopTrace().traceEvents;
+    stopped.set();
+    await busy.joinAsync();
+    const tid = tidOf(events, 'trace-busy');
+    const sizes = events.filter((e) => e.ph === 'C' && e.tid === tid && e.name.startsWith('Queue 0x'));
+    // Its first 20 ms or more were handed over at a later event; its last ones may still be held.
+    expect(sizes.length).toBeGreaterThanOrEqual(2);
+    expect(sizes.length).toBeLessThanOrEqual(80);
+    expect(sizes.slice(0, 2).map((e) => e.args?.size)).toEqual([1, 0]);
+  });
+
   it('THREADKIT_TRACE=path traces a whole run and writes the file at exit', (ctx) => {
     if (currentRuntime().name !== 'node') ctx.skip('runs a Node child process');
     const path = tracePath('env-trace');
