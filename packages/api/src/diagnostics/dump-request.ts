@@ -14,6 +14,7 @@
  */
 import { Root } from '../roots';
 import { backend } from '../runtime';
+import { ALL } from '../parking/lot';
 
 /** The global the hook is installed under (`globalThis[Symbol.for('threadkit.requestDump')]`). */
 export const DUMP_REQUEST_HOOK: unique symbol = Symbol.for('threadkit.requestDump') as never;
@@ -22,7 +23,7 @@ export const DUMP_REQUEST_HOOK: unique symbol = Symbol.for('threadkit.requestDum
 function requestDump(): string {
   const b = backend();
   Atomics.add(b.heap.i32, Root.dumpRequests >> 2, 1);
-  b.unpark(Root.dumpRequests, 0x7fffffff);
+  b.unpark(Root.dumpRequests, ALL);
   const pid = (globalThis as { process?: { pid?: number } }).process?.pid;
   return `threadkit: process ${pid} prints its thread dump on its stderr`;
 }

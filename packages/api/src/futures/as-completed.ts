@@ -40,11 +40,8 @@ export class AsCompletedIterator<T> implements IterableIterator<Future<T>>, Asyn
     mustBlock('for await (… of asCompleted(…))');
     this.start();
     for (;;) {
-      const step = this.step();
-      if (step !== undefined) return step;
-      const seq = this.waiter!.seq();
-      if (this.collect()) continue;
-      this.checkDeadline();
+      const seq = this.look();
+      if (typeof seq !== 'number') return seq;
       const token = beginWait(WaitKind.asCompleted, 0, this.deadline !== Infinity);
       try {
         // In a pool thread waiting on its own pool's futures: run that pool's queued tasks until one completes (fork/join).
@@ -82,16 +79,29 @@ export class AsCompletedIterator<T> implements IterableIterator<Future<T>>, Asyn
     let token: AsyncWaitToken | undefined;
     try {
       for (;;) {
-        const step = this.step();
-        if (step !== undefined) return step;
-        const seq = this.waiter!.seq();
-        if (this.collect()) continue;
-        this.checkDeadline();
+        const seq = this.look();
+        if (typeof seq !== 'number') return seq;
         token ??= beginAsyncWait(WaitKind.asCompleted, 0);
         await this.waiter!.parkAsync(seq, this.deadline);
       }
     } finally {
       endAsyncWait(token);
+    }
+  }
+
+  /**
+   * One look, before a wait: the next step when there is one, else the waiter's sequence count to
+   * park on (read before the last scan, so a completion after it ends the park at once). Throws
+   * TimeoutError once the deadline has passed.
+   */
+  private look(): IteratorResult<Future<T>> | number {
+    for (;;) {
+      const step = this.step();
+      if (step !== undefined) return step;
+      const seq = this.waiter!.seq();
+      if (this.collect()) continue;
+      this.checkDeadline();
+      return seq;
     }
   }
 

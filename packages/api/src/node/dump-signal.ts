@@ -67,11 +67,19 @@ export async function watchDumpSignal(b: Backend): Promise<void> {
  * Runs on the supervisor for the life of the process: prints the dump each time a dump is
  * asked for through the inspector (`Root.dumpRequests`; diagnostics/dump-request.ts).
  */
-export async function watchDumpRequests(b: Backend): Promise<void> {
-  let seen = Atomics.load(b.heap.i32, Root.dumpRequests >> 2);
+export function watchDumpRequests(b: Backend): Promise<void> {
+  return dumpOnEachBump(b, Root.dumpRequests, Atomics.load(b.heap.i32, Root.dumpRequests >> 2), () => false);
+}
+
+/**
+ * Prints the dump each time the heap cell at `cell` moves on from `seen`, waiting for it
+ * asynchronously (without holding the process open); returns once `stopped()` after a wake-up.
+ */
+async function dumpOnEachBump(b: Backend, cell: number, seen: number, stopped: () => boolean): Promise<void> {
   for (;;) {
-    await b.parkAsync(Root.dumpRequests, seen, Infinity, false);
-    const now = Atomics.load(b.heap.i32, Root.dumpRequests >> 2);
+    await b.parkAsync(cell, seen, Infinity, false);
+    if (stopped()) return;
+    const now = Atomics.load(b.heap.i32, cell >> 2);
     if (now === seen) continue;
     seen = now;
     b.writeStderr(dumpThreads());
@@ -92,18 +100,7 @@ function listenThroughBackend(b: Backend, signum: number): { close(): void } | u
     return undefined;
   }
   let closed = false;
-  void (async () => {
-    let seen = 0;
-    for (;;) {
-      await b.parkAsync(cell, seen, Infinity, false);
-      if (closed) return;
-      const now = Atomics.load(b.heap.i32, cell >> 2);
-      if (now !== seen) {
-        seen = now;
-        b.writeStderr(dumpThreads());
-      }
-    }
-  })();
+  void dumpOnEachBump(b, cell, 0, () => closed);
   return {
     close() {
       closed = true;
