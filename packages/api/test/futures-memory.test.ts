@@ -19,6 +19,7 @@ async function thread() {
     ...(await import('../src/futures/wait')),
     ...(await import('../src/futures/as-completed')),
     ...(await import('../src/codec')),
+    ...(await import('../src/spare-blocks')),
   };
 }
 
@@ -38,7 +39,10 @@ function send<T>(value: T, from = a, to = b): T {
   return received;
 }
 
+/** Live blocks, once each thread has given back the future blocks it keeps for reuse (spare-blocks.ts). */
 function blocks(): number {
+  a?.freeSpareBlocks();
+  b?.freeSpareBlocks();
   return backend.live.size;
 }
 
@@ -70,6 +74,23 @@ describe('Future blocks', () => {
     expect(f.result()).toBe(r);
     expect(blocks()).toBe(start);
     expect(there.result()).toEqual({ n: 1 });
+  });
+
+  it('a thread keeps up to 64 future blocks it let go of for its next futures, and gives them back when told', () => {
+    const start = blocks();
+    const roundTrip = (): void => {
+      const f = new a.Future<undefined>();
+      send(f).setResult(undefined); // an undefined result takes no block of its own
+      expect(f.result()).toBeUndefined();
+    };
+    for (let i = 0; i < 100; i++) roundTrip();
+    // Without giving the spares back: at most 64 kept, and new futures reuse them.
+    expect(backend.live.size - start).toBeGreaterThan(0);
+    expect(backend.live.size - start).toBeLessThanOrEqual(64);
+    const kept = backend.live.size;
+    for (let i = 0; i < 100; i++) roundTrip();
+    expect(backend.live.size).toBe(kept);
+    expect(blocks()).toBe(start);
   });
 
   it('a view that let go makes a new, finished block when sent again; every receipt is the same view', () => {

@@ -186,7 +186,7 @@ class Client {
     }
   }
 
-  /** Sends the batch with one `addBulk`. */
+  /** Sends the batch with one `addBulk` (one job: one `add`). */
   private flush(): void {
     this.flushScheduled = false;
     if (this.batch.length === 0) return;
@@ -205,7 +205,9 @@ class Client {
         removeOnFail: { age: KEEP_FAILED_S },
       },
     }));
-    this.queue.addBulk(jobs).then(
+    // One job goes alone: addBulk wraps even one in a MULTI, whose pipeline costs more to build than the job.
+    const added = jobs.length === 1 ? this.queue.add(jobs[0]!.name, jobs[0]!.data, jobs[0]!.opts) : this.queue.addBulk(jobs);
+    added.then(
       () => {
         for (const entry of batch) {
           if (entry.phase === 'adding') entry.phase = 'queued';

@@ -4,5 +4,5 @@
  */
 export { encode } from './writer';
 export { decode } from './reader';
-export { storeValue, loadValue, freeValue, holdValue, readHeld, dropHeld, storeHeld, type HeldValue } from './store';
+export { storeValue, loadValue, storeResult, loadResult, freeValue, holdValue, readHeld, dropHeld, storeHeld, type HeldValue } from './store';
 export { registerErrorClass, type ErrorClass } from './error-classes';

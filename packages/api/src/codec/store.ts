@@ -147,8 +147,22 @@ export function loadValue(address: number): unknown {
   return acquireReader().read(heap.u8, start, start + heap.u32[address >> 2]!);
 }
 
-/** Frees a block made by {@link storeValue}, dropping its references. */
+/**
+ * {@link storeValue} for an outcome that is most often `undefined` (a task that returns
+ * nothing): `undefined` is stored as no block at all, address 0, so it costs no allocation.
+ */
+export function storeResult(value: unknown, what?: string): number {
+  return value === undefined ? 0 : storeValue(value, what);
+}
+
+/** Reads what {@link storeResult} stored (0: `undefined`). */
+export function loadResult(address: number): unknown {
+  return address === 0 ? undefined : loadValue(address);
+}
+
+/** Frees a block made by {@link storeValue}, dropping its references (0, nothing stored: nothing to do). */
 export function freeValue(address: number): void {
+  if (address === 0) return;
   const b = backend();
   const u32 = b.heap.u32;
   const count = u32[(address >> 2) + 1]!;

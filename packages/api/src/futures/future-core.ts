@@ -35,7 +35,9 @@
  * it reaches CANCELLED_AND_NOTIFIED or FINISHED, so `wait()` parks once for many futures.
  */
 import { backend } from '../runtime';
-import { freeValue, loadValue, storeValue } from '../codec';
+import type { Backend } from '../spi';
+import { SpareBlocks } from '../spare-blocks';
+import { freeValue, loadValue, storeResult, storeValue } from '../codec';
 import { ROOT, Root } from '../roots';
 import { RuntimeError } from '../errors';
 import { waitWord, waitWordAsync, wakeWord } from '../parking/word';
@@ -92,7 +94,7 @@ export function nextFutureId(): number {
  */
 export function allocFuture(refs: number, id: number, state = PENDING, outcome = 0, value = 0, extraBytes = 0): number {
   const b = backend();
-  const address = b.alloc(FUTURE_BYTES + extraBytes);
+  const address = (extraBytes === 0 && takeSpareBlock(b)) || b.alloc(FUTURE_BYTES + extraBytes);
   storeField(address, F.refs, refs);
   storeField(address, F.id, id);
   storeField(address, F.outcome, outcome);
@@ -120,7 +122,21 @@ export function releaseFuture(address: number): void {
     b.free(link);
     link = next;
   }
-  b.free(address);
+  spareBlocks.keep(b, address);
+}
+
+/**
+ * Future blocks this isolate let go of, kept for its next futures: a loop that submits and reads
+ * results then takes the heap's lock for neither. Any future block serves (one made with a
+ * control block after it is only larger).
+ */
+const spareBlocks = new SpareBlocks(64);
+
+/** A spare future block, zeroed as `alloc` would give it, or 0. */
+function takeSpareBlock(b: Backend): number {
+  const address = spareBlocks.take(b);
+  if (address !== 0) b.heap.u8.fill(0, address, address + FUTURE_BYTES);
+  return address;
 }
 
 /** True in CANCELLED, CANCELLED_AND_NOTIFIED and FINISHED: what `done()` reports. */
@@ -243,7 +259,7 @@ export function completeFuture(address: number, outcome: number, value: number):
 export function completeWith(address: number, outcome: number, value: unknown): void {
   let stored: number;
   try {
-    stored = storeValue(value);
+    stored = storeResult(value);
   } catch (error) {
     outcome = EXCEPTION;
     try {

@@ -24,7 +24,7 @@
  * if it is collected itself (`registerHeld`).
  */
 import { adopt, dropReference, type Handle, HANDLE, holdReference, MATERIALIZE, SAME_AT } from '../handle';
-import { loadValue, storeValue } from '../codec';
+import { loadResult, storeResult } from '../codec';
 import { appendOrigin, ORIGIN, type Origin } from '../threading/call-site';
 import { EXCEPTION, F, FINISHED, RESULT, allocFuture, isSettled, releaseFuture } from './future-core';
 import { handOff, rememberView } from './known-views';
@@ -139,7 +139,7 @@ export abstract class FutureView {
     }
     const kept = this.kept!;
     const finished = kept.state === FINISHED;
-    const value = finished ? storeValue(kept.value) : 0;
+    const value = finished ? storeResult(kept.value) : 0;
     const outcome = finished ? (kept.raised ? EXCEPTION : RESULT) : 0;
     this.address = allocFuture(1, this.id, kept.state, outcome, value);
     this.held = true;
@@ -182,7 +182,7 @@ export abstract class FutureView {
   /** Copies the final outcome from the block into the fields and drops the reference (unless pinned). */
   private letGo(state: number): void {
     const raised = loadField(this.address, F.outcome) === EXCEPTION;
-    const value = state === FINISHED ? loadValue(loadField(this.address, F.value)) : undefined;
+    const value = state === FINISHED ? loadResult(loadField(this.address, F.value)) : undefined;
     if (raised) appendOrigin(value, this[ORIGIN]?.what ?? '', this[ORIGIN]?.stack);
     this.kept = { state, raised, value };
     this.dropIfFinal();

@@ -8,7 +8,7 @@
 import { MATERIALIZE, materializeOnDemand, registerKind } from '../handle';
 import { INSPECT } from '../inspect';
 import { backend, mustBlock } from '../runtime';
-import { storeValue, freeValue } from '../codec';
+import { storeResult, freeValue } from '../codec';
 import { acquireWriter } from '../codec/writer';
 import { CancelledError, InvalidStateError, TimeoutError } from '../errors';
 import { takesNoArguments } from '../arguments';
@@ -264,7 +264,7 @@ export class Future<T = unknown> extends FutureView implements PromiseLike<T> {
       if (isDone(kept.state)) throw new InvalidStateError(`${STATE_NAMES[kept.state]}: ${this}`);
       checkCopyable(value);
     } else {
-      const stored = storeValue(value);
+      const stored = storeResult(value);
       const state = completeFuture(this.address, raised ? EXCEPTION : RESULT, stored);
       if (state !== -1) {
         freeValue(stored);

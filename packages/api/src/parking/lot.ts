@@ -21,7 +21,7 @@
  *
  * Bucket (BUCKET_BYTES): lock, head node, tail node. Waiter node (NODE_BYTES): next node, key,
  * wake (0 while queued, 1 once dequeued by an unpark), thread (the waiter's native id). Each
- * isolate keeps the nodes its waits used for the next ones ({@link MAX_SPARE_NODES}), so a thread
+ * isolate keeps the nodes its waits used for the next ones (up to 4, in a {@link SpareBlocks} list), so a thread
  * that waits again allocates nothing — and a wait does not fail for want of memory when the heap
  * is full.
  */
@@ -31,6 +31,7 @@ import type { Backend } from '../spi';
 import { Deadline } from '../timeout';
 import { spinWhile, WAIT_SPIN_READS } from './spin';
 import { casField, loadField, storeField } from '../fields';
+import { SpareBlocks } from '../spare-blocks';
 
 /** How a {@link park} ended. */
 export type ParkOutcome = 'unparked' | 'invalid' | 'timed-out';
@@ -44,20 +45,12 @@ const BUCKET_BYTES = 16;
 const Node = { next: 0, key: 4, wake: 8, thread: 12 } as const;
 const NODE_BYTES = 16;
 /** Nodes an isolate keeps for reuse: one per wait it has pending at once, up to this many. */
-const MAX_SPARE_NODES = 4;
-
-/** Free nodes of this isolate, and the backend they belong to. */
-const spareNodes: number[] = [];
-let sparesFor: Backend | undefined;
+const spareNodes = new SpareBlocks(4);
 
 /** A node for a new wait: a spare one, or a new block. */
 function takeNode(b: Backend): number {
-  if (sparesFor !== b) {
-    spareNodes.length = 0;
-    sparesFor = b;
-  }
-  const node = spareNodes.pop();
-  if (node === undefined) return b.alloc(NODE_BYTES);
+  const node = spareNodes.take(b);
+  if (node === 0) return b.alloc(NODE_BYTES);
   storeField(node, Node.next, 0);
   storeField(node, Node.wake, 0);
   return node;
@@ -69,8 +62,7 @@ function takeNode(b: Backend): number {
  * same node, which re-checks its cell and sleeps again.
  */
 function giveBack(b: Backend, node: number): void {
-  if (sparesFor === b && spareNodes.length < MAX_SPARE_NODES) spareNodes.push(node);
-  else b.free(node);
+  spareNodes.keep(b, node);
 }
 
 /** The backend whose table {@link tableAddress} caches (a test may install another). */

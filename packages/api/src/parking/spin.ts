@@ -4,8 +4,9 @@
  * {@link spinWhile}: a word wait ({@link WAIT_SPIN_READS}), a parked waiter's wake cell
  * ({@link QUEUED_SPIN_READS}) and a held core lock ({@link LOCK_SPIN_READS}: the api's Lock and
  * RLock, and every backend's core lock — the wasm and native backends run their substrate's
- * contended acquire only after this spin, and do not spin again). Async waits never spin: a spin
- * would hold the event loop.
+ * contended acquire only after this spin, and do not spin again). Async waits do not spin (a spin
+ * holds the event loop), except an idle pool thread's wait for work, whose spin adapts to how its
+ * waits end ({@link AdaptiveSpin}).
  *
  * Spinning pays only while the thread being waited for has a core to run on, so at most one
  * thread per core spins at a time (counted in `Root.spinners`); any other goes straight to
@@ -16,7 +17,7 @@
 import { Root } from '../roots';
 import { cpuCount } from '../host/cpu-count';
 
-/** Reads of a word before a sync wait on it parks: a few µs, enough to cover a waker's release. */
+/** Reads of a word before a sync wait on it parks, enough to cover a waker's release (each read is a call into V8's Atomics builtin: 2000 take 20–40 µs on a 2-core VM). */
 export const WAIT_SPIN_READS = 2000;
 
 /** Reads of a queued waiter's wake cell before it sleeps, after the spin on the word found no change. */
@@ -46,4 +47,39 @@ export function spinWhile(i32: Int32Array, address: number, expected: number, re
   for (let i = 0; i < reads && !changed; i++) changed = Atomics.load(i32, index) !== expected;
   Atomics.sub(i32, spinners, 1);
   return changed;
+}
+
+/** A park shorter than this (ms) would have been covered by a full spin, or nearly: spinning pays there. */
+const SHORT_PARK_MS = 0.1;
+
+/**
+ * A spin budget that follows how the waits of one place end, for an async wait that spins
+ * before it parks (an idle pool thread): it spins `maxReads` reads while the waits are short,
+ * and half as long after each park that lasted longer than a spin could cover, down to none —
+ * so a thread woken for work that comes in bursts spins through the burst, and one woken for
+ * work that comes far apart (a job a millisecond) no longer burns a spin before each park.
+ * A park that ends soon after it began gives it the whole budget back. One per isolate and place.
+ */
+export class AdaptiveSpin {
+  private reads: number;
+
+  constructor(private readonly maxReads: number) {
+    this.reads = maxReads;
+  }
+
+  /** {@link spinWhile} with the current budget; true when the cell no longer holds `expected`. */
+  spin(i32: Int32Array, address: number, expected: number): boolean {
+    if (this.reads === 0) return Atomics.load(i32, address >> 2) !== expected;
+    return spinWhile(i32, address, expected, this.reads);
+  }
+
+  /** The spin did not see a change and the wait parks now: the time to hand to {@link woke}. */
+  parking(): number {
+    return performance.now();
+  }
+
+  /** The park that began at `since` is over: sets the next budget from how long it lasted. */
+  woke(since: number): void {
+    this.reads = performance.now() - since < SHORT_PARK_MS ? this.maxReads : this.reads >> 1;
+  }
 }

@@ -13,7 +13,7 @@
  */
 import { backend } from '../runtime';
 import { parkAsync } from '../parking/lot';
-import { spinWhile, WAIT_SPIN_READS } from '../parking/spin';
+import { AdaptiveSpin, WAIT_SPIN_READS } from '../parking/spin';
 import { waitWord, wakeWord } from '../parking/word';
 import { addField, loadField, storeField, subField } from '../fields';
 
@@ -102,15 +102,21 @@ export function waitNonEmpty(q: number): void {
   waitWord(q + BlockQueue.count, 0, Infinity);
 }
 
+/** This isolate's spin before an async wait for a block (an idle pool thread's). */
+const idleSpin = new AdaptiveSpin(WAIT_SPIN_READS);
+
 /**
  * {@link waitNonEmpty} without blocking the event loop (keeping it alive meanwhile), also ending
  * once `done()` is true: whoever makes it true calls {@link wakeWaiters} after. It first re-reads
- * the count a while (at most one spinning thread per core, parking/lot.ts), so a push that comes
- * soon after costs no wake-up; then it parks.
+ * the count a while (at most one spinning thread per core, parking/spin.ts), so a push that comes
+ * soon after costs no wake-up; then it parks. How long it spins follows how its recent waits
+ * ended ({@link AdaptiveSpin}): not at all once work comes far apart.
  */
 export async function waitNonEmptyAsync(q: number, done: () => boolean): Promise<void> {
-  if (done() || spinWhile(backend().heap.i32, q + BlockQueue.count, 0, WAIT_SPIN_READS)) return;
+  if (done() || idleSpin.spin(backend().heap.i32, q + BlockQueue.count, 0)) return;
+  const since = idleSpin.parking();
   await parkAsync(q + BlockQueue.count, () => queued(q) === 0 && !done(), undefined, Infinity);
+  idleSpin.woke(since);
 }
 
 /** Wakes up to `count` waiters, oldest first (after a push, or a change `done()` reads; lock released). */

@@ -18,6 +18,7 @@ import { setDumpStacks } from '../diagnostics/wait-state';
 import { flushTrace, traceFromEnv, traceNow, traceSpan, tracing } from '../diagnostics/trace';
 import { createRecord, Field, finishRecord, recordRefs, registerStarted } from './thread-record';
 import { exchangeField, loadField, storeField } from '../fields';
+import { freeSpareBlocks } from '../spare-blocks';
 
 /**
  * Runs the thread whose record is `record` with the encoded task at `taskAddress` (freed here),
@@ -58,6 +59,8 @@ export async function runThreadTask(record: number, taskAddress: number, nativeI
     setCurrentThread(undefined, 0);
     endRunningView(thread);
     if (first !== thread) endRunningView(first);
+    // The blocks this thread kept for reuse go back before the thread is seen to end.
+    freeSpareBlocks();
     finishRecord(record, false);
   }
 }
