@@ -80,6 +80,8 @@ export const F = {
 
 /** Bytes of a future block (an executor's task with `submitWith` options has its control block right after, in the same allocation). */
 export const FUTURE_BYTES = 64;
+/** Bytes of an executor task's control block (task-control.ts), right after its future block in the same allocation. */
+export const CONTROL_BYTES = 16;
 const LINK_BYTES = 8;
 
 /** A new process-wide future id (never 0; wraps after 2^32 futures). */
@@ -89,12 +91,13 @@ export function nextFutureId(): number {
 
 /**
  * Allocates a future block holding `refs` references, for the future `id`, in `state` (PENDING
- * by default) with `outcome` and the stored `value` (which the block then owns), and `extraBytes`
- * after it in the same allocation (an executor task's control block).
+ * by default) with `outcome` and the stored `value` (which the block then owns), and, `withControl`,
+ * a control block of {@link CONTROL_BYTES} after it in the same allocation (an executor task's).
  */
-export function allocFuture(refs: number, id: number, state = PENDING, outcome = 0, value = 0, extraBytes = 0): number {
+export function allocFuture(refs: number, id: number, state = PENDING, outcome = 0, value = 0, withControl = false): number {
   const b = backend();
-  const address = (extraBytes === 0 && takeSpareBlock(b)) || b.alloc(FUTURE_BYTES + extraBytes);
+  const bytes = withControl ? FUTURE_BYTES + CONTROL_BYTES : FUTURE_BYTES;
+  const address = takeSpareBlock(b, withControl ? controlSpares : plainSpares, bytes) || b.alloc(bytes);
   storeField(address, F.refs, refs);
   storeField(address, F.id, id);
   storeField(address, F.outcome, outcome);
@@ -122,20 +125,21 @@ export function releaseFuture(address: number): void {
     b.free(link);
     link = next;
   }
-  spareBlocks.keep(b, address);
+  // A task's control block is made with its future, and its address is never cleared.
+  (loadField(address, F.control) !== 0 ? controlSpares : plainSpares).keep(b, address);
 }
 
 /**
- * Future blocks this isolate let go of, kept for its next futures: a loop that submits and reads
- * results then takes the heap's lock for neither. Any future block serves (one made with a
- * control block after it is only larger).
+ * Future blocks this isolate let go of, kept for its next futures — a loop that submits and reads
+ * results then takes the heap's lock for neither: plain ones, and ones with a control block.
  */
-const spareBlocks = new SpareBlocks(64);
+const plainSpares = new SpareBlocks(64);
+const controlSpares = new SpareBlocks(64);
 
-/** A spare future block, zeroed as `alloc` would give it, or 0. */
-function takeSpareBlock(b: Backend): number {
-  const address = spareBlocks.take(b);
-  if (address !== 0) b.heap.u8.fill(0, address, address + FUTURE_BYTES);
+/** A spare block of `bytes` from `spares`, zeroed as `alloc` would give it, or 0. */
+function takeSpareBlock(b: Backend, spares: SpareBlocks, bytes: number): number {
+  const address = spares.take(b);
+  if (address !== 0) b.heap.u8.fill(0, address, address + bytes);
   return address;
 }
 

@@ -19,7 +19,7 @@ import { RuntimeError } from '../errors';
 import { waitWordAsync, wakeWord } from '../parking/word';
 import { backend } from '../runtime';
 import { casField, loadField, storeField } from '../fields';
-import { F } from './future-core';
+import { CONTROL_BYTES, F } from './future-core';
 import { Future } from './future';
 
 /** Options of `ThreadPoolExecutor.submitWith`. */
@@ -34,8 +34,6 @@ export interface SubmitOptions {
 
 /** Byte offsets inside a control block. */
 const Control = { abort: 0, priority: 4, timeout: 8 } as const;
-/** Bytes of a control block (allocated with its future: `allocFuture`'s `extraBytes`). */
-export const CONTROL_BYTES = 16;
 
 /** What a task's control block holds, from checked `submitWith` options. */
 export interface ControlOptions {

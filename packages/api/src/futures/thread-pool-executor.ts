@@ -33,7 +33,7 @@ import { BROKEN_MESSAGES } from './pool-death';
 import './pool-worker';
 import { joinPoolThreads, joinPoolThreadsAsync, poolThreadsAlive, signalRunning, startPoolThread } from './pool-threads';
 import { PendingFutures } from './pending-futures';
-import { CONTROL_BYTES, initControl, parseControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
+import { initControl, parseControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
 import { Executor, type Callable, type ShutdownOptions } from './executor';
 import { addField, casField, loadField, storeField } from '../fields';
 
@@ -217,7 +217,7 @@ export class ThreadPoolExecutor extends Executor {
     const task = this.specFor(fn);
     const control = options === undefined ? null : parseControl(options);
     const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
-    const address = allocFuture(2, nextFutureId(), PENDING, 0, 0, control === null ? 0 : CONTROL_BYTES);
+    const address = allocFuture(2, nextFutureId(), PENDING, 0, 0, control !== null);
     storeField(address, F.task, task);
     storeField(address, F.args, encodedArgs);
     if (control !== null) storeField(address, F.control, initControl(address + FUTURE_BYTES, control));
