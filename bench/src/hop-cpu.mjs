@@ -68,15 +68,6 @@ const { result: pool, tids: poolTids } = await newThreads(async () => {
 // raw: one worker answering each notify.
 const sab = new SharedArrayBuffer(8);
 const i32 = new Int32Array(sab);
-const { result: raw, tids: rawTids } = await newThreads(async () => {
-  const worker = new Worker(
-    `const { workerData: sab } = require('node:worker_threads'); const i32 = new Int32Array(sab); let seen = 0;
-     for (;;) { Atomics.wait(i32, 0, seen); seen = Atomics.load(i32, 0); if (seen < 0) break; Atomics.store(i32, 1, seen); Atomics.notify(i32, 1); }`,
-    { eval: true, workerData: sab },
-  );
-  await sleep(100);
-  return worker;
-});
 let n = 0;
 async function rawHop() {
   Atomics.store(i32, 0, ++n);
@@ -86,6 +77,15 @@ async function rawHop() {
     if (r.async) await r.value;
   }
 }
+const { result: raw, tids: rawTids } = await newThreads(async () => {
+  const worker = new Worker(
+    `const { workerData: sab } = require('node:worker_threads'); const i32 = new Int32Array(sab); let seen = 0;
+     for (;;) { Atomics.wait(i32, 0, seen); seen = Atomics.load(i32, 0); if (seen < 0) break; Atomics.store(i32, 1, seen); Atomics.notify(i32, 1); }`,
+    { eval: true, workerData: sab },
+  );
+  await rawHop(); // answered: the worker is up
+  return worker;
+});
 const tkHop = async (i) => {
   if ((await pool.submit(add, i, 1)) !== i + 1) throw new Error('wrong result');
 };

@@ -4,8 +4,10 @@
  * neither the release nor the next allocation takes the heap's lock. A block kept here still
  * counts as in use in `heapStats()`. Every thread gives its spares back to the heap when its run
  * ends ({@link freeSpareBlocks}, called by threading/runner.ts), so an exited thread leaves none
- * behind; spares of a backend that is no longer the installed one (a test may install another)
- * are forgotten, not freed.
+ * behind. A thread that dies without running its end (a hard stop, a crash, `process.exit` in it)
+ * takes its spares with it, so a list that may hold many keeps them on the main thread only
+ * (`mainThreadOnly`), whose end is the process's. Spares of a backend that is no longer the
+ * installed one (a test may install another) are forgotten, not freed.
  */
 import type { Backend } from './spi';
 
@@ -17,8 +19,14 @@ export class SpareBlocks {
   private readonly blocks: number[] = [];
   private owner: Backend | undefined;
 
-  /** @param max how many blocks it keeps at most. */
-  constructor(private readonly max: number) {
+  /**
+   * @param max how many blocks it keeps at most.
+   * @param mainThreadOnly keep none on other threads (each block goes straight back to the heap).
+   */
+  constructor(
+    private readonly max: number,
+    private readonly mainThreadOnly = false,
+  ) {
     lists.push(this);
   }
 
@@ -31,9 +39,9 @@ export class SpareBlocks {
   keep(b: Backend, address: number): void {
     if (this.owner !== b) {
       this.blocks.length = 0;
-      this.owner = b;
+      this.owner = this.mainThreadOnly && !b.isMain ? undefined : b;
     }
-    if (this.blocks.length < this.max) this.blocks.push(address);
+    if (this.owner === b && this.blocks.length < this.max) this.blocks.push(address);
     else b.free(address);
   }
 

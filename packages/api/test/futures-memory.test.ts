@@ -93,6 +93,16 @@ describe('Future blocks', () => {
     expect(blocks()).toBe(start);
   });
 
+  it('a list kept on the main thread only gives every block straight back on another thread', () => {
+    const freed: number[] = [];
+    const worker = { isMain: false, free: (address: number) => freed.push(address) } as unknown as import('../src/spi').Backend;
+    const spares = new a.SpareBlocks(4, true);
+    spares.keep(worker, 8);
+    spares.keep(worker, 16);
+    expect(freed).toEqual([8, 16]);
+    expect(spares.take(worker)).toBe(0);
+  });
+
   it('a view that let go makes a new, finished block when sent again; every receipt is the same view', () => {
     const start = blocks();
     const f = new a.Future<string>();

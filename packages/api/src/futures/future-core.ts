@@ -130,11 +130,12 @@ export function releaseFuture(address: number): void {
 }
 
 /**
- * Future blocks this isolate let go of, kept for its next futures — a loop that submits and reads
- * results then takes the heap's lock for neither: plain ones, and ones with a control block.
+ * Future blocks the main thread let go of, kept for its next futures — a loop that submits and
+ * reads results then takes the heap's lock for neither: plain ones, and ones with a control block.
+ * On the main thread only: a pool thread may be killed (a hard stop) with its spares.
  */
-const plainSpares = new SpareBlocks(64);
-const controlSpares = new SpareBlocks(64);
+const plainSpares = new SpareBlocks(64, true);
+const controlSpares = new SpareBlocks(64, true);
 
 /** A spare block of `bytes` from `spares`, zeroed as `alloc` would give it, or 0. */
 function takeSpareBlock(b: Backend, spares: SpareBlocks, bytes: number): number {
