@@ -34,7 +34,7 @@ export {
 // parking and the core lock
 export { KeepAlive } from './host/keep-alive';
 export { WaitAsyncParking } from './host/wait-async';
-export { acquireLockAsync, AtomicsCoreLock, LOCK_UNLOCKED, LOCK_LOCKED, LOCK_CONTENDED, spinOnLock, type LockSteps } from './host/core-lock';
+export { acquireLockAsync, AtomicsCoreLock, LOCK_UNLOCKED, LOCK_LOCKED, LOCK_CONTENDED, spinOnLock, spinToLock, type LockSteps } from './host/core-lock';
 
 // threads on warm workers
 export { SpawnQueue, SPAWN_QUEUE_BYTES } from './host/spawn-queue';

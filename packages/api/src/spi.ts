@@ -70,7 +70,8 @@ export interface Backend {
   readonly canBlock: boolean;
 
   /**
-   * Allocates `bytes` (rounded up to 8) of zeroed shared memory; returns its address. Grows the
+   * Allocates `bytes` (rounded up to 8) of zeroed shared memory; returns its address, a nonzero
+   * multiple of 8 (the codec's immediate words, `codec/immediate.ts`, are the other words). Grows the
    * heap when no free block fits; throws `outOfSharedMemory(cap)` (host/heap-size.ts) when the
    * heap would pass its cap, leaving everything else as it was.
    */

@@ -207,3 +207,41 @@ describe('held values (the items of a local queue)', () => {
     expect(live.size).toBe(before);
   });
 });
+
+describe('immediate values (no heap block)', () => {
+  const immediates = [0, 1, -1, 42, 2 ** 30 - 1, -(2 ** 30), true, false, null, undefined];
+  const boxed = [-0, 2 ** 30, -(2 ** 30) - 1, 0.5, NaN, Infinity, 2 ** 31, 'a', 1n, [1]];
+
+  it.each(immediates)('%s is stored as a word of its own: no block, read back by any thread, free is a no-op', (value) => {
+    const before = live.size;
+    const stored = a.storeValue(value);
+    expect(stored & 3).not.toBe(0);
+    expect(live.size).toBe(before);
+    expect(Object.is(b.loadValue(stored), value)).toBe(true);
+    // As a slot of a Uint32Array or an Int32Array holds it.
+    expect(Object.is(b.loadValue(new Uint32Array([stored])[0]!), value)).toBe(true);
+    expect(Object.is(b.loadValue(new Int32Array([stored])[0]!), value)).toBe(true);
+    b.freeValue(stored);
+    expect(live.size).toBe(before);
+  });
+
+  it.each(boxed)('%s needs a block, and comes back exactly', (value) => {
+    const before = live.size;
+    const stored = a.storeValue(value);
+    expect(stored & 7).toBe(0);
+    expect(live.size).toBe(before + 1);
+    expect(b.loadValue(stored)).toEqual(value);
+    if (typeof value === 'number') expect(Object.is(b.loadValue(stored), value)).toBe(true);
+    b.freeValue(stored);
+    expect(live.size).toBe(before);
+  });
+
+  it('a shared queue of small ints allocates nothing per item', () => {
+    const q = send(new a.Queue());
+    const before = live.size;
+    for (let i = -3; i < 5; i++) q.put(i);
+    expect(live.size).toBe(before);
+    expect(Array.from({ length: 8 }, () => q.get())).toEqual([-3, -2, -1, 0, 1, 2, 3, 4]);
+    drop(q);
+  });
+});

@@ -9,7 +9,7 @@
 import {
   acquireLockAsync,
   outOfSharedMemory,
-  spinOnLock,
+  spinToLock,
   LOCK_UNLOCKED,
   WaitAsyncParking,
   type HeapStats,
@@ -124,7 +124,7 @@ export class WasmBackend implements HostedBackend {
     if (this.wasm.lockTry(address) === 1) return true;
     if (timeoutMs === 0) return false;
     if (!this.canBlock) return this.spinAcquire(address, timeoutMs);
-    if (spinOnLock(this.heap.i32, address) && this.wasm.lockTry(address) === 1) return true;
+    if (spinToLock(this.heap.i32, address, this.lockSteps.tryLock)) return true;
     return this.wasm.lockAcquire(address, timeoutMs) === 1;
   }
 

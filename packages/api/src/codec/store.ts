@@ -1,5 +1,6 @@
 /**
- * Values in the shared heap. A stored value is one heap block:
+ * Values in the shared heap. A small integer, a boolean, `null` or `undefined` is stored as an
+ * immediate word, no block at all (`immediate.ts`); any other stored value is one heap block:
  *
  *   0      u32  byte length n of the encoding
  *   4      u32  number k of reference-counted shared objects it names
@@ -20,15 +21,19 @@ import { releaseCounted, retainCounted } from '../handle';
 import { backend } from '../runtime';
 import { acquireReader } from './reader';
 import { acquireWriter } from './writer';
+import { immediateOf, immediateValue, isImmediate } from './immediate';
 
 const HEADER = 8;
 
 /**
- * Copies `value` into a new heap block and returns its address. Throws the codec's TypeError
+ * Copies `value` into a new heap block and returns its address (for a small integer, boolean,
+ * `null` or `undefined`, the immediate word that stands for it: see `immediate.ts`). Throws the codec's TypeError
  * for what cannot cross threads (`what` names the value in it, as in `encode`), and
  * RangeError('out of shared memory') when the heap is full.
  */
 export function storeValue(value: unknown, what = 'value'): number {
+  const immediate = immediateOf(value);
+  if (immediate !== 0) return immediate;
   const writer = acquireWriter();
   try {
     writer.write(value, what);
@@ -142,6 +147,7 @@ const NONE: readonly number[] = Object.freeze([]);
 
 /** Decodes the value stored at `address` into a fresh copy (shared objects revived). Does not free the block. */
 export function loadValue(address: number): unknown {
+  if (isImmediate(address)) return immediateValue(address);
   const heap = backend().heap;
   const start = address + HEADER;
   return acquireReader().read(heap.u8, start, start + heap.u32[address >> 2]!);
@@ -160,9 +166,9 @@ export function loadResult(address: number): unknown {
   return address === 0 ? undefined : loadValue(address);
 }
 
-/** Frees a block made by {@link storeValue}, dropping its references (0, nothing stored: nothing to do). */
+/** Frees a block made by {@link storeValue}, dropping its references (0 or an immediate: nothing to do). */
 export function freeValue(address: number): void {
-  if (address === 0) return;
+  if (address === 0 || isImmediate(address)) return;
   const b = backend();
   const u32 = b.heap.u32;
   const count = u32[(address >> 2) + 1]!;

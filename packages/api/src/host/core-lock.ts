@@ -7,7 +7,7 @@
  * fast paths and the release ({@link AtomicsCoreLock}).
  */
 import type { Backend, Heap, ParkResult } from '../spi';
-import { LOCK_SPIN_READS, spinWhile } from '../parking/spin';
+import { LOCK_SPIN_READS, LOCK_SPIN_ROUNDS, spinUntil } from '../parking/spin';
 
 /** Cell value of an unlocked core lock (zeroed memory is an unlocked lock). */
 export const LOCK_UNLOCKED = 0;
@@ -46,12 +46,28 @@ export async function acquireLockAsync(steps: LockSteps, address: number, timeou
 
 /**
  * The spin of a contended sync acquire, by the library's one spin policy (parking/spin.ts):
- * re-reads the cell of a lock held without waiters up to {@link LOCK_SPIN_READS} times; true
- * when it changed (worth one more try). A backend whose contended acquire runs in its substrate
+ * re-reads the cell of a held lock up to {@link LOCK_SPIN_READS} times until it reads unlocked;
+ * true when it did (worth one more try). It spins on a lock marked contended too: a lock stays
+ * marked while anyone is parked on it, and a holder's release is still a few hundred ns away,
+ * where parking costs a futex wait and a wake. A backend whose contended acquire runs in its substrate
  * calls this first, and the substrate does not spin again.
  */
 export function spinOnLock(i32: Int32Array, address: number): boolean {
-  return spinWhile(i32, address, LOCK_LOCKED, LOCK_SPIN_READS);
+  return spinUntil(i32, address, LOCK_UNLOCKED, LOCK_SPIN_READS);
+}
+
+/**
+ * The spin-then-try of a contended sync acquire: up to {@link LOCK_SPIN_ROUNDS} times, spin
+ * ({@link spinOnLock}) until the lock reads free and try it once with `tryLock`. True when a try
+ * took it; false when a spin ran out (the lock stays held) or every try lost its race — the
+ * caller then parks.
+ */
+export function spinToLock(i32: Int32Array, address: number, tryLock: (address: number) => boolean): boolean {
+  for (let round = 0; round < LOCK_SPIN_ROUNDS; round++) {
+    if (!spinOnLock(i32, address)) return false;
+    if (tryLock(address)) return true;
+  }
+  return false;
 }
 
 /**
@@ -73,7 +89,7 @@ export abstract class AtomicsCoreLock implements LockSteps {
   acquire(address: number, timeoutMs: number): boolean {
     if (this.tryLock(address)) return true;
     if (timeoutMs === 0) return false;
-    if (spinOnLock(this.heap.i32, address) && this.tryLock(address)) return true;
+    if (spinToLock(this.heap.i32, address, this.tryLockBound)) return true;
     return this.acquireContended(address, timeoutMs);
   }
 
@@ -96,6 +112,9 @@ export abstract class AtomicsCoreLock implements LockSteps {
   locked(address: number): boolean {
     return Atomics.load(this.heap.i32, address >> 2) !== LOCK_UNLOCKED;
   }
+
+  /** {@link tryLock} bound to this, for {@link spinToLock}. */
+  private readonly tryLockBound = (address: number): boolean => this.tryLock(address);
 
   /** {@link LockSteps.tryLock}: 0 → 1. */
   tryLock(address: number): boolean {

@@ -26,6 +26,13 @@ export const QUEUED_SPIN_READS = 100;
 /** Reads of a held core lock's cell before a sync acquire marks it contended and parks. */
 export const LOCK_SPIN_READS = 100;
 
+/**
+ * Spins on a held core lock a contended sync acquire makes, each ending in one try, before it
+ * parks: a lock seen free can be taken again by its releaser first (a queue's two sides take
+ * turns on its lock), and a thread that lost that race would otherwise park at once.
+ */
+export const LOCK_SPIN_ROUNDS = 4;
+
 /** Most threads that spin at once: one per core (read once). */
 let spinSlots = 0;
 
@@ -47,6 +54,25 @@ export function spinWhile(i32: Int32Array, address: number, expected: number, re
   for (let i = 0; i < reads && !changed; i++) changed = Atomics.load(i32, index) !== expected;
   Atomics.sub(i32, spinners, 1);
   return changed;
+}
+
+/**
+ * Re-reads the cell at `address` up to `reads` times until it holds `wanted`; true when it does.
+ * The same one-spinner-per-core rule as {@link spinWhile}.
+ */
+export function spinUntil(i32: Int32Array, address: number, wanted: number, reads: number): boolean {
+  const index = address >> 2;
+  if (Atomics.load(i32, index) === wanted) return true;
+  spinSlots ||= cpuCount();
+  const spinners = Root.spinners >> 2;
+  if (Atomics.add(i32, spinners, 1) >= spinSlots) {
+    Atomics.sub(i32, spinners, 1);
+    return false;
+  }
+  let seen = false;
+  for (let i = 0; i < reads && !seen; i++) seen = Atomics.load(i32, index) === wanted;
+  Atomics.sub(i32, spinners, 1);
+  return seen;
 }
 
 /** A park shorter than this (ms) would have been covered by a full spin, or nearly: spinning pays there. */

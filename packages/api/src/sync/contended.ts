@@ -9,7 +9,7 @@
 import type { Backend } from '../spi';
 import { beginAsyncWait, beginWait, endAsyncWait, endWait, isDeadlockVictim, type WaitKindValue } from '../diagnostics/wait-state';
 import { victimError } from '../diagnostics/deadlock-watch';
-import { spinOnLock } from '../host/core-lock';
+import { spinToLock } from '../host/core-lock';
 import { Root } from '../roots';
 import { Deadline } from '../timeout';
 
@@ -18,7 +18,7 @@ import { Deadline } from '../timeout';
  * forever). `view` is any i32 view of the heap that covers the cell. True once acquired.
  */
 export function acquireContended(b: Backend, view: Int32Array, cell: number, ms: number, kind: WaitKindValue): boolean {
-  if (spinOnLock(view, cell) && b.lockAcquire(cell, 0)) return true;
+  if (spinToLock(view, cell, (at) => b.lockAcquire(at, 0))) return true;
   const token = beginWait(kind, cell, ms !== Infinity);
   try {
     if (Atomics.load(view, Root.deadlockMode >> 2) !== 2) return b.lockAcquire(cell, ms);
