@@ -98,11 +98,15 @@ export function allocFuture(refs: number, id: number, state = PENDING, outcome =
   const b = backend();
   const bytes = withControl ? FUTURE_BYTES + CONTROL_BYTES : FUTURE_BYTES;
   const address = takeSpareBlock(b, withControl ? controlSpares : plainSpares, bytes) || b.alloc(bytes);
-  storeField(address, F.refs, refs);
-  storeField(address, F.id, id);
-  storeField(address, F.outcome, outcome);
-  storeField(address, F.value, value);
-  storeField(address, F.state, state);
+  // Plain writes: no other thread knows the block yet, and the atomic write that publishes its
+  // address (a queue's link, a field) makes them visible to whoever reads it.
+  const i32 = b.heap.i32;
+  const at = address >> 2;
+  i32[at + (F.refs >> 2)] = refs;
+  i32[at + (F.id >> 2)] = id;
+  i32[at + (F.outcome >> 2)] = outcome;
+  i32[at + (F.value >> 2)] = value;
+  i32[at + (F.state >> 2)] = state;
   return address;
 }
 

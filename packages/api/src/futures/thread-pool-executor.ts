@@ -218,11 +218,14 @@ export class ThreadPoolExecutor extends Executor {
     const control = options === undefined ? null : parseControl(options);
     const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
     const address = allocFuture(2, nextFutureId(), PENDING, 0, 0, control !== null);
-    storeField(address, F.task, task);
-    storeField(address, F.args, encodedArgs);
-    if (control !== null) storeField(address, F.control, initControl(address + FUTURE_BYTES, control));
-    storeField(address, F.pool, this.pool);
-    backend().heap.f64[(address + F.queuedAt) >> 3] = sharedNow();
+    // Plain writes, as in allocFuture: the push that publishes the block is atomic.
+    const heap = backend().heap;
+    const at = address >> 2;
+    heap.i32[at + (F.task >> 2)] = task;
+    heap.i32[at + (F.args >> 2)] = encodedArgs;
+    if (control !== null) heap.i32[at + (F.control >> 2)] = initControl(address + FUTURE_BYTES, control);
+    heap.i32[at + (F.pool >> 2)] = this.pool;
+    heap.f64[(address + F.queuedAt) >> 3] = sharedNow();
     return address;
   }
 
