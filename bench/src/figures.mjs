@@ -77,9 +77,10 @@ export const FIGURES = [
   {
     id: 'executor',
     title: 'executor, tiny tasks',
-    workload: 'submit N no-op tasks to a 2-thread pool, wait for all; time per task',
+    workload: 'submit N no-op tasks to a 2-thread pool, wait for all; time per task; after 10 warm-up rounds (100K tasks: V8 compiles the task path in each of the 3 isolates, and the first ~100K tasks run 2× slower), every contender alike',
     kind: 'time',
     n: { full: 10_000, quick: 100 },
+    warmups: 10,
     anchors: { cpython: 'CPython ThreadPoolExecutor(2)', piscina: 'piscina, 2 threads', tinypool: 'tinypool, 2 threads' },
     goals: [ratioGoal('cpython', 2, '≥ 2× CPython'), ratioGoal('cpython', 5, '≥ 5× CPython (issue 11)'), ratioGoal('piscina', 1.5, '≥ 1.5× piscina')],
   },

@@ -110,9 +110,11 @@ for (const figure of figures) {
   const t0 = Date.now();
   const contenders = contendersOf(figure);
   const data = new Map(contenders.map((c) => [c.key, { contender: c, values: [], extras: [], error: undefined }]));
-  const total = figure.fresh ? (figure.rounds ?? freshRounds) : warmups + rounds;
+  // A figure may ask for more warm-up rounds than the default (its own `warmups`, full runs only).
+  const warm = quick ? warmups : (figure.warmups ?? warmups);
+  const total = figure.fresh ? (figure.rounds ?? freshRounds) : warm + rounds;
   for (let round = 0; round < total; round++) {
-    const measured = figure.fresh || round >= warmups;
+    const measured = figure.fresh || round >= warm;
     for (const c of contenders) {
       const d = data.get(c.key);
       if (d.error !== undefined) continue;

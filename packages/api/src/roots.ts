@@ -38,12 +38,8 @@ export const Root = {
   excepthookLock: 48,
   /** Counter behind the ids of `local()` objects (which take no heap). */
   localCounter: 52,
-  /** Last future id handed out (futures/future-core.ts). */
-  futureIdCounter: 56,
   /** Address of the parking lot's bucket table (parking/lot.ts; 0 until a thread first parks). */
   parkingLot: 60,
-  /** Threads spinning in a wait now (parking/lot.ts lets at most cores − 1 spin at once). */
-  spinners: 64,
   /** Deadlock watch (diagnostics/deadlock-mode.ts): 0 off, 1 warn, 2 raise. */
   deadlockMode: 68,
   /** 1 when waits record the JS stack where they blocked (diagnostics/wait-state.ts). */
@@ -74,6 +70,13 @@ export const Root = {
   traceEpoch: 136,
   /** Bumped (and woken) by each thread dump asked for through the inspector (diagnostics/dump-request.ts); the supervisor prints one. */
   dumpRequests: 140,
+  // The two cells written at a high rate from several threads sit on a 64-byte line of their own
+  // (192–255), away from the cells every thread reads on its hot paths (`parkingLot`, `trace`,
+  // `deadlockMode`, `waitStacks`): a write to a line makes every other core's copy of it stale.
+  /** Threads spinning in a wait now (parking/spin.ts lets at most one per core spin at once). */
+  spinners: 192,
+  /** Last future id handed out (futures/future-core.ts). */
+  futureIdCounter: 224,
 } as const;
 
 const last = Math.max(...Object.values(Root));
