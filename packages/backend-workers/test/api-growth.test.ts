@@ -34,14 +34,15 @@ function useUpHeap(): void {
 
 describe('api operations whose allocation grows the heap', () => {
   it('Queue.put that resizes the slot array', () => {
-    const q = new Queue<number>();
+    // String items: each is a heap block (a small int would travel as an immediate word, no block).
+    const q = new Queue<string>();
     void q[HANDLE]; // shared now (a new queue is local until its handle is first read)
-    for (let i = 0; i < 8; i++) q.put(i);
+    for (let i = 0; i < 8; i++) q.put(`item ${i}`);
     const size = b.heapStats().sizeBytes;
     growOnAllocation(2); // the item, then the new slot array
-    q.put(8);
+    q.put('item 8');
     expect(b.heapStats().sizeBytes).toBeGreaterThan(size);
-    expect(Array.from({ length: 9 }, () => q.get())).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(Array.from({ length: 9 }, () => q.get())).toEqual(Array.from({ length: 9 }, (_, i) => `item ${i}`));
   });
 
   it('shared() that creates the registry entry', () => {
