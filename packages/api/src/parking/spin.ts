@@ -36,6 +36,19 @@ export const LOCK_SPIN_ROUNDS = 4;
 /** Most threads that spin at once: one per core (read once). */
 let spinSlots = 0;
 
+/** Takes one of the {@link spinSlots}; false (nothing taken) when as many threads spin as there are cores. */
+function takeSpinSlot(i32: Int32Array): boolean {
+  spinSlots ||= cpuCount();
+  if (Atomics.add(i32, Root.spinners >> 2, 1) < spinSlots) return true;
+  Atomics.sub(i32, Root.spinners >> 2, 1);
+  return false;
+}
+
+/** Gives back a slot taken by {@link takeSpinSlot}. */
+function giveBackSpinSlot(i32: Int32Array): void {
+  Atomics.sub(i32, Root.spinners >> 2, 1);
+}
+
 /**
  * Re-reads the cell at `address` of `i32` (a view of the shared heap) up to `reads` times while
  * it holds `expected`; true when it changed. False at once, without reading, when as many threads
@@ -44,15 +57,10 @@ let spinSlots = 0;
 export function spinWhile(i32: Int32Array, address: number, expected: number, reads: number): boolean {
   const index = address >> 2;
   if (Atomics.load(i32, index) !== expected) return true;
-  spinSlots ||= cpuCount();
-  const spinners = Root.spinners >> 2;
-  if (Atomics.add(i32, spinners, 1) >= spinSlots) {
-    Atomics.sub(i32, spinners, 1);
-    return false;
-  }
+  if (!takeSpinSlot(i32)) return false;
   let changed = false;
   for (let i = 0; i < reads && !changed; i++) changed = Atomics.load(i32, index) !== expected;
-  Atomics.sub(i32, spinners, 1);
+  giveBackSpinSlot(i32);
   return changed;
 }
 
@@ -63,15 +71,10 @@ export function spinWhile(i32: Int32Array, address: number, expected: number, re
 export function spinUntil(i32: Int32Array, address: number, wanted: number, reads: number): boolean {
   const index = address >> 2;
   if (Atomics.load(i32, index) === wanted) return true;
-  spinSlots ||= cpuCount();
-  const spinners = Root.spinners >> 2;
-  if (Atomics.add(i32, spinners, 1) >= spinSlots) {
-    Atomics.sub(i32, spinners, 1);
-    return false;
-  }
+  if (!takeSpinSlot(i32)) return false;
   let seen = false;
   for (let i = 0; i < reads && !seen; i++) seen = Atomics.load(i32, index) === wanted;
-  Atomics.sub(i32, spinners, 1);
+  giveBackSpinSlot(i32);
   return seen;
 }
 
