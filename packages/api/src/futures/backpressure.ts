@@ -9,7 +9,8 @@
 import { addField, loadField } from '../fields';
 import { mustBlock } from '../runtime';
 import { waitWord, waitWordAsync } from '../parking/word';
-import { FULL, Pool, pushWork } from './pool-block';
+import { Pool } from './pool-block';
+import { FULL, pushWork } from './work-queue';
 
 /** Checks the `maxQueue` option: undefined, 0 or Infinity mean no bound; returns the pool's field value. */
 export function maxQueueOption(maxQueue: unknown): number {

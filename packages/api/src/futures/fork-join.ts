@@ -5,7 +5,7 @@
  *
  * - A pool thread's plain `submit` to its own pool goes to that thread's own deque
  *   (work-deque.ts), not to the shared queue: the thread takes its newest fork first, idle
- *   threads steal the oldest (pool-block.ts `takeWork`).
+ *   threads steal the oldest (work-queue.ts `takeWork`).
  * - A pool thread that would block on a future of its own pool helps instead: it runs queued
  *   tasks of that pool inline — the newest of its own forks, else the oldest stolen from
  *   another thread's deque, else the queue's first — and parks only when there is nothing it
@@ -18,11 +18,11 @@
  * loop waits for it, as for any async task).
  */
 import { addField, loadField, subField } from '../fields';
-import { waitWord } from '../parking/word';
+import { waitWord, wakeWord } from '../parking/word';
 import { wakeWaiters } from '../queue/block-queue';
 import { F, addWaiter, removeWaiter } from './future-core';
-import { Entry, Pool, dequeOf, ringHelpers, slotOf } from './pool-block';
-import { pushNewest } from './work-deque';
+import { Entry, Pool, slotOf } from './pool-block';
+import { pushNewest, takeAllFromDeque, takeEnd } from './work-deque';
 
 /** What a pool thread offers to waits in it (set by its worker loop, pool-worker.ts). */
 export interface PoolThreadContext {
@@ -61,6 +61,40 @@ export function pushForked(pool: number, index: number, future: number): number 
   wakeWaiters(pool, 1);
   ringHelpers(pool);
   return 0;
+}
+
+/** After a push: the pool threads waiting while they help look again. */
+export function ringHelpers(pool: number): void {
+  if (loadField(pool, Pool.helpers) === 0) return;
+  for (let index = 0; index < loadField(pool, Pool.maxWorkers); index++) {
+    const entry = slotOf(pool, index);
+    if (loadField(entry, Entry.helping) === 0) continue;
+    addField(entry, Entry.wake, 1);
+    wakeWord(entry + Entry.wake, 1);
+  }
+}
+
+/** Pool thread `index`'s own deque (work-deque.ts). */
+export function dequeOf(pool: number, index: number): number {
+  return slotOf(pool, index) + Entry.deque;
+}
+
+/** The newest future in pool thread `index`'s deque, else the oldest of another's (each if `accept`s), or 0. */
+export function takeForked(pool: number, index: number, accept?: (future: number) => boolean): number {
+  if (loadField(pool, Pool.forked) === 0) return 0;
+  const n = loadField(pool, Pool.maxWorkers);
+  let item = takeEnd(dequeOf(pool, index), true, accept);
+  for (let i = 1; item === 0 && i < n; i++) item = takeEnd(dequeOf(pool, (index + i) % n), false, accept);
+  if (item !== 0) subField(pool, Pool.forked, 1);
+  return item;
+}
+
+/** Takes every future from every pool thread's deque (the pool shuts down cancelling queued work, or breaks). */
+export function drainForks(pool: number): number[] {
+  const items: number[] = [];
+  for (let index = 0; index < loadField(pool, Pool.maxWorkers); index++) items.push(...takeAllFromDeque(dequeOf(pool, index)));
+  subField(pool, Pool.forked, items.length);
+  return items;
 }
 
 /**

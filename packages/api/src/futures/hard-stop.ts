@@ -31,6 +31,9 @@ import { addField, loadField, storeField } from '../fields';
 import { waitWordAsync, wakeWord } from '../parking/word';
 import { Field, liveRecords, recordRefs } from '../threading/thread-record';
 import { sharedNow } from './executor-stats';
+import { F } from './future-core';
+import { Pool, killAfterOf, slotOf } from './pool-block';
+import { takeRecord } from './pool-threads';
 
 /** Checks the executor's `killAfter` option (ms, default 5000, Infinity: never); returns the pool's field value (-1: never). */
 export function killAfterOption(killAfter: unknown = 5000): number {
@@ -130,6 +133,20 @@ export function signalGuarded(record: number, id: number, killAfter: number): vo
   }
   unlockStop(record);
   if (rang !== Infinity) ringBell(rang);
+}
+
+/** In the submitter: the signal of the running future at `future` aborted; its hard stop, if `pool` has one, is set. */
+export function signalRunning(pool: number, future: number): void {
+  const killAfter = killAfterOf(pool);
+  if (killAfter === Infinity) return;
+  for (let index = 0; index < loadField(pool, Pool.maxWorkers); index++) {
+    if (loadField(slotOf(pool, index)) !== future) continue;
+    const record = takeRecord(pool, index);
+    if (record === 0) return;
+    signalGuarded(record, loadField(future, F.id), killAfter);
+    recordRefs.release(record);
+    return;
+  }
 }
 
 /** For the crash hook of a pool thread: the reason its task was killed (STOP_TIMEOUT, STOP_SIGNAL), or 0 when it was not killed. */

@@ -7,11 +7,15 @@
  * imported here); one that needs an `import()` is left to the loop.
  */
 import { loadValue } from '../codec';
-import { loadField } from '../fields';
+import { loadField, storeField } from '../fields';
 import { first, lockQueue, queued, unlockQueue } from '../queue/block-queue';
 import { resolveTaskSync, type TaskSpec } from '../threading/task';
-import { F } from './future-core';
-import { Pool, dequeOf, popWork, takeForked } from './pool-block';
+import { F, releaseFuture, startOrNotify } from './future-core';
+import { Pool } from './pool-block';
+import { popWork } from './work-queue';
+import { dequeOf, takeForked, type PoolThreadContext } from './fork-join';
+import { resumeTask, suspendTask, taskHasControl } from './task-control';
+import { S, count } from './executor-stats';
 import type { Worker } from './pool-worker';
 import { readEnd } from './work-deque';
 
@@ -23,8 +27,47 @@ function inlineable(w: Worker, future: number): boolean {
   return fn !== undefined && !(fn instanceof AsyncFunction) && (loadField(future, F.control) === 0 || w.killAfter === Infinity);
 }
 
+/**
+ * What pool thread `index` (running `w`) offers to waits in it (fork-join.ts): whether the task
+ * running now may help, what it may take, and how it runs it — with `call`, the worker loop's.
+ */
+export function inlineContext(w: Worker, index: number, call: (item: number, w: Worker, slot: number) => Promise<void> | void): PoolThreadContext {
+  return {
+    pool: w.pool,
+    index,
+    mayHelp: () => !(taskHasControl() && w.killAfter !== Infinity),
+    takeInline: () => takeInline(w, index),
+    runInline: (item) => runInline(item, w, call),
+  };
+}
+
+/**
+ * Runs the future `item`, just taken from the pool, inline in a wait of the task running now:
+ * that task is set aside — its future stays in the slot's chain (the new one's `next`), so a
+ * crash hook still finds it — and resumed after.
+ */
+function runInline(item: number, w: Worker, call: (item: number, w: Worker, slot: number) => Promise<void> | void): void {
+  if (!startOrNotify(item)) {
+    count(w.stats, S.cancelled);
+    releaseFuture(item);
+    return;
+  }
+  const outer = loadField(w.slot);
+  storeField(item, F.next, outer);
+  storeField(w.slot, 0, item);
+  const task = suspendTask();
+  try {
+    // Inline tasks are compiled and not async: this returns when the task has ended (a plain
+    // function that returns a promise ends later, on this thread's event loop).
+    void call(item, w, 0);
+  } finally {
+    resumeTask(task);
+    storeField(w.slot, 0, outer);
+  }
+}
+
 /** Takes a queued future of `w`'s pool that pool thread `index` can run inline now, or 0. */
-export function takeInline(w: Worker, index: number): number {
+function takeInline(w: Worker, index: number): number {
   const accept = (future: number): boolean => inlineable(w, future);
   for (;;) {
     const item = takeForked(w.pool, index, accept) || popWork(w.pool, accept);

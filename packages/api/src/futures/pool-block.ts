@@ -1,21 +1,17 @@
 /**
- * A thread pool's block in the shared heap, which the owner and every pool thread see: the work
- * queue — a block queue (queue/block-queue.ts) of future blocks linked through their `next` cell,
- * so a submit allocates nothing but its future — CPython's idle semaphore, the flags, and what
- * the pool owns. The last reference frees the block and its interned task specs.
+ * A thread pool's block in the shared heap, which the owner and every pool thread see: its layout
+ * (the work queue at its start, CPython's idle semaphore, the flags, the settings, one entry per
+ * thread index), its allocation, and its references — the owner's and each started pool thread's;
+ * the last release frees the block with what it owns. What moves through it is in work-queue.ts.
  */
-import { beginWait, endWait, WaitKind, type WaitToken } from '../diagnostics/wait-state';
 import { backend } from '../runtime';
 import { freeValue } from '../codec';
-import { addField, casField, loadField, storeField, subField } from '../fields';
+import { loadField, storeField } from '../fields';
 import { allocCounted, countedAt } from '../sync/counted-cell';
-import { ALL } from '../parking/lot';
-import { BLOCK_QUEUE_BYTES, append, first, insert, last, lockQueue, queued, shift, shiftAll, unlockQueue, waitNonEmptyAsync, wakeWaiters } from '../queue/block-queue';
-import { WORK_DEQUE_BYTES, takeAllFromDeque, takeEnd } from './work-deque';
-import { priorityOf } from './task-control';
-import { wakeWord } from '../parking/word';
-import { F } from './future-core';
-import { S, allocStats } from './executor-stats';
+import { BLOCK_QUEUE_BYTES } from '../queue/block-queue';
+import { WORK_DEQUE_BYTES } from './work-deque';
+import { allocStats } from './executor-stats';
+import { freeSpecs } from './task-specs';
 import { recordRefs } from '../threading/thread-record';
 
 /** Byte offsets inside a pool block. */
@@ -28,7 +24,7 @@ export const Pool = {
   flags: BLOCK_QUEUE_BYTES + 4,
   /** The owner's reference and each started pool thread's. */
   refs: BLOCK_QUEUE_BYTES + 8,
-  /** The interned task specs: a list of {@link SpecNode}. */
+  /** The interned task specs: a list of stored specs (task-specs.ts). */
   specs: BLOCK_QUEUE_BYTES + 12,
   /** The pool's stats block (executor-stats.ts), freed with the pool. */
   stats: BLOCK_QUEUE_BYTES + 16,
@@ -57,9 +53,6 @@ export const Pool = {
   /** One {@link Entry} per pool thread index. */
   slots: BLOCK_QUEUE_BYTES + 64,
 } as const;
-
-/** A node of the interned task specs list: the next node, and the spec's codec value. */
-const SpecNode = { next: 0, value: 4 } as const;
 
 /** `flags`: no new work is accepted (CPython's `_shutdown`). */
 export const SHUTDOWN = 1;
@@ -128,16 +121,6 @@ export function recordCellOf(pool: number, index: number): number {
   return slotOf(pool, index) + Entry.record;
 }
 
-/** What {@link pushWork} returns when the queue holds `maxQueue` futures. */
-export const FULL = -1;
-
-/** A future left the queue: if submitters wait for room, bumps `room` and wakes them. */
-function madeRoom(pool: number): void {
-  if (loadField(pool, Pool.roomWaiters) === 0) return;
-  addField(pool, Pool.room, 1);
-  wakeWord(pool + Pool.room);
-}
-
 /** The pool's stats block. */
 export function statsOf(pool: number): number {
   return loadField(pool, Pool.stats);
@@ -145,11 +128,7 @@ export function statsOf(pool: number): number {
 
 /** Retain (a pool thread about to start) and release of a pool block; the last release frees it with its specs. */
 export const poolRefs = countedAt(Pool.refs, (pool) => {
-  for (let node = loadField(pool, Pool.specs), next; node !== 0; node = next) {
-    next = loadField(node, SpecNode.next);
-    freeValue(loadField(node, SpecNode.value));
-    backend().free(node);
-  }
+  freeSpecs(pool + Pool.specs);
   backend().free(loadField(pool, Pool.stats));
   freeValue(loadField(pool, Pool.config));
   for (let index = 0; index < loadField(pool, Pool.maxWorkers); index++) {
@@ -158,147 +137,7 @@ export const poolRefs = countedAt(Pool.refs, (pool) => {
   }
 });
 
-/** Records the stored task spec `value` so it is freed with the pool; returns `value`. Any thread holding the executor may. */
-export function internSpec(pool: number, value: number): number {
-  const node = backend().alloc(8);
-  storeField(node, SpecNode.value, value);
-  lockQueue(pool);
-  storeField(node, SpecNode.next, loadField(pool, Pool.specs));
-  storeField(pool, Pool.specs, node);
-  unlockQueue(pool);
-  return value;
-}
-
 /** Address of pool thread `index`'s entry (its first cell: the future it runs). */
 export function slotOf(pool: number, index: number): number {
   return pool + Pool.slots + ENTRY_BYTES * index;
-}
-
-/**
- * Queues `future` unless the pool is shut down or broken, behind every queued future of its
- * priority or lower (task-control.ts); returns the flags that refused it, {@link FULL} when the
- * queue holds `maxQueue` futures, or 0.
- */
-export function pushWork(pool: number, future: number, priority: number): number {
-  lockQueue(pool);
-  const flags = loadField(pool, Pool.flags);
-  const max = loadField(pool, Pool.maxQueue);
-  if (flags === 0 && max !== 0 && queued(pool) >= max) {
-    unlockQueue(pool);
-    return FULL;
-  }
-  if (flags === 0) {
-    const tail = last(pool);
-    if (tail === 0 || priorityOf(tail) <= priority) append(pool, future, F.next);
-    else insert(pool, future, F.next, (queued) => priorityOf(queued) > priority);
-  }
-  unlockQueue(pool);
-  if (flags === 0) {
-    wakeWaiters(pool, 1);
-    ringHelpers(pool);
-  }
-  return flags;
-}
-
-/** After a push: the pool threads waiting while they help (fork-join.ts) look again. */
-export function ringHelpers(pool: number): void {
-  if (loadField(pool, Pool.helpers) === 0) return;
-  for (let index = 0; index < loadField(pool, Pool.maxWorkers); index++) {
-    const entry = slotOf(pool, index);
-    if (loadField(entry, Entry.helping) === 0) continue;
-    addField(entry, Entry.wake, 1);
-    wakeWord(entry + Entry.wake, 1);
-  }
-}
-
-/** Takes the first queued future if `accept(future)` (under the queue's lock), or 0 when the queue is empty or it refused; the taken future's link is cleared. */
-export function popWork(pool: number, accept?: (future: number) => boolean): number {
-  if (queued(pool) === 0) return 0;
-  lockQueue(pool);
-  const head = first(pool);
-  const item = head !== 0 && (accept === undefined || accept(head)) ? shift(pool, F.next) : 0;
-  unlockQueue(pool);
-  if (item === 0) return 0;
-  storeField(item, F.next, 0);
-  madeRoom(pool);
-  return item;
-}
-
-/**
- * The next future for pool thread `index` (CPython's work queue, plus fork/join): the newest
- * in its own deque, else the oldest stolen from another thread's, else the first queued.
- */
-export function takeWork(pool: number, index: number): number {
-  return takeForked(pool, index) || popWork(pool);
-}
-
-/** Pool thread `index`'s own deque (work-deque.ts). */
-export function dequeOf(pool: number, index: number): number {
-  return slotOf(pool, index) + Entry.deque;
-}
-
-/** The newest future in pool thread `index`'s deque, else the oldest of another's (each if `accept`s), or 0. */
-export function takeForked(pool: number, index: number, accept?: (future: number) => boolean): number {
-  if (loadField(pool, Pool.forked) === 0) return 0;
-  const n = loadField(pool, Pool.maxWorkers);
-  let item = takeEnd(dequeOf(pool, index), true, accept);
-  for (let i = 1; item === 0 && i < n; i++) item = takeEnd(dequeOf(pool, (index + i) % n), false, accept);
-  if (item !== 0) subField(pool, Pool.forked, 1);
-  return item;
-}
-
-/** Sets `flag`, wakes every idle thread, and with `drain` takes every queued future. */
-export function flagAndDrain(pool: number, flag: number, drain: boolean): number[] {
-  lockQueue(pool);
-  storeField(pool, Pool.flags, loadField(pool, Pool.flags) | flag);
-  const items = drain ? shiftAll(pool, F.next) : [];
-  unlockQueue(pool);
-  for (let index = 0; drain && index < loadField(pool, Pool.maxWorkers); index++) {
-    const taken = takeAllFromDeque(dequeOf(pool, index));
-    subField(pool, Pool.forked, taken.length);
-    items.push(...taken);
-  }
-  wakeWaiters(pool, ALL);
-  // Submitters waiting for room see the flag.
-  addField(pool, Pool.room, 1);
-  wakeWord(pool + Pool.room);
-  return items;
-}
-
-/** Takes one idle-thread permit if there is one (CPython's `_idle_semaphore.acquire(timeout=0)`). */
-export function takeIdle(pool: number): boolean {
-  for (let idle = loadField(pool, Pool.idle); idle > 0; idle = loadField(pool, Pool.idle)) {
-    if (casField(pool, Pool.idle, idle, idle - 1) === idle) return true;
-  }
-  return false;
-}
-
-/**
- * For a pool thread that found the queue empty: releases an idle permit (as CPython's worker
- * does), then waits for work without blocking its event loop. Returns the next future, or 0 once
- * the pool is shut down (or broken) and the queue is empty.
- */
-export async function waitForWork(pool: number, index: number): Promise<number> {
-  addField(pool, Pool.idle, 1);
-  const stats = statsOf(pool);
-  addField(stats, S.idle, 1);
-  let token: WaitToken | undefined;
-  try {
-    const closed = (): boolean => loadField(pool, Pool.flags) !== 0;
-    // Woken by a push to the queue, a fork pushed to a deque, or the shutdown flag.
-    const ready = (): boolean => closed() || loadField(pool, Pool.forked) !== 0;
-    let item: number;
-    for (item = takeWork(pool, index); item === 0; item = takeWork(pool, index)) {
-      // Shut down: a push may have come between that pop and the flag, and none can come after it
-      // (a fork pushed by a task still running stays in its own thread's deque, which takes it).
-      if (closed()) return takeWork(pool, index);
-      // An idle pool thread shows as waiting in the dump (and in a trace), though its wait is async.
-      token ??= beginWait(WaitKind.executorIdle, pool, false);
-      await waitNonEmptyAsync(pool, ready);
-    }
-    return item;
-  } finally {
-    if (token !== undefined) endWait(token);
-    addField(stats, S.idle, -1);
-  }
 }

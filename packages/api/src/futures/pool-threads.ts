@@ -13,9 +13,7 @@ import { Thread } from '../threading/thread';
 import { Field, State, recordRefs, setCrashHook, setResourceLimits } from '../threading/thread-record';
 import type { ResourceLimits } from './recycling';
 import { lockQueue, unlockQueue } from '../queue/block-queue';
-import { F } from './future-core';
-import { Pool, killAfterOf, poolRefs, recordCellOf, slotOf } from './pool-block';
-import { signalGuarded } from './hard-stop';
+import { Pool, poolRefs, recordCellOf } from './pool-block';
 
 /** The builtin task a pool thread runs: `(pool, index, initializer, initargs, limits)`. */
 export const POOL_WORKER_TASK = 'threadkit.executor.worker';
@@ -50,17 +48,12 @@ export function startPoolThread(pool: number, index: number, name: string, initi
 }
 
 /** The record serving `index`, with a reference for the caller (0: none). */
-function takeRecord(pool: number, index: number): number {
+export function takeRecord(pool: number, index: number): number {
   lockQueue(pool);
   const record = loadField(recordCellOf(pool, index));
   if (record !== 0) recordRefs.retain(record);
   unlockQueue(pool);
   return record;
-}
-
-function alive(record: number): boolean {
-  const state = loadField(record, Field.state);
-  return state !== State.FINISHED;
 }
 
 /** How many of the pool's threads are alive. */
@@ -69,17 +62,20 @@ export function poolThreadsAlive(pool: number): number {
   for (let index = 0; index < loadField(pool, Pool.maxWorkers); index++) {
     const record = takeRecord(pool, index);
     if (record === 0) continue;
-    if (alive(record)) count++;
+    if (loadField(record, Field.state) !== State.FINISHED) count++;
     recordRefs.release(record);
   }
   return count;
 }
 
-/** Waits (blocking) until every thread of the pool has ended, replacements included. */
-export function joinPoolThreads(pool: number): void {
+/**
+ * The waits that join the pool's threads, replacements included: each `[cell, value]` yielded
+ * is a thread's state cell and the state it was seen in, to wait on until it changes.
+ */
+function* threadEnds(pool: number): Generator<[number, number], void, undefined> {
   for (let index = 0; index < loadField(pool, Pool.maxWorkers); index++) {
     for (let record = takeRecord(pool, index), next; record !== 0; record = next) {
-      for (let s = loadField(record, Field.state); s !== State.FINISHED; s = loadField(record, Field.state)) waitWord(record + Field.state, s, Infinity);
+      for (let s = loadField(record, Field.state); s !== State.FINISHED; s = loadField(record, Field.state)) yield [record + Field.state, s];
       next = takeRecord(pool, index);
       recordRefs.release(record);
       if (next === record) {
@@ -88,33 +84,14 @@ export function joinPoolThreads(pool: number): void {
       }
     }
   }
+}
+
+/** Waits (blocking) until every thread of the pool has ended, replacements included. */
+export function joinPoolThreads(pool: number): void {
+  for (const [cell, seen] of threadEnds(pool)) waitWord(cell, seen, Infinity);
 }
 
 /** {@link joinPoolThreads} without blocking the event loop. */
 export async function joinPoolThreadsAsync(pool: number): Promise<void> {
-  for (let index = 0; index < loadField(pool, Pool.maxWorkers); index++) {
-    for (let record = takeRecord(pool, index), next; record !== 0; record = next) {
-      for (let s = loadField(record, Field.state); s !== State.FINISHED; s = loadField(record, Field.state)) await waitWordAsync(record + Field.state, s, Infinity);
-      next = takeRecord(pool, index);
-      recordRefs.release(record);
-      if (next === record) {
-        recordRefs.release(next);
-        break;
-      }
-    }
-  }
-}
-
-/** In the submitter: the signal of the running future at `future` aborted; its hard stop, if the pool has one, is set. */
-export function signalRunning(pool: number, future: number): void {
-  const killAfter = killAfterOf(pool);
-  if (killAfter === Infinity) return;
-  for (let index = 0; index < loadField(pool, Pool.maxWorkers); index++) {
-    if (loadField(slotOf(pool, index)) !== future) continue;
-    const record = takeRecord(pool, index);
-    if (record === 0) return;
-    signalGuarded(record, loadField(future, F.id), killAfter);
-    recordRefs.release(record);
-    return;
-  }
+  for (const [cell, seen] of threadEnds(pool)) await waitWordAsync(cell, seen, Infinity);
 }

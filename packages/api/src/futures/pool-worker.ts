@@ -11,19 +11,20 @@ import { currentThread } from '../threading/current';
 import { clearCrashHook } from '../threading/thread-record';
 import { HANDLE } from '../handle';
 import { EXCEPTION, F, RESULT, releaseFuture, startOrNotify, takeArgs } from './future-core';
-import { beginTask, endTask, resumeTask, suspendTask, taskHasControl, timeoutOf } from './task-control';
-import { flushTrace, traceEvent, traceNow, traceSpan, tracing } from '../diagnostics/trace';
-import { BROKEN_INITIALIZER, Pool, killAfterOf, poolRefs, slotOf, statsOf, takeWork, waitForWork } from './pool-block';
+import { beginTask, endTask, timeoutOf } from './task-control';
+import { flushTrace, tracing } from '../diagnostics/trace';
+import { traceTaskEnd, traceTaskStart } from './executor-trace';
+import { BROKEN_INITIALIZER, Pool, killAfterOf, poolRefs, slotOf, statsOf } from './pool-block';
+import { takeWork, waitForWork } from './work-queue';
 import { enterPoolThread } from './fork-join';
-import { takeInline } from './inline-work';
+import { inlineContext } from './inline-work';
 import { S, count, sharedNow, taskEnded, taskStarted } from './executor-stats';
 import { guardTask, unguardTask } from './hard-stop';
 import { POOL_WORKER_TASK } from './pool-threads';
 import { breakPool, finish, handOver } from './pool-death';
-
-type Callable = (...args: unknown[]) => unknown;
 import type { ResourceLimits } from './recycling';
 
+type Callable = (...args: unknown[]) => unknown;
 
 /** What a pool thread's calls share. */
 export interface Worker {
@@ -69,7 +70,7 @@ function call(item: number, w: Worker, slot: number): Promise<void> | void {
   const control = loadField(item, F.control);
   const guarded = control !== 0 && w.killAfter !== Infinity;
   if (guarded) guardTask(w.record, loadField(item, F.id), start + timeoutOf(control), w.killAfter);
-  const traced = tracing() ? taskStarts(item) : 0;
+  const traced = tracing() ? traceTaskStart(item) : 0;
   try {
     beginTask(item);
     result = fn(...takeArgs(item));
@@ -84,31 +85,6 @@ function call(item: number, w: Worker, slot: number): Promise<void> | void {
 }
 
 /**
- * Runs the future `item`, just taken from the pool, inline in a wait of the task running now
- * (fork-join.ts): that task is set aside — its future stays in the slot's chain (the new one's
- * `next`), so a crash hook still finds it — and resumed after.
- */
-function runInline(item: number, w: Worker): void {
-  if (!startOrNotify(item)) {
-    count(w.stats, S.cancelled);
-    releaseFuture(item);
-    return;
-  }
-  const outer = loadField(w.slot);
-  storeField(item, F.next, outer);
-  storeField(w.slot, 0, item);
-  const task = suspendTask();
-  try {
-    // Inline tasks are compiled and not async: this returns when the task has ended (a plain
-    // function that returns a promise ends later, on this thread's event loop).
-    void call(item, w, 0);
-  } finally {
-    resumeTask(task);
-    storeField(w.slot, 0, outer);
-  }
-}
-
-/**
  * The task that {@link call} began at `start` has ended: done with its control block (which goes
  * with the future), counted, then finished — counted first, so that stats are exact once the
  * future is done. A guarded task whose thread is being killed leaves its future to the crash
@@ -117,17 +93,10 @@ function runInline(item: number, w: Worker): void {
  */
 function ended(item: number, w: Worker, slot: number, start: number, guarded: boolean, outcome: number, value: unknown, traced: number, fn: Callable): Promise<void> | void {
   if (guarded && !unguardTask(w.record)) return new Promise<void>(() => {});
-  if (traced !== 0) traceSpan(fn.name || 'task', 'task', traced, { future: loadField(item, F.id), raised: outcome === EXCEPTION });
+  if (traced !== 0) traceTaskEnd(fn, item, traced, outcome === EXCEPTION);
   const late = endTask();
   taskEnded(w.stats, outcome === RESULT ? S.completed : late ? S.timedOut : S.failed, sharedNow() - start);
   finish(item, slot, outcome, value);
-}
-
-/** Trace: the flow arrow from the `submit` of future `item` ends here, where its task starts; returns the start (µs). */
-function taskStarts(item: number): number {
-  const ts = traceNow();
-  traceEvent({ name: 'submit', ph: 'f', bp: 'e', cat: 'flow', id: loadField(item, F.id), ts });
-  return ts;
 }
 
 /** A pool thread with no work hands its trace events over, then waits for work. */
@@ -154,13 +123,7 @@ async function poolWorker(pool: number, index: number, initializer: TaskSpec | n
       }
     }
     const w: Worker = { pool, slot: slotOf(pool, index), stats: statsOf(pool), record, killAfter: killAfterOf(pool), tasks: new Map(), notInline: new Set() };
-    enterPoolThread({
-      pool,
-      index,
-      mayHelp: () => !(taskHasControl() && w.killAfter !== Infinity),
-      takeInline: () => takeInline(w, index),
-      runInline: (item) => runInline(item, w),
-    });
+    enterPoolThread(inlineContext(w, index, call));
     const maxTasks = loadField(pool, Pool.maxTasks);
     let ran = 0;
     for (let item = takeWork(pool, index) || (await idle(pool, index)); item !== 0; item = takeWork(pool, index) || (await idle(pool, index))) {

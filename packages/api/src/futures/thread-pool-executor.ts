@@ -6,8 +6,8 @@
  * its thread is done with it and by the submitter's view (pending-futures.ts); shut down with its
  * threads gone, the executor lets go of the pool block.
  */
-import { traceCounter, traceEvent, traceNow, traceSpan, tracing } from '../diagnostics/trace';
-import { captureOrigin, ORIGIN, type Origin } from '../threading/call-site';
+import { traceNow, tracing } from '../diagnostics/trace';
+import { captureOrigin, ORIGIN } from '../threading/call-site';
 import { stacksOn } from '../diagnostics/wait-state';
 import { BrokenThreadPool, RuntimeError } from '../errors';
 import { ROOT, Root } from '../roots';
@@ -15,27 +15,31 @@ import { backend, mustBlock } from '../runtime';
 import { INSPECT } from '../inspect';
 import { loadValue, storeValue } from '../codec';
 import { HANDLE, MATERIALIZE, adopt, dropReference, holdReference, registerKind, type Handle } from '../handle';
-import { TaskRef, toTaskSpec, type TaskSpec } from '../threading/task';
+import type { TaskRef, TaskSpec } from '../threading/task';
 import type { Thread } from '../threading/thread';
+import { queued } from '../queue/block-queue';
+import { addField, casField, loadField, storeField } from '../fields';
 import { Future } from './future';
 import { dropHandedOff } from './known-views';
 import { F, FUTURE_BYTES, PENDING, allocFuture, cancelFuture, nextFutureId, releaseFuture, startOrNotify } from './future-core';
-import { BROKEN, Pool, SHUTDOWN, allocPool, flagAndDrain, internSpec, poolRefs, statsOf, takeIdle } from './pool-block';
+import { BROKEN, Pool, SHUTDOWN, allocPool, poolRefs, statsOf } from './pool-block';
+import { flagAndDrain, takeIdle } from './work-queue';
+import { TaskSpecs } from './task-specs';
 import { poolIndexIn, pushForked } from './fork-join';
 import { fulfilWithFuture, pushWaiting, pushWaitingAsync } from './backpressure';
 import type { ResourceLimits } from './recycling';
 import { parsePoolOptions, type ThreadPoolExecutorOptions } from './pool-options';
-
-export type { ThreadPoolExecutorOptions } from './pool-options';
 import { S, count, readStats, sharedNow, type ExecutorStats } from './executor-stats';
-import { queued } from '../queue/block-queue';
+import { traceSubmit, traceThreadCount } from './executor-trace';
 import { BROKEN_MESSAGES } from './pool-death';
 import './pool-worker';
-import { joinPoolThreads, joinPoolThreadsAsync, poolThreadsAlive, signalRunning, startPoolThread } from './pool-threads';
+import { joinPoolThreads, joinPoolThreadsAsync, poolThreadsAlive, startPoolThread } from './pool-threads';
+import { signalRunning } from './hard-stop';
 import { PendingFutures } from './pending-futures';
 import { initControl, parseControl, priorityOf, watchSignal, type SubmitOptions } from './task-control';
 import { Executor, type Callable, type ShutdownOptions } from './executor';
-import { addField, casField, loadField, storeField } from '../fields';
+
+export type { ThreadPoolExecutorOptions } from './pool-options';
 
 /**
  * What `submitAsync` resolves to: the Future itself, typed without `then` — a thenable would be
@@ -91,10 +95,8 @@ export class ThreadPoolExecutor extends Executor {
   declare private config: PoolConfig;
   /** The pool threads this executor (in this thread) started. */
   declare private threads: Thread[];
-  /** Interned task specs, by function source or module export. */
-  declare private specs: Map<unknown, number>;
-  /** The stack of the first `submit` of each interned spec (its "submitted at" unless stacks are on). */
-  declare private firstSubmits: Map<number, Origin>;
+  /** This executor's interned task specs (task-specs.ts). */
+  declare private specs: TaskSpecs;
 
   /**
    * `new ThreadPoolExecutor(maxWorkers?, threadNamePrefix = '', initializer?, initargs = [])` or
@@ -138,14 +140,8 @@ export class ThreadPoolExecutor extends Executor {
       pending: new PendingFutures(),
       config,
       threads: [],
-      specs: new Map(),
-      firstSubmits: new Map(),
+      specs: new TaskSpecs(pool + Pool.specs),
     });
-  }
-
-  /** A running task's signal aborted: its hard stop (if any) is set. */
-  private signalledRunning(running: number): void {
-    if (this.pool !== 0) signalRunning(this.pool, running);
   }
 
   /** The handle leaves this thread: the pool must still be there. */
@@ -214,7 +210,7 @@ export class ThreadPoolExecutor extends Executor {
   private prepare(fn: Callable, args: unknown[], options: SubmitOptions | undefined): number {
     dropHandedOff();
     this.checkUsable(this.flags());
-    const task = this.specFor(fn);
+    const task = this.specs.specFor(fn);
     const control = options === undefined ? null : parseControl(options);
     const encodedArgs = args.length === 0 ? 0 : storeValue(args, 'args');
     const address = allocFuture(2, nextFutureId(), PENDING, 0, 0, control !== null);
@@ -243,11 +239,11 @@ export class ThreadPoolExecutor extends Executor {
     this.adjustThreadCount();
     const future = Future.fromAddress<unknown>(address, false);
     // Each submit's own stack costs a capture per call: only while stacks are on (THREADKIT_STACKS=1).
-    future[ORIGIN] = stacksOn() ? { stack: captureOrigin(), what: 'submitted at' } : this.firstSubmits.get(loadField(address, F.task));
+    future[ORIGIN] = stacksOn() ? { stack: captureOrigin(), what: 'submitted at' } : this.specs.firstSubmit(loadField(address, F.task));
     if (traced !== 0) traceSubmit(fn, address, traced);
     this.pending.add(future);
     const signal = options?.signal;
-    if (signal !== undefined) watchSignal(future, signal, (running) => this.signalledRunning(running));
+    if (signal !== undefined) watchSignal(future, signal, (running) => this.pool !== 0 && signalRunning(this.pool, running));
     return future;
   }
 
@@ -331,20 +327,6 @@ export class ThreadPoolExecutor extends Executor {
   }
 
   /**
-   * The interned task spec of `fn`, checked and stored once per function source (a new arrow each
-   * time has the same) or module export (a new `task(url, name)` per submit names the same one).
-   */
-  private specFor(fn: Callable): number {
-    const key = typeof fn === 'function' ? Function.prototype.toString.call(fn) : fn instanceof TaskRef ? `\0${fn.url}\0${fn.exportName}` : fn;
-    let task = this.specs.get(key);
-    if (task === undefined) {
-      this.specs.set(key, (task = internSpec(this.pool, storeValue(toTaskSpec(fn, 'submit')))));
-      this.firstSubmits.set(task, { stack: captureOrigin(), what: 'first submitted at' });
-    }
-    return task;
-  }
-
-  /**
    * CPython's `_adjust_thread_count`: reuse an idle thread, else start one if below max. The
    * count of started threads is the pool's, so an executor received by a pool thread (a fork)
    * starts the next one as the owner would.
@@ -359,7 +341,7 @@ export class ThreadPoolExecutor extends Executor {
     if (index >= this.maxWorkers) return;
     const { prefix, initializer, initargs, limits } = this.config;
     this.threads.push(startPoolThread(pool, index, `${prefix}_${index}`, initializer, initargs, limits));
-    if (tracing()) traceCounter(`${prefix} threads`, 'threads', index + 1);
+    if (tracing()) traceThreadCount(prefix, index + 1);
   }
 
   /** Sets the shutdown flag (cancelling queued work if asked); true when the caller should join. */
@@ -375,14 +357,6 @@ export class ThreadPoolExecutor extends Executor {
     }
     return wait;
   }
-}
-
-/** Trace: a `submit` span on the submitting thread, with the flow arrow to the task's start (the future's id). */
-function traceSubmit(fn: Callable, future: number, start: number): void {
-  const name = typeof fn === 'function' ? fn.name || 'task' : fn.exportName;
-  const id = loadField(future, F.id);
-  traceEvent({ name: 'submit', ph: 's', cat: 'flow', id, ts: start });
-  traceSpan(`submit ${name}`, 'submit', start, { future: id });
 }
 
 registerKind(KIND, (pool) => ThreadPoolExecutor.received(pool), poolRefs);
