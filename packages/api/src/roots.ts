@@ -58,8 +58,6 @@ export const Root = {
   rlockListHead: 96,
   /** Bumped (and woken) when an executor task's hard-stop time is set (futures/hard-stop.ts); the supervisor's watch parks on it. */
   hardStopBell: 100,
-  /** A block queue (16 bytes: 104–119) of threads that need a dedicated worker (host/dedicated-workers.ts). */
-  dedicatedQueue: 104,
   /** f64 (8 bytes: 120–127): when the hard-stop watch next wakes by itself (0 while it scans: every new stop time rings). */
   hardStopNext: 120,
   /** The trace being recorded (diagnostics/trace.ts): 0 none, else its number. */
@@ -70,6 +68,8 @@ export const Root = {
   traceEpoch: 136,
   /** Bumped (and woken) by each thread dump asked for through the inspector (diagnostics/dump-request.ts); the supervisor prints one. */
   dumpRequests: 140,
+  /** A block queue (BLOCK_QUEUE_BYTES, 20: 144–163) of threads that need a dedicated worker (host/dedicated-workers.ts). */
+  dedicatedQueue: 144,
   // The two cells written at a high rate from several threads sit on a 64-byte line of their own
   // (192–255), away from the cells every thread reads on its hot paths (`parkingLot`, `trace`,
   // `deadlockMode`, `waitStacks`): a write to a line makes every other core's copy of it stale.

@@ -8,5 +8,5 @@
 export { setCanBlock, canBlock, parkCell, unparkCell } from './park';
 export { lockTry, lockTryContended, lockAcquire, lockRelease, lockLocked } from './core-lock';
 export { formatHeap, alloc, free } from './allocator';
-export { enqueueSpawn, takeSpawn, prewarm, requestReplacement } from './spawn-queue';
-export { SPAWN_REQUESTED, HEAP_LENGTH, HEAP_CAP, HEAP_USED } from './layout';
+export { enqueueSpawn, takeSpawn, returningSpawn, prewarm, lostSpawn } from './spawn-queue';
+export { SPAWN_REQUESTED, PENDING_COUNT, HEAP_LENGTH, HEAP_CAP, HEAP_USED } from './layout';

@@ -26,6 +26,8 @@ export const IDLE_COUNT: u32 = API_ROOT_BYTES + 24;
 export const WORK_SEQ: u32 = API_ROOT_BYTES + 28;
 /** Workers ever asked of the supervisor (only grows); the supervisor parks on it. */
 export const SPAWN_REQUESTED: u32 = API_ROOT_BYTES + 32;
+/** Workers done with a thread and on their way back to take another (see `returningSpawn`). */
+export const RETURNING: u32 = API_ROOT_BYTES + 36;
 /** Workers asked for that have not yet taken their first request. */
 export const BOOTING: u32 = API_ROOT_BYTES + 40;
 /** The heap's length in bytes (the Memory's size): written by the allocator after it grows the Memory. */

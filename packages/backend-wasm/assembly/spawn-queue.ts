@@ -5,11 +5,17 @@
  * event loop, so a main thread blocked in `join()` never stalls a start.
  *
  * Request block: [next, record, task] (12 bytes).
- * Worker slot block (8 bytes, one per worker): [record being run, booted flag].
+ * Worker slot block (8 bytes, one per worker): [record being run, state: 0 booting (counted in
+ * BOOTING), 1 took work, 2 returning for more (counted in RETURNING)].
  */
 import {
-  BOOTING, IDLE_COUNT, PENDING_COUNT, PENDING_HEAD, PENDING_TAIL, POOL_LOCK, SPAWN_REQUESTED, WORK_SEQ,
+  BOOTING, IDLE_COUNT, PENDING_COUNT, PENDING_HEAD, PENDING_TAIL, POOL_LOCK, RETURNING, SPAWN_REQUESTED, WORK_SEQ,
 } from './layout';
+
+/** Slot states. */
+const STATE_BOOTING: u32 = 0;
+const STATE_TOOK: u32 = 1;
+const STATE_RETURNING: u32 = 2;
 import { lockAcquireInternal, lockRelease } from './core-lock';
 import { parkCell, unparkCell } from './park';
 import { alloc, free } from './allocator';
@@ -29,7 +35,7 @@ export function enqueueSpawn(record: u32, task: u32): i32 {
   else atomic.store<u32>(tail, block);
   atomic.store<u32>(PENDING_TAIL, block);
   const pending = atomic.add<i32>(PENDING_COUNT, 1) + 1;
-  const needWorker = pending > atomic.load<i32>(IDLE_COUNT) + atomic.load<i32>(BOOTING);
+  const needWorker = pending > atomic.load<i32>(IDLE_COUNT) + atomic.load<i32>(BOOTING) + atomic.load<i32>(RETURNING);
   atomic.add<i32>(WORK_SEQ, 1);
   if (needWorker) {
     atomic.add<i32>(BOOTING, 1);
@@ -52,17 +58,23 @@ function popPending(): u32 {
   return head;
 }
 
+/** Ends the worker's booting or returning count (POOL_LOCK held): it takes work now, or waits for it. */
+function leave(slot: u32): void {
+  const state = atomic.load<u32>(slot + 4);
+  if (state == STATE_BOOTING) atomic.sub<i32>(BOOTING, 1);
+  else if (state == STATE_RETURNING) atomic.sub<i32>(RETURNING, 1);
+  atomic.store<u32>(slot + 4, STATE_TOOK);
+}
+
 /**
  * Takes the next request for the worker whose slot is `slot`, parking as an idle worker until
  * one arrives. Stores the thread's record in the slot (so a crash can finish it) and returns
- * the task address. A worker's first call also ends its "booting" count.
+ * the task address. A worker's first call also ends its "booting" count, and a returning
+ * worker's call its "returning" count, in the step that counts it idle.
  */
 export function takeSpawn(slot: u32): u32 {
   lockAcquireInternal(POOL_LOCK);
-  if (atomic.load<u32>(slot + 4) == 0) {
-    atomic.store<u32>(slot + 4, 1);
-    atomic.sub<i32>(BOOTING, 1);
-  }
+  leave(slot);
   let request = popPending();
   while (request == 0) {
     const seq = atomic.load<i32>(WORK_SEQ);
@@ -89,8 +101,32 @@ export function prewarm(count: i32): void {
   unparkCell(SPAWN_REQUESTED, 1);
 }
 
-/** Asks the supervisor for a worker to replace one that died before taking a request. */
-export function requestReplacement(): void {
+/**
+ * The worker whose slot is `slot` is done with its thread and takes another next: counted as
+ * about to be idle from now, so a start meanwhile asks the supervisor for no new worker.
+ */
+export function returningSpawn(slot: u32): void {
+  lockAcquireInternal(POOL_LOCK);
+  atomic.store<u32>(slot + 4, STATE_RETURNING);
+  atomic.add<i32>(RETURNING, 1);
+  lockRelease(POOL_LOCK);
+}
+
+/**
+ * The worker whose slot is `slot` died. If it had not taken a request yet, or was returning for
+ * another, the supervisor is asked for a replacement, counted as booting in its place.
+ */
+export function lostSpawn(slot: u32): void {
+  lockAcquireInternal(POOL_LOCK);
+  const state = atomic.load<u32>(slot + 4);
+  // A booting worker's count passes to its replacement; a returning one's becomes its booting.
+  if (state == STATE_RETURNING) {
+    atomic.sub<i32>(RETURNING, 1);
+    atomic.add<i32>(BOOTING, 1);
+  }
+  atomic.store<u32>(slot + 4, STATE_TOOK);
+  lockRelease(POOL_LOCK);
+  if (state == STATE_TOOK) return;
   atomic.add<i32>(SPAWN_REQUESTED, 1);
   unparkCell(SPAWN_REQUESTED, 1);
 }

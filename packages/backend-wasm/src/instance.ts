@@ -21,9 +21,11 @@ export interface WasmPrimitives {
   free(address: number): number;
   enqueueSpawn(record: number, task: number): number;
   takeSpawn(slot: number): number;
+  returningSpawn(slot: number): void;
   prewarm(count: number): void;
-  requestReplacement(): void;
+  lostSpawn(slot: number): void;
   readonly SPAWN_REQUESTED: WebAssembly.Global;
+  readonly PENDING_COUNT: WebAssembly.Global;
   readonly HEAP_LENGTH: WebAssembly.Global;
   readonly HEAP_CAP: WebAssembly.Global;
   readonly HEAP_USED: WebAssembly.Global;

@@ -9,7 +9,6 @@ import { freeValue, storeValue } from '../codec';
 import { casField, loadField, storeField } from '../fields';
 import { captureOrigin, type Origin } from '../threading/call-site';
 import { TaskRef, toTaskSpec } from '../threading/task';
-import type { Callable } from './executor';
 
 /** A node of a spec list: the next node, and the spec's codec value. */
 const SpecNode = { next: 0, value: 4 } as const;
@@ -22,8 +21,8 @@ export class TaskSpecs {
   /** `list`: the cell heading the pool's list of stored specs. */
   constructor(private readonly list: number) {}
 
-  /** The stored spec of `fn`, checked (a TypeError for a task that cannot run) and stored on first use. */
-  specFor(fn: Callable): number {
+  /** The stored spec of `fn` (a function or TaskRef), checked (a TypeError for anything else) and stored on first use. */
+  specFor(fn: unknown): number {
     const key = typeof fn === 'function' ? Function.prototype.toString.call(fn) : fn instanceof TaskRef ? `\0${fn.url}\0${fn.exportName}` : fn;
     let spec = this.byKey.get(key);
     if (spec === undefined) {

@@ -9,7 +9,7 @@ import { beginWait, endWait, WaitKind, type WaitToken } from '../diagnostics/wai
 import { addField, casField, loadField, storeField } from '../fields';
 import { ALL } from '../parking/lot';
 import { wakeWord } from '../parking/word';
-import { append, first, insert, last, lockQueue, queued, shift, shiftAll, unlockQueue, waitNonEmptyAsync, wakeWaiters } from '../queue/block-queue';
+import { append, first, insert, last, lockQueue, queued, shift, shiftAll, unlockQueue, waitNonEmptyAsync, wakeForPush, wakeWaiters } from '../queue/block-queue';
 import { F } from './future-core';
 import { S } from './executor-stats';
 import { priorityOf } from './task-control';
@@ -46,7 +46,7 @@ export function pushWork(pool: number, future: number, priority: number): number
   }
   unlockQueue(pool);
   if (flags === 0) {
-    wakeWaiters(pool, 1);
+    wakeForPush(pool);
     ringHelpers(pool);
   }
   return flags;

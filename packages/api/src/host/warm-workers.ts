@@ -7,9 +7,10 @@
  * loop: everything goes through the heap.
  *
  * Slot block, one per worker ({@link SLOT_BYTES}, allocated by the supervisor): [record being run
- * (0: none), booted flag]. The queue writes a request's record into the slot before it lets go
- * of the request and sets the booted flag on the worker's first take; whoever finishes the
- * thread takes the record out with one exchange (`finishThreadSlot`), so it happens once.
+ * (0: none), state: 0 booting, 1 took work, 2 returning for more]. The queue writes a request's
+ * record into the slot before it lets go of the request and sets the state on each take;
+ * whoever finishes the thread takes the record out with one exchange (`finishThreadSlot`), so it
+ * happens once.
  */
 // Workers and the supervisor run user code and revive shared objects: the whole user API must be
 // loaded in them (every shared kind registered, its names in scope for self-contained targets), as
@@ -30,10 +31,12 @@ export interface WarmWorkerQueue {
   readonly requestedCell: number;
   /** Takes the next request for the worker with slot block `slot`, parking while there is none (see the file's comment). */
   take(slot: number): SpawnRequest;
+  /** The worker with slot block `slot` is done with its thread and takes the next one at once: counted as about to be idle from now. */
+  returning(slot: number): void;
   /** Asks the supervisor for `count` workers ahead of any request. */
   prewarm(count: number): void;
-  /** Asks for a worker to replace one that died before it took work. */
-  requestReplacement(): void;
+  /** The worker with slot block `slot` died: if it had not taken work yet, or was returning for more, asks for a replacement. */
+  lost(slot: number): void;
 }
 
 /** A backend whose threads run on warm workers fed by its {@link WarmWorkerQueue}. */
@@ -42,7 +45,7 @@ export interface HostedBackend extends Backend {
   readonly spawnQueue: WarmWorkerQueue;
 }
 
-/** True once the worker with slot block `slot` has taken its first request. */
+/** True once the worker with slot block `slot` has taken its first request (its state cell is no longer 0). */
 export function slotBooted(heap: Heap, slot: number): boolean {
   // The heap given, not the installed backend's: a supervisor may ask it with no backend installed.
   return Atomics.load(heap.i32, (slot + 4) >> 2) !== 0;
@@ -74,7 +77,9 @@ export async function runWorkerLoop(slot: number): Promise<never> {
       handToDedicatedWorker(slot, request);
       continue;
     }
-    await runThreadTask(request.record, request.task, backend.nativeId);
+    // Counted as coming back before the thread is seen to end: a joiner that starts the next
+    // thread at once finds this worker on its way, not a reason for another.
+    await runThreadTask(request.record, request.task, backend.nativeId, () => backend.spawnQueue.returning(slot));
     finishThreadSlot(slot, false);
   }
 }
@@ -97,12 +102,12 @@ export async function superviseWorkers(startWorker: (slot: number) => void): Pro
 
 /**
  * A worker ended (it exited, crashed or failed): finishes the thread in its slot (as crashed),
- * so no joiner hangs, and, when it died before it took work, asks for a replacement so queued
- * threads still get a worker. The slot block stays allocated (the host frees it once nothing can
- * touch it).
+ * so no joiner hangs, and, when it died before it took work or on its way back for more, asks
+ * for a replacement so queued threads still get a worker. The slot block stays allocated (the
+ * host frees it once nothing can touch it).
  */
 export function workerLost(slot: number): void {
   const backend = installedBackend() as HostedBackend;
   finishThreadSlot(slot, true);
-  if (!slotBooted(backend.heap, slot)) backend.spawnQueue.requestReplacement();
+  backend.spawnQueue.lost(slot);
 }

@@ -25,12 +25,13 @@ function result(outcome: ParkOutcome): WordWaitResult {
 
 /**
  * Waits while the cell at `address` holds `expected`, until a {@link wakeWord} of it or
- * `timeoutMs` passes (`Infinity` = forever). May return 'ok' when the cell still holds
+ * `timeoutMs` passes (`Infinity` = forever), after re-reading it `spinReads` times (a caller that
+ * spun already passes 0). May return 'ok' when the cell still holds
  * `expected` (another change and back, or a wake-one meant for a waiter that left): callers
  * re-check their condition.
  */
-export function waitWord(address: number, expected: number, timeoutMs: number): WordWaitResult {
-  if (spinWhile(backend().heap.i32, address, expected, WAIT_SPIN_READS)) return 'not-equal';
+export function waitWord(address: number, expected: number, timeoutMs: number, spinReads = WAIT_SPIN_READS): WordWaitResult {
+  if (spinWhile(backend().heap.i32, address, expected, spinReads)) return 'not-equal';
   if (timeoutMs <= 0) return 'timed-out';
   const index = address >> 2;
   const holds = (): boolean => Atomics.load(backend().heap.i32, index) === expected;

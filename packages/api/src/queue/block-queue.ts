@@ -13,15 +13,19 @@
  */
 import { backend } from '../runtime';
 import { parkAsync } from '../parking/lot';
-import { AdaptiveSpin, WAIT_SPIN_READS } from '../parking/spin';
+import { AdaptiveSpin, WAIT_SPIN_READS, spinWhile } from '../parking/spin';
 import { waitWord, wakeWord } from '../parking/word';
 import { addField, loadField, storeField, subField } from '../fields';
 
-/** Byte offsets of a block queue's cells from its base. */
-export const BlockQueue = { lock: 0, head: 4, tail: 8, count: 12 } as const;
+/**
+ * Byte offsets of a block queue's cells from its base. `spinners`: threads re-reading `count`
+ * before they park ({@link waitNonEmpty}); a push lets them take its block without a wake-up
+ * ({@link wakeForPush}).
+ */
+export const BlockQueue = { lock: 0, head: 4, tail: 8, count: 12, spinners: 16 } as const;
 
 /** Bytes a block queue's cells take. */
-export const BLOCK_QUEUE_BYTES = 16;
+export const BLOCK_QUEUE_BYTES = 20;
 
 /** Takes the queue's lock (held only while addresses move). */
 export function lockQueue(q: number): void {
@@ -94,12 +98,27 @@ export function shiftAll(q: number, link: number): number[] {
 }
 
 /**
+ * Runs `spin` (a bounded re-read of the count while it is 0) counted in the queue's `spinners`;
+ * its result. A spinner that ends with nothing parks next, and its park re-reads the count once
+ * queued in the lot — after its count went down — so a push that skipped its wake-up because
+ * it saw the spinner is never left behind ({@link wakeForPush}).
+ */
+function spinCounted(q: number, spin: () => boolean): boolean {
+  addField(q, BlockQueue.spinners, 1);
+  const came = spin();
+  subField(q, BlockQueue.spinners, 1);
+  return came;
+}
+
+/**
  * Sleeps (lock not held) while the queue is empty, until a {@link wakeWaiters} — which may come
  * before a block does: callers look again. A futex wait on the count (parking/word.ts): it
- * re-reads the count a bounded number of times before it parks.
+ * re-reads the count a bounded number of times (counted as a spinner) before it parks.
  */
 export function waitNonEmpty(q: number): void {
-  waitWord(q + BlockQueue.count, 0, Infinity);
+  const count = q + BlockQueue.count;
+  if (spinCounted(q, () => spinWhile(backend().heap.i32, count, 0, WAIT_SPIN_READS))) return;
+  waitWord(count, 0, Infinity, 0);
 }
 
 /** This isolate's spin before an async wait for a block (an idle pool thread's). */
@@ -113,7 +132,7 @@ const idleSpin = new AdaptiveSpin(WAIT_SPIN_READS);
  * ended ({@link AdaptiveSpin}): not at all once work comes far apart.
  */
 export async function waitNonEmptyAsync(q: number, done: () => boolean): Promise<void> {
-  if (done() || idleSpin.spin(backend().heap.i32, q + BlockQueue.count, 0)) return;
+  if (done() || spinCounted(q, () => idleSpin.spin(backend().heap.i32, q + BlockQueue.count, 0))) return;
   const since = idleSpin.parking();
   await parkAsync(q + BlockQueue.count, () => queued(q) === 0 && !done(), undefined, Infinity);
   idleSpin.woke(since);
@@ -122,4 +141,13 @@ export async function waitNonEmptyAsync(q: number, done: () => boolean): Promise
 /** Wakes up to `count` waiters, oldest first (after a push, or a change `done()` reads; lock released). */
 export function wakeWaiters(q: number, count: number): void {
   wakeWord(q + BlockQueue.count, count);
+}
+
+/**
+ * After a push of one block (lock released): wakes the oldest parked waiter — unless at least as
+ * many threads are spinning on the queue as it holds blocks, for each of them takes one without
+ * a system call on either side (a parked waiter woken then would find the queue empty again).
+ */
+export function wakeForPush(q: number): void {
+  if (queued(q) > loadField(q, BlockQueue.spinners)) wakeWord(q + BlockQueue.count, 1);
 }

@@ -23,9 +23,10 @@ import { freeSpareBlocks } from '../spare-blocks';
 /**
  * Runs the thread whose record is `record` with the encoded task at `taskAddress` (freed here),
  * on this isolate, and finishes the record (waking its joiners). `nativeId` is the runtime's id
- * for this OS thread. The worker then hands the record back with {@link finishThreadSlot}.
+ * for this OS thread; `beforeFinish` runs just before the record is finished (a warm worker says
+ * it is coming back for more). The worker then hands the record back with {@link finishThreadSlot}.
  */
-export async function runThreadTask(record: number, taskAddress: number, nativeId: number): Promise<void> {
+export async function runThreadTask(record: number, taskAddress: number, nativeId: number, beforeFinish?: () => void): Promise<void> {
   const ident = loadField(record, Field.ident);
   storeField(record, Field.nativeId, nativeId);
   // Current from the start, so module code imported to resolve the task sees its thread.
@@ -61,6 +62,7 @@ export async function runThreadTask(record: number, taskAddress: number, nativeI
     if (first !== thread) endRunningView(first);
     // The blocks this thread kept for reuse go back before the thread is seen to end.
     freeSpareBlocks();
+    beforeFinish?.();
     finishRecord(record, false);
   }
 }
