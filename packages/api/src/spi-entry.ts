@@ -35,7 +35,7 @@ export {
 export { KeepAlive } from './host/keep-alive';
 export { WaitAsyncParking } from './host/wait-async';
 export { acquireLockAsync, AtomicsCoreLock, LOCK_UNLOCKED, LOCK_LOCKED, LOCK_CONTENDED, spinOnLock, spinToLock, type LockSteps } from './host/core-lock';
-export { spinWhile, WAIT_SPIN_READS } from './parking/spin';
+export { spinWhile, THREAD_SPIN_READS, WAIT_SPIN_READS } from './parking/spin';
 
 // threads on warm workers
 export { SpawnQueue, SPAWN_QUEUE_BYTES } from './host/spawn-queue';

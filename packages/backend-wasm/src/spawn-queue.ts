@@ -3,7 +3,7 @@
  * and replacement all run as wasm on the shared Memory), seen as the api's `WarmWorkerQueue`, so
  * the api's worker and supervisor loops drive it.
  */
-import { spinWhile, WAIT_SPIN_READS, type SpawnRequest, type WarmWorkerQueue } from '@threadkit/api/spi';
+import { spinWhile, THREAD_SPIN_READS, type SpawnRequest, type WarmWorkerQueue } from '@threadkit/api/spi';
 import type { MemoryHeap } from './heap';
 import type { WasmPrimitives } from './instance';
 
@@ -29,7 +29,7 @@ export class WasmSpawnQueue implements WarmWorkerQueue {
    * system call.
    */
   take(slot: number): SpawnRequest {
-    spinWhile(this.heap.i32, this.pendingCell, 0, WAIT_SPIN_READS);
+    spinWhile(this.heap.i32, this.pendingCell, 0, THREAD_SPIN_READS);
     const task = this.wasm.takeSpawn(slot);
     return { record: Atomics.load(this.heap.i32, slot >> 2), task };
   }

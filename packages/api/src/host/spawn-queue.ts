@@ -7,6 +7,7 @@
  * wakes it from wasm) is asked for another worker. No step needs any thread's event loop.
  */
 import type { Backend, SpawnRequest } from '../spi';
+import { THREAD_SPIN_READS } from '../parking/spin';
 import { BLOCK_QUEUE_BYTES, append, lockQueue, queued, shift, unlockQueue, waitNonEmpty, wakeForPush } from '../queue/block-queue';
 
 /** Byte offsets of a spawn queue's cells from its base; the block queue's lock also guards the counts. */
@@ -91,7 +92,7 @@ export class SpawnQueue {
       }
       this.bump(Field.idle, 1);
       unlockQueue(q);
-      waitNonEmpty(q);
+      waitNonEmpty(q, THREAD_SPIN_READS);
       lockQueue(q);
       this.bump(Field.idle, -1);
     }

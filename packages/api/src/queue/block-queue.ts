@@ -113,11 +113,11 @@ function spinCounted(q: number, spin: () => boolean): boolean {
 /**
  * Sleeps (lock not held) while the queue is empty, until a {@link wakeWaiters} — which may come
  * before a block does: callers look again. A futex wait on the count (parking/word.ts): it
- * re-reads the count a bounded number of times (counted as a spinner) before it parks.
+ * re-reads the count `spinReads` times (counted as a spinner) before it parks.
  */
-export function waitNonEmpty(q: number): void {
+export function waitNonEmpty(q: number, spinReads = WAIT_SPIN_READS): void {
   const count = q + BlockQueue.count;
-  if (spinCounted(q, () => spinWhile(backend().heap.i32, count, 0, WAIT_SPIN_READS))) return;
+  if (spinCounted(q, () => spinWhile(backend().heap.i32, count, 0, spinReads))) return;
   waitWord(count, 0, Infinity, 0);
 }
 

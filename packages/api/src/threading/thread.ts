@@ -25,6 +25,7 @@ import {
   State,
 } from './thread-record';
 import { waitWord, waitWordAsync } from '../parking/word';
+import { THREAD_SPIN_READS } from '../parking/spin';
 import { addField, loadField, storeField } from '../fields';
 import { beginAsyncWait, beginWait, endAsyncWait, endWait, WaitKind, type AsyncWaitToken, type WaitToken } from '../diagnostics/wait-state';
 
@@ -227,7 +228,7 @@ export class Thread<A extends unknown[] = any[]> {
         const remaining = deadline.remaining();
         if (remaining === 0) return;
         token ??= beginWait(WaitKind.join, record, remaining !== Infinity);
-        waitWord(cell, s, remaining);
+        waitWord(cell, s, remaining, THREAD_SPIN_READS);
       }
     } finally {
       if (token !== undefined) endWait(token);
