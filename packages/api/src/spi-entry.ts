@@ -43,7 +43,6 @@ export {
   runWorkerLoop,
   superviseWorkers,
   workerLost,
-  slotBooted,
   startMainThread,
   SLOT_BYTES,
   type WarmWorkerQueue,

@@ -21,6 +21,9 @@ import { readEnd } from './work-deque';
 
 const AsyncFunction = (async () => {}).constructor;
 
+/** The worker loop's call of a taken future (pool-worker.ts): runs it and finishes it, clearing `slot` when not 0. */
+type RunTask = (item: number, w: Worker, slot: number) => Promise<void> | void;
+
 /** Under a queue's lock: may `w`'s thread run the queued `future` inline now? */
 function inlineable(w: Worker, future: number): boolean {
   const fn = w.tasks.get(loadField(future, F.task));
@@ -31,7 +34,7 @@ function inlineable(w: Worker, future: number): boolean {
  * What pool thread `index` (running `w`) offers to waits in it (fork-join.ts): whether the task
  * running now may help, what it may take, and how it runs it — with `call`, the worker loop's.
  */
-export function inlineContext(w: Worker, index: number, call: (item: number, w: Worker, slot: number) => Promise<void> | void): PoolThreadContext {
+export function inlineContext(w: Worker, index: number, call: RunTask): PoolThreadContext {
   return {
     pool: w.pool,
     index,
@@ -46,7 +49,7 @@ export function inlineContext(w: Worker, index: number, call: (item: number, w: 
  * that task is set aside — its future stays in the slot's chain (the new one's `next`), so a
  * crash hook still finds it — and resumed after.
  */
-function runInline(item: number, w: Worker, call: (item: number, w: Worker, slot: number) => Promise<void> | void): void {
+function runInline(item: number, w: Worker, call: RunTask): void {
   if (!startOrNotify(item)) {
     count(w.stats, S.cancelled);
     releaseFuture(item);

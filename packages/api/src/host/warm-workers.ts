@@ -17,7 +17,7 @@
 // a backend package's entry loads it on the main thread.
 import '../index';
 import { backend as installedBackend, installBackend } from '../runtime';
-import type { Backend, Heap, SpawnRequest } from '../spi';
+import type { Backend, SpawnRequest } from '../spi';
 import { finishThreadSlot, initMainThread, runThreadTask } from '../threading/runner';
 import { eventLoopTurn } from './idle-turn';
 import { handToDedicatedWorker, needsDedicatedWorker } from './dedicated-workers';
@@ -43,12 +43,6 @@ export interface WarmWorkerQueue {
 export interface HostedBackend extends Backend {
   /** Where started threads wait for a warm worker. */
   readonly spawnQueue: WarmWorkerQueue;
-}
-
-/** True once the worker with slot block `slot` has taken its first request (its state cell is no longer 0). */
-export function slotBooted(heap: Heap, slot: number): boolean {
-  // The heap given, not the installed backend's: a supervisor may ask it with no backend installed.
-  return Atomics.load(heap.i32, (slot + 4) >> 2) !== 0;
 }
 
 /**
