@@ -59,7 +59,8 @@ const RAW_WORKER = fileURLToPath(new URL('./bullmq-worker.mjs', import.meta.url)
 
 /**
  * Redis plus `procs` worker processes of `threads` each on `queue`: threadkit-worker
- * (`kind = 'threadkit'`) or the raw BullMQ worker (`'bullmq'`). Resolves `{ url, stop() }`.
+ * (`kind = 'threadkit'`), the raw BullMQ worker (`'bullmq'`), or the raw BullMQ worker that hands
+ * each job to a plain thread and back (`'bullmq-hop'`, src/dist-hops.mjs). Resolves `{ url, stop() }`.
  */
 export async function startCluster(kind, queue, procs, threads) {
   const port = await freePort();
@@ -70,7 +71,7 @@ export async function startCluster(kind, queue, procs, threads) {
     Array.from({ length: procs }, () =>
       kind === 'threadkit'
         ? start(process.execPath, [bin, '--connection', url, '--queue', queue, '--tasks', TASKS, '--threads', String(threads)], /threadkit-worker ready/)
-        : start(process.execPath, [RAW_WORKER, url, queue, String(threads)], /bullmq-worker ready/),
+        : start(process.execPath, [RAW_WORKER, url, queue, String(threads), kind === 'bullmq-hop' ? 'hop' : 'inline'], /bullmq-worker ready/),
     ),
   );
   return {

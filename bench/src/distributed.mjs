@@ -14,7 +14,7 @@ const since = (t0) => Number(now() - t0);
 const SHAPES = { 'dist-tiny': [1, 2], 'dist-tiny-2p': [2, 2], 'dist-latency': [1, 2], 'dist-cpu': [2, 1], 'dist-cpu-1p': [1, 2] };
 
 /** A client of one kind: `run(name, argsList)` → results in order; `one(name, args)` → result. */
-async function threadkitClient(url, queue) {
+export async function threadkitClient(url, queue) {
   const { task } = await import(process.env.BENCH_TK_MODULE);
   const { DistributedExecutor } = await import('@threadkit/distributed');
   const ex = new DistributedExecutor({ connection: url, queue });
@@ -26,7 +26,7 @@ async function threadkitClient(url, queue) {
   };
 }
 
-async function bullmqClient(url, queue) {
+export async function bullmqClient(url, queue) {
   const { Queue, QueueEvents } = await import('bullmq');
   const { hostname, port } = new URL(url);
   const connection = { host: hostname, port: Number(port) };
